@@ -1,0 +1,33 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+
+  function showPrintButtons() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  // After a step is swapped in, move focus to the error summary or the new heading.
+  function focusNewContent(root) {
+    var target = root.querySelector(".error-summary") || root.querySelector("h1");
+    if (!target) return;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector(".error-summary");
+    if (summary) summary.focus();
+    showPrintButtons();
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    focusNewContent(event.detail.target);
+    showPrintButtons();
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+})();

@@ -1,0 +1,103 @@
+"""Playwright driving Debian's Chromium. Browser tests never skip: a missing browser fails."""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the test database is still ours to use.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM}: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class BrowserPage:
+    """A page that records console errors and refused requests, which tests then forbid."""
+
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.console_errors: list[str] = []
+        self.outside_requests: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        page.on("request", self._request)
+
+    def _console(self, message):
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def _request(self, request):
+        if not request.url.startswith(self.base_url) and not request.url.startswith("data:"):
+            self.outside_requests.append(request.url)
+
+    def goto(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+
+def _make_page(browser, live_server, *, javascript: bool, viewport=None):
+    context = browser.new_context(
+        java_script_enabled=javascript,
+        viewport=viewport or {"width": 1280, "height": 900},
+    )
+    wrapped = BrowserPage(context.new_page(), live_server.url)
+    return context, wrapped
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context, wrapped = _make_page(browser, live_server, javascript=True)
+    yield wrapped
+    context.close()
+    assert wrapped.console_errors == [], "the browser console showed errors"
+    assert wrapped.outside_requests == [], "the page asked another origin for something"
+
+
+@pytest.fixture
+def page_without_js(browser, live_server):
+    context, wrapped = _make_page(browser, live_server, javascript=False)
+    yield wrapped
+    context.close()
+    assert wrapped.outside_requests == []
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context, wrapped = _make_page(
+        browser, live_server, javascript=True, viewport={"width": 360, "height": 740}
+    )
+    yield wrapped
+    context.close()
+    assert wrapped.console_errors == []
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page.page if isinstance(page, BrowserPage) else page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
+        f"{', '.join(n['target'][0] for n in v['nodes'][:3])})"
+        for v in results.response["violations"]
+    ]

@@ -1,0 +1,114 @@
+"""Small builders for test content (after djangoproject.com's checklists/tests/factory.py)."""
+
+import datetime
+import itertools
+
+from treatments.models import (
+    Choice,
+    Claim,
+    Consideration,
+    Cost,
+    Option,
+    Question,
+    Source,
+    Study,
+    Value,
+    ValueRating,
+)
+
+_counter = itertools.count(1)
+
+
+class Factory:
+    def make_source(self, **fields) -> Source:
+        n = next(_counter)
+        defaults = {
+            "slug": f"source-{n}",
+            "title": f"A trial of something, number {n}",
+            "authors": "Smith A, et al.",
+            "publisher": "A journal",
+            "year": 2020,
+            "kind": Source.Kind.RANDOMISED_TRIAL,
+            "pmid": str(10000000 + n),
+        }
+        return Source.objects.create(**{**defaults, **fields})
+
+    def make_option(self, *, publish: bool = False, **fields) -> Option:
+        n = next(_counter)
+        defaults = {
+            "slug": f"option-{n}",
+            "name": f"Option {n}",
+            "category": Option.Category.THERAPY,
+            "summary": "A treatment you can try.",
+            "how_given": "At a clinic.",
+            "time_commitment": "One visit a week for six weeks.",
+            "reversibility": Option.Reversibility.REVERSIBLE,
+            "availability": "Offered in many clinics.",
+            "certainty": Option.Certainty.LOW,
+            "certainty_reason": "A few small trials.",
+            "no_reliable_cost": True,
+        }
+        option = Option.objects.create(**{**defaults, **fields})
+        if publish:
+            self.make_claim(option, kind=Claim.Kind.BENEFIT, is_main=True)
+            self.make_claim(option, kind=Claim.Kind.HARM, is_main=True)
+            option.mark_reviewed(by="Test editor", on=datetime.date.today())
+            option.publish()
+        return option
+
+    def make_claim(self, option: Option, *, sources=None, **fields) -> Claim:
+        defaults = {"kind": Claim.Kind.BENEFIT, "text": "Pain eased for some people."}
+        claim = Claim.objects.create(option=option, **{**defaults, **fields})
+        claim.sources.set(sources if sources is not None else [self.make_source()])
+        return claim
+
+    def make_cost(self, option: Option, **fields) -> Cost:
+        defaults = {"low": 100, "high": 200, "unit": "per session"}
+        if "source" not in fields:
+            fields["source"] = self.make_source()
+        return Cost.objects.create(option=option, **{**defaults, **fields})
+
+    def make_study(self, option: Option, **fields) -> Study:
+        defaults = {
+            "design": "Randomised trial",
+            "participants": 40,
+            "measured": "Pain",
+            "found": "Less pain at 6 weeks.",
+            "duration": "6 weeks",
+        }
+        if "source" not in fields:
+            fields["source"] = self.make_source()
+        return Study.objects.create(option=option, **{**defaults, **fields})
+
+    def make_question(self, *, choices=("yes", "no", "not-sure"), **fields) -> Question:
+        n = next(_counter)
+        defaults = {
+            "slug": f"question-{n}",
+            "step": Question.Step.HEALTH,
+            "text": f"Question {n}?",
+            "short_label": f"Question {n}",
+            "order": n,
+        }
+        question = Question.objects.create(**{**defaults, **fields})
+        for order, slug in enumerate(choices):
+            Choice.objects.create(
+                question=question, slug=slug, label=slug.replace("-", " ").capitalize(), order=order
+            )
+        return question
+
+    def make_consideration(self, choice: Choice, option: Option, **fields) -> Consideration:
+        defaults = {"text": "Something to discuss with your clinician."}
+        consideration = Consideration.objects.create(
+            choice=choice, option=option, **{**defaults, **fields}
+        )
+        consideration.sources.set([self.make_source()])
+        return consideration
+
+    def make_value(self, **fields) -> Value:
+        n = next(_counter)
+        defaults = {"slug": f"value-{n}", "statement": f"Value {n}", "order": n}
+        return Value.objects.create(**{**defaults, **fields})
+
+    def make_value_rating(self, value: Value, option: Option, **fields) -> ValueRating:
+        defaults = {"text": "Does this moderately."}
+        return ValueRating.objects.create(value=value, option=option, **{**defaults, **fields})

@@ -1,0 +1,778 @@
+"""The decision aid's content: sources, options and what is said about them, and the questionnaire.
+
+Patients only ever see published options. Everything an option says carries at least one source.
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+REVIEW_INTERVAL = datetime.timedelta(days=365)
+
+slug_help = "A short name for web addresses and for the bundled content files: lowercase, hyphens."
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SourceKind(models.TextChoices):
+    SYSTEMATIC_REVIEW = "systematic_review", "Systematic review"
+    RANDOMISED_TRIAL = "randomised_trial", "Randomised trial"
+    GUIDELINE = "guideline", "Guideline"
+    OBSERVATIONAL = "observational", "Observational study"
+    CASE_SERIES = "case_series", "Case series or case report"
+    REGULATOR = "regulator", "Regulator or drug label"
+    CLINIC_WEBSITE = "clinic_website", "Clinic or provider website"
+    NEWS = "news", "News report"
+    PERSONAL_STORY = "personal_story", "Personal story"
+
+
+class Source(models.Model):
+    Kind = SourceKind
+
+    slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
+    title = models.CharField(max_length=300, help_text="The title as published.")
+    authors = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text='For example "Sigtermans MJ, et al." Leave blank if none.',
+    )
+    publisher = models.CharField(
+        max_length=200, help_text="Who published it: a journal, a clinic, a newspaper, a body."
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Year published. Leave blank if the source gives no date."
+    )
+    kind = models.CharField(
+        max_length=30,
+        choices=Kind.choices,
+        help_text="What sort of source this is. Patients see it beside every reference.",
+    )
+    interest = models.CharField(
+        "interest to declare",
+        max_length=300,
+        blank=True,
+        help_text='In plain words, e.g. "Published by a clinic that sells ketamine infusions". '
+        "Leave blank when there is none.",
+    )
+    url = models.URLField("web address", max_length=500, blank=True)
+    pmid = models.CharField(
+        "PubMed ID",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d+$", "A PubMed ID is digits only, e.g. 19615823.")],
+        help_text="Digits only. Leave blank if the source is not in PubMed.",
+    )
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        validators=[RegexValidator(r"^10\.\S+/\S+$", "A DOI starts with 10. and has a slash.")],
+        help_text='For example "10.1016/j.pain.2009.05.022", without "https://doi.org/".',
+    )
+    checked_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When an editor last checked the details against the original.",
+    )
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.short_citation} ({self.get_kind_display()})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def short_citation(self) -> str:
+        who = self.authors or self.publisher
+        return f"{who}, {self.year}" if self.year else f"{who}, no date"
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def link(self) -> str:
+        """The one address a reader should follow: the DOI, then PubMed, then the web page."""
+        return self.doi_url or self.pubmed_url or self.url
+
+
+class OptionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Option.Status.PUBLISHED)
+
+    def overdue(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(Q(next_review_due__lt=today) | Q(next_review_due__isnull=True))
+
+    def with_content(self):
+        """Everything an option page shows, in a fixed number of queries."""
+        sourced = Prefetch("sources", queryset=Source.objects.order_by("pk"))
+        return self.prefetch_related(
+            Prefetch("claims", queryset=Claim.objects.prefetch_related(sourced)),
+            Prefetch("costs", queryset=Cost.objects.select_related("source")),
+            Prefetch("studies", queryset=Study.objects.select_related("source")),
+            Prefetch(
+                "claim_checks",
+                queryset=ClaimCheck.objects.select_related("made_by").prefetch_related(sourced),
+            ),
+            Prefetch(
+                "considerations",
+                queryset=Consideration.objects.select_related("choice__question").prefetch_related(
+                    sourced
+                ),
+            ),
+            Prefetch(
+                "value_ratings",
+                queryset=ValueRating.objects.select_related("value").prefetch_related(sourced),
+            ),
+            Prefetch("certainty_sources", queryset=Source.objects.order_by("pk")),
+        )
+
+
+class Certainty(models.TextChoices):
+    HIGH = "high", "High"
+    MODERATE = "moderate", "Moderate"
+    LOW = "low", "Low"
+    VERY_LOW = "very_low", "Very low"
+
+
+class Option(models.Model):
+    class Category(models.TextChoices):
+        CURRENT_CARE = "current_care", "Continuing current care"
+        THERAPY = "therapy", "Therapy and rehabilitation"
+        PSYCHOLOGICAL = "psychological", "Psychological support"
+        MEDICINE = "medicine", "Medicines by mouth"
+        INFUSION = "infusion", "Medicines by drip (infusion)"
+        INJECTION = "injection", "Injections and nerve blocks"
+        DEVICE_SURGERY = "device_surgery", "Implanted devices and surgery"
+
+    Certainty = Certainty
+
+    class Reversibility(models.TextChoices):
+        REVERSIBLE = "reversible", "Can be stopped; effects wear off"
+        PARTLY = "partly", "Partly reversible"
+        PERMANENT = "permanent", "Permanent or hard to undo"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft (patients cannot see it)"
+        PUBLISHED = "published", "Published"
+
+    slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
+    name = models.CharField(max_length=120, help_text="The name patients see, in plain words.")
+    category = models.CharField(max_length=30, choices=Category.choices)
+    summary = models.TextField(
+        "what it is",
+        help_text="One or two short sentences on what this option is. Grade 8 or below.",
+    )
+    how_given = models.TextField(
+        "how it is given", help_text="Where and how it happens: by drip, by mouth, an injection..."
+    )
+    time_commitment = models.TextField(
+        help_text="Sessions, hours, days in hospital, how long a course lasts."
+    )
+    reversibility = models.CharField(
+        "can it be undone",
+        max_length=20,
+        choices=Reversibility.choices,
+        help_text="Whether a person can stop and go back to how things were.",
+    )
+    reversibility_note = models.TextField(
+        blank=True, help_text="A short plain explanation of the answer above."
+    )
+    availability = models.TextField(
+        "availability and approval",
+        help_text="Where it is offered and whether regulators approve it for CRPS.",
+    )
+    certainty = models.CharField(
+        "evidence certainty",
+        max_length=20,
+        choices=Certainty.choices,
+        blank=True,
+        help_text="How sure anyone can be about the benefits, in the four GRADE levels.",
+    )
+    certainty_reason = models.TextField(
+        "why this certainty",
+        blank=True,
+        help_text='One plain sentence, e.g. "Two small trials with mixed results."',
+    )
+    certainty_sources = models.ManyToManyField(
+        Source,
+        blank=True,
+        related_name="certainty_for",
+        help_text="The review or guideline the rating comes from.",
+    )
+    no_reliable_cost = models.BooleanField(
+        "no reliable cost figure found",
+        default=False,
+        help_text="Tick when no trustworthy price could be found. Patients are told so.",
+    )
+    cost_note = models.TextField(
+        blank=True, help_text="Anything a patient should know about cost, e.g. insurance cover."
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    last_reviewed_on = models.DateField(null=True, blank=True, editable=False)
+    reviewed_by = models.CharField(max_length=150, blank=True, editable=False)
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When this option must be checked again. Twelve months after review by default.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = SlugManager.from_queryset(OptionQuerySet)()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(certainty__in=["", *Certainty.values]),
+                name="option_certainty_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (~Q(certainty="") & ~Q(certainty_reason="")),
+                name="option_published_has_certainty",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_review_due__isnull=True)
+                | Q(last_reviewed_on__isnull=True)
+                | Q(next_review_due__gt=models.F("last_reviewed_on")),
+                name="option_review_due_after_review",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.next_review_due is None or self.next_review_due < timezone.localdate()
+
+    def claims_of(self, kind: str) -> list["Claim"]:
+        return [claim for claim in self.claims.all() if claim.kind == kind]
+
+    @property
+    def benefits(self):
+        return self.claims_of(Claim.Kind.BENEFIT)
+
+    @property
+    def harms(self):
+        return self.claims_of(Claim.Kind.HARM)
+
+    @property
+    def limitations(self):
+        return self.claims_of(Claim.Kind.LIMITATION)
+
+    @property
+    def practical_points(self):
+        return self.claims_of(Claim.Kind.PRACTICAL)
+
+    def main_claim(self, kind: str) -> "Claim | None":
+        claims = self.claims_of(kind)
+        return next((c for c in claims if c.is_main), claims[0] if claims else None)
+
+    @property
+    def main_benefit(self):
+        return self.main_claim(Claim.Kind.BENEFIT)
+
+    @property
+    def main_harm(self):
+        return self.main_claim(Claim.Kind.HARM)
+
+    def publication_problems(self) -> list[str]:
+        """What stops this option being shown to patients, in words an editor can act on."""
+        problems = []
+        claims = list(self.claims.all())
+        if not any(c.kind == Claim.Kind.BENEFIT for c in claims):
+            problems.append("Add at least one benefit.")
+        if not any(c.kind == Claim.Kind.HARM for c in claims):
+            problems.append("Add at least one harm or side effect.")
+        if not self.certainty:
+            problems.append("Choose an evidence certainty.")
+        if not self.certainty_reason.strip():
+            problems.append("Write one sentence on why the evidence has this certainty.")
+        if not self.costs.exists() and not self.no_reliable_cost:
+            problems.append('Add a cost, or tick "no reliable cost figure found".')
+        unsourced = [c for c in claims if not c.sources.exists()]
+        if unsourced:
+            problems.append(
+                f"Give a source for every claim ({len(unsourced)} without one, "
+                f'starting with "{unsourced[0].text[:60]}").'
+            )
+        for label, related in (
+            ("personal consideration", self.considerations.all()),
+            ("claim check", self.claim_checks.all()),
+        ):
+            missing = sum(1 for item in related if not item.sources.exists())
+            if missing:
+                problems.append(f"Give a source for every {label} ({missing} without one).")
+        return problems
+
+    def publish(self):
+        problems = self.publication_problems()
+        if problems:
+            raise ValidationError(problems)
+        self.status = self.Status.PUBLISHED
+        self.save(update_fields=["status", "updated_at"])
+
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+        self.save(update_fields=["status", "updated_at"])
+
+    def mark_reviewed(self, by: str, on: datetime.date | None = None):
+        self.last_reviewed_on = on or timezone.localdate()
+        self.reviewed_by = by
+        self.next_review_due = self.last_reviewed_on + REVIEW_INTERVAL
+        self.save(
+            update_fields=["last_reviewed_on", "reviewed_by", "next_review_due", "updated_at"]
+        )
+
+
+class ClaimKind(models.TextChoices):
+    BENEFIT = "benefit", "Benefit"
+    HARM = "harm", "Harm or side effect"
+    LIMITATION = "limitation", "Limitation"
+    PRACTICAL = "practical", "Practical point"
+
+
+class Claim(models.Model):
+    Kind = ClaimKind
+
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="claims")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField(help_text="One plain sentence a patient will read. Grade 8 or below.")
+    is_main = models.BooleanField(
+        "main point",
+        default=False,
+        help_text="Shown in the side-by-side comparison and on the printed summary.",
+    )
+    frequency_count = models.PositiveIntegerField(
+        "how many (x)", null=True, blank=True, help_text='The "x" in "x of N people".'
+    )
+    frequency_total = models.PositiveIntegerField(
+        "out of (N)", null=True, blank=True, help_text='The "N" in "x of N people".'
+    )
+    frequency_group = models.CharField(
+        "in which group",
+        max_length=200,
+        blank=True,
+        help_text='Who the number is about, e.g. "people given ketamine in one trial".',
+    )
+    frequency_timeframe = models.CharField(
+        "over what time",
+        max_length=100,
+        blank=True,
+        help_text='e.g. "over 12 weeks" or "during the infusion".',
+    )
+    sources = models.ManyToManyField(Source, related_name="claims")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["option", "kind", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ClaimKind.values), name="claim_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(frequency_count__isnull=True, frequency_total__isnull=True)
+                | Q(
+                    frequency_count__isnull=False,
+                    frequency_total__gt=0,
+                    frequency_count__lte=models.F("frequency_total"),
+                ),
+                name="claim_frequency_x_of_n",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:70]}"
+
+    @property
+    def has_frequency(self) -> bool:
+        return self.frequency_total is not None
+
+    @property
+    def frequency_text(self) -> str:
+        if not self.has_frequency:
+            return ""
+        parts = [f"{self.frequency_count} of {self.frequency_total}", self.frequency_group]
+        return " ".join(p for p in parts if p) + (
+            f", {self.frequency_timeframe}" if self.frequency_timeframe else ""
+        )
+
+    def clean(self):
+        if (self.frequency_count is None) != (self.frequency_total is None):
+            raise ValidationError("Give both numbers of the frequency (x of N), or neither.")
+        if self.has_frequency:
+            if self.frequency_count > self.frequency_total:
+                raise ValidationError({"frequency_count": "x cannot be more than N."})
+            if not self.frequency_group.strip() or not self.frequency_timeframe.strip():
+                raise ValidationError("Say which group and over what time the frequency applies.")
+
+
+class Finding(models.TextChoices):
+    SUPPORTED = "supported", "The studies agree"
+    PARTLY = "partly", "The studies partly agree"
+    OVERSTATED = "overstated", "The studies show less than claimed"
+    CONTRADICTED = "contradicted", "The studies found otherwise"
+    UNSUPPORTED = "unsupported", "No study found that tests this"
+
+
+class ClaimCheck(models.Model):
+    """A seller's or article's claim beside what the studies found, stated neutrally."""
+
+    Finding = Finding
+
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="claim_checks")
+    claim = models.TextField(
+        "what was claimed", help_text="The claim in your own plain words. Never paste the original."
+    )
+    made_by = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="checked_claims",
+        help_text="The article or website that made the claim.",
+    )
+    finding = models.CharField(max_length=20, choices=Finding.choices)
+    what_studies_found = models.TextField(help_text="What the studies found, in plain words.")
+    sources = models.ManyToManyField(
+        Source, related_name="claim_check_evidence", help_text="The studies behind the finding."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["option", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finding__in=Finding.values), name="claimcheck_finding_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.made_by.publisher}: {self.claim[:60]}"
+
+
+class Cost(models.Model):
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="costs")
+    low = models.DecimalField(max_digits=10, decimal_places=0, help_text="The lowest price found.")
+    high = models.DecimalField(
+        max_digits=10,
+        decimal_places=0,
+        help_text="The highest price found. Same as low if one price.",
+    )
+    currency = models.CharField(
+        max_length=3,
+        default="USD",
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter code such as USD or GBP.")],
+    )
+    unit = models.CharField(
+        max_length=100,
+        help_text='What the price is for, e.g. "per infusion" or "per 5-day course".',
+    )
+    covers = models.CharField(
+        "what it covers", max_length=300, blank=True, help_text="What is and is not included."
+    )
+    where = models.CharField(
+        max_length=100, blank=True, help_text='Where the price applies, e.g. "US private clinics".'
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="costs")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["option", "low", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(low__gte=0), name="cost_low_not_negative"),
+            models.CheckConstraint(
+                condition=Q(high__gte=models.F("low")), name="cost_high_not_below_low"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display} {self.unit}"
+
+    @property
+    def display(self) -> str:
+        symbol = {"USD": "US$", "GBP": "£", "EUR": "€"}.get(self.currency, f"{self.currency} ")
+        if self.low == self.high:
+            return f"{symbol}{self.low:,.0f}"
+        return f"{symbol}{self.low:,.0f} to {symbol}{self.high:,.0f}"
+
+
+class Study(models.Model):
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="studies")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="studies")
+    design = models.CharField(
+        max_length=150, help_text='In plain words, e.g. "randomised trial against a dummy drip".'
+    )
+    participants = models.PositiveIntegerField(
+        "number of people", null=True, blank=True, help_text="Leave blank if not reported."
+    )
+    measured = models.TextField("what was measured")
+    found = models.TextField("what was found")
+    duration = models.CharField("how long it lasted", max_length=150)
+    checked_against_primary = models.BooleanField(
+        "checked against the paper",
+        default=False,
+        help_text="Tick only when an editor has read the abstract or paper itself.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["option", "order", "pk"]
+        verbose_name_plural = "studies"
+
+    def __str__(self):
+        return f"{self.source.short_citation}: {self.design}"
+
+
+class Question(models.Model):
+    class Step(models.TextChoices):
+        ABOUT = "about", "Your CRPS"
+        HEALTH = "health", "Health questions"
+        PRACTICAL = "practical", "Practical matters"
+
+    class Kind(models.TextChoices):
+        ONE = "one", "Choose one"
+        MANY = "many", "Choose any"
+
+    slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
+    step = models.CharField(max_length=20, choices=Step.choices)
+    text = models.CharField(max_length=200, help_text="The question, as the page heading.")
+    hint = models.CharField(
+        max_length=300, blank=True, help_text="A short hint under the question."
+    )
+    short_label = models.CharField(
+        max_length=80,
+        help_text='How the answer is labelled on the summary, e.g. "Time since it started".',
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ONE)
+    required = models.BooleanField(default=True, help_text="Whether a person must answer to go on.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["step", "order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ChoiceManager(models.Manager):
+    def get_by_natural_key(self, question_slug, slug):
+        return self.get(question__slug=question_slug, slug=slug)
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    slug = models.SlugField(max_length=80, help_text=slug_help)
+    label = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    exclusive = models.BooleanField(
+        default=False,
+        help_text='For "choose any" questions: this answer cannot be combined with others '
+        '(e.g. "None of these").',
+    )
+
+    history = HistoricalRecords()
+    objects = ChoiceManager()
+
+    class Meta:
+        ordering = ["question", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "slug"], name="choice_slug_unique_per_question"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def natural_key(self):
+        return (self.question.slug, self.slug)
+
+    natural_key.dependencies = ["treatments.question"]
+
+
+class Consideration(models.Model):
+    """Something a person's answer means for an option, to discuss with a clinician."""
+
+    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="considerations")
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="considerations")
+    text = models.TextField(
+        help_text="Worded as something to discuss, never a verdict. Grade 8 or below."
+    )
+    sources = models.ManyToManyField(Source, related_name="considerations")
+
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["option", "choice", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["choice", "option"], name="consideration_once_per_option"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.choice.label} → {self.option.name}"
+
+
+class Value(models.Model):
+    """A 'what matters to me' statement."""
+
+    slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
+    statement = models.CharField(max_length=150, help_text='e.g. "Avoiding anything permanent".')
+    hint = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.statement
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ValueRating(models.Model):
+    """How one option does on one value, in words (never a score)."""
+
+    value = models.ForeignKey(Value, on_delete=models.CASCADE, related_name="ratings")
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="value_ratings")
+    text = models.CharField(max_length=300, help_text="One plain sentence.")
+    sources = models.ManyToManyField(Source, related_name="value_ratings", blank=True)
+
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["option", "value__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["value", "option"], name="value_rating_once_per_option")
+        ]
+
+    def __str__(self):
+        return f"{self.option.name} / {self.value.statement}"
+
+
+class SuggestedQuestion(models.Model):
+    """A question a person may want to ask their clinician."""
+
+    text = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class Page(models.Model):
+    """An information page such as "What is CRPS", "About this aid" or "Privacy"."""
+
+    slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
+    title = models.CharField(max_length=150)
+    summary = models.TextField(blank=True, help_text="One or two sentences under the title.")
+    show_in_footer = models.BooleanField(default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class PageSection(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=150)
+    body = models.TextField(help_text="Plain paragraphs. Leave a blank line between paragraphs.")
+    sources = models.ManyToManyField(Source, related_name="page_sections", blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["page", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.page.title}: {self.heading}"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in re.split(r"\n\s*\n", self.body) if p.strip()]
+
+
+class Term(models.Model):
+    """A glossary entry for a word patients may not know."""
+
+    slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
+    term = models.CharField(max_length=80)
+    definition = models.CharField(max_length=400, help_text="One or two short plain sentences.")
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term
+
+    def natural_key(self):
+        return (self.slug,)
