@@ -63,7 +63,12 @@ class Source(models.Model):
         help_text='In plain words, e.g. "Published by a clinic that sells ketamine infusions". '
         "Leave blank when there is none.",
     )
-    url = models.URLField("web address", max_length=500, blank=True)
+    url = models.URLField(
+        "web address",
+        max_length=500,
+        blank=True,
+        help_text="The page where a reader can find it. Leave blank if not known; never guess.",
+    )
     pmid = models.CharField(
         "PubMed ID",
         max_length=12,
@@ -183,7 +188,9 @@ class Option(models.Model):
 
     slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
     name = models.CharField(max_length=120, help_text="The name patients see, in plain words.")
-    category = models.CharField(max_length=30, choices=Category.choices)
+    category = models.CharField(
+        max_length=30, choices=Category.choices, help_text="The group this option is listed under."
+    )
     summary = models.TextField(
         "what it is",
         help_text="One or two short sentences on what this option is. Grade 8 or below.",
@@ -372,7 +379,11 @@ class Claim(models.Model):
     Kind = ClaimKind
 
     option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="claims")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        help_text="Benefits and harms are shown side by side with equal weight.",
+    )
     text = models.TextField(help_text="One plain sentence a patient will read. Grade 8 or below.")
     is_main = models.BooleanField(
         "main point",
@@ -397,7 +408,9 @@ class Claim(models.Model):
         blank=True,
         help_text='e.g. "over 12 weeks" or "during the infusion".',
     )
-    sources = models.ManyToManyField(Source, related_name="claims")
+    sources = models.ManyToManyField(
+        Source, related_name="claims", help_text="Every claim needs at least one source."
+    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords(m2m_fields=[sources])
@@ -410,6 +423,7 @@ class Claim(models.Model):
                 condition=Q(frequency_count__isnull=True, frequency_total__isnull=True)
                 | Q(
                     frequency_count__isnull=False,
+                    frequency_total__isnull=False,
                     frequency_total__gt=0,
                     frequency_count__lte=models.F("frequency_total"),
                 ),
@@ -466,12 +480,14 @@ class ClaimCheck(models.Model):
         related_name="checked_claims",
         help_text="The article or website that made the claim.",
     )
-    finding = models.CharField(max_length=20, choices=Finding.choices)
+    finding = models.CharField(
+        max_length=20, choices=Finding.choices, help_text="How the claim compares with the studies."
+    )
     what_studies_found = models.TextField(help_text="What the studies found, in plain words.")
     sources = models.ManyToManyField(
         Source, related_name="claim_check_evidence", help_text="The studies behind the finding."
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords(m2m_fields=[sources])
 
@@ -510,7 +526,12 @@ class Cost(models.Model):
     where = models.CharField(
         max_length=100, blank=True, help_text='Where the price applies, e.g. "US private clinics".'
     )
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="costs")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="costs",
+        help_text="Where the price comes from.",
+    )
 
     history = HistoricalRecords()
 
@@ -536,7 +557,12 @@ class Cost(models.Model):
 
 class Study(models.Model):
     option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="studies")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="studies")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="studies",
+        help_text="The paper of this study.",
+    )
     design = models.CharField(
         max_length=150, help_text='In plain words, e.g. "randomised trial against a dummy drip".'
     )
@@ -551,7 +577,7 @@ class Study(models.Model):
         default=False,
         help_text="Tick only when an editor has read the abstract or paper itself.",
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
 
@@ -574,7 +600,9 @@ class Question(models.Model):
         MANY = "many", "Choose any"
 
     slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
-    step = models.CharField(max_length=20, choices=Step.choices)
+    step = models.CharField(
+        max_length=20, choices=Step.choices, help_text="The page of the questionnaire it is on."
+    )
     text = models.CharField(max_length=200, help_text="The question, as the page heading.")
     hint = models.CharField(
         max_length=300, blank=True, help_text="A short hint under the question."
@@ -583,9 +611,14 @@ class Question(models.Model):
         max_length=80,
         help_text='How the answer is labelled on the summary, e.g. "Time since it started".',
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ONE)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.ONE,
+        help_text="Whether a person picks one answer or any number of answers.",
+    )
     required = models.BooleanField(default=True, help_text="Whether a person must answer to go on.")
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
     objects = SlugManager()
@@ -608,8 +641,8 @@ class ChoiceManager(models.Manager):
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     slug = models.SlugField(max_length=80, help_text=slug_help)
-    label = models.CharField(max_length=200)
-    order = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=200, help_text="The answer as the person reads it.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
     exclusive = models.BooleanField(
         default=False,
         help_text='For "choose any" questions: this answer cannot be combined with others '
@@ -636,17 +669,46 @@ class Choice(models.Model):
     natural_key.dependencies = ["treatments.question"]
 
 
+class ConsiderationQuerySet(models.QuerySet):
+    def for_answers(self, pairs):
+        """Considerations raised by (question slug, choice slug) pairs, on published options."""
+        pairs = list(pairs)
+        if not pairs:
+            return self.none()
+        match = Q()
+        for question, choice in pairs:
+            match |= Q(choice__question__slug=question, choice__slug=choice)
+        return (
+            self.filter(match, option__status=Option.Status.PUBLISHED)
+            .select_related("option", "choice__question")
+            .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("pk")))
+        )
+
+
 class Consideration(models.Model):
     """Something a person's answer means for an option, to discuss with a clinician."""
 
-    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="considerations")
-    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="considerations")
+    choice = models.ForeignKey(
+        Choice,
+        on_delete=models.CASCADE,
+        related_name="considerations",
+        help_text="The answer that raises this point.",
+    )
+    option = models.ForeignKey(
+        Option,
+        on_delete=models.CASCADE,
+        related_name="considerations",
+        help_text="The option it concerns.",
+    )
     text = models.TextField(
         help_text="Worded as something to discuss, never a verdict. Grade 8 or below."
     )
-    sources = models.ManyToManyField(Source, related_name="considerations")
+    sources = models.ManyToManyField(
+        Source, related_name="considerations", help_text="At least one source is needed."
+    )
 
     history = HistoricalRecords(m2m_fields=[sources])
+    objects = ConsiderationQuerySet.as_manager()
 
     class Meta:
         ordering = ["option", "choice", "pk"]
@@ -665,8 +727,8 @@ class Value(models.Model):
 
     slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
     statement = models.CharField(max_length=150, help_text='e.g. "Avoiding anything permanent".')
-    hint = models.CharField(max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    hint = models.CharField(max_length=300, blank=True, help_text="A short explanation under it.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
     objects = SlugManager()
@@ -684,10 +746,22 @@ class Value(models.Model):
 class ValueRating(models.Model):
     """How one option does on one value, in words (never a score)."""
 
-    value = models.ForeignKey(Value, on_delete=models.CASCADE, related_name="ratings")
-    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="value_ratings")
+    value = models.ForeignKey(
+        Value,
+        on_delete=models.CASCADE,
+        related_name="ratings",
+        help_text="What matters to a person.",
+    )
+    option = models.ForeignKey(
+        Option,
+        on_delete=models.CASCADE,
+        related_name="value_ratings",
+        help_text="The option described.",
+    )
     text = models.CharField(max_length=300, help_text="One plain sentence.")
-    sources = models.ManyToManyField(Source, related_name="value_ratings", blank=True)
+    sources = models.ManyToManyField(
+        Source, related_name="value_ratings", blank=True, help_text="Needed when it states a fact."
+    )
 
     history = HistoricalRecords(m2m_fields=[sources])
 
@@ -704,8 +778,8 @@ class ValueRating(models.Model):
 class SuggestedQuestion(models.Model):
     """A question a person may want to ask their clinician."""
 
-    text = models.CharField(max_length=200)
-    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=200, help_text="A neutral question, in plain words.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
 
@@ -720,10 +794,12 @@ class Page(models.Model):
     """An information page such as "What is CRPS", "About this aid" or "Privacy"."""
 
     slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
-    title = models.CharField(max_length=150)
+    title = models.CharField(max_length=150, help_text="The page heading.")
     summary = models.TextField(blank=True, help_text="One or two sentences under the title.")
-    show_in_footer = models.BooleanField(default=False)
-    order = models.PositiveSmallIntegerField(default=0)
+    show_in_footer = models.BooleanField(
+        default=False, help_text="List this page in the footer of every page."
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
     objects = SlugManager()
@@ -740,10 +816,12 @@ class Page(models.Model):
 
 class PageSection(models.Model):
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="sections")
-    heading = models.CharField(max_length=150)
+    heading = models.CharField(max_length=150, help_text="A short heading for this part.")
     body = models.TextField(help_text="Plain paragraphs. Leave a blank line between paragraphs.")
-    sources = models.ManyToManyField(Source, related_name="page_sections", blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    sources = models.ManyToManyField(
+        Source, related_name="page_sections", blank=True, help_text="Needed when it states facts."
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords(m2m_fields=[sources])
 
@@ -762,7 +840,7 @@ class Term(models.Model):
     """A glossary entry for a word patients may not know."""
 
     slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
-    term = models.CharField(max_length=80)
+    term = models.CharField(max_length=80, help_text="The word as it appears in the text.")
     definition = models.CharField(max_length=400, help_text="One or two short plain sentences.")
 
     history = HistoricalRecords()

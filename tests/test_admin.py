@@ -1,0 +1,182 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from treatments.models import Claim, Option
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_user("editor", password="a-long-test-password", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def test_the_editors_group_is_created_with_the_content_permissions(editor):
+    perms = set(editor.get_all_permissions())
+    assert "treatments.change_option" in perms
+    assert "treatments.add_claim" in perms
+    assert "treatments.delete_cost" in perms
+    assert "treatments.view_historicaloption" in perms
+
+
+def test_editors_cannot_rewrite_history(editor):
+    perms = editor.get_all_permissions()
+    assert not any(
+        p.split(".")[1].startswith(("change_historical", "delete_historical")) for p in perms
+    )
+
+
+def test_editors_cannot_manage_users_groups_or_permissions(editor):
+    perms = editor.get_all_permissions()
+    assert not [p for p in perms if not p.startswith("treatments.")]
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/auth/user/", "/admin/auth/group/", "/admin/auth/user/add/"]
+)
+def test_an_editor_is_refused_the_user_and_group_admin(editor_client, path):
+    assert editor_client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/treatments/option/",
+        "/admin/treatments/option/add/",
+        "/admin/treatments/source/",
+        "/admin/treatments/question/",
+        "/admin/treatments/claim/",
+    ],
+)
+def test_an_editor_can_open_the_content_admin(editor_client, path):
+    assert editor_client.get(path).status_code == 200
+
+
+def test_overdue_options_are_listed_first(editor_client, factory):
+    current = factory.make_option(name="Alpha")
+    current.mark_reviewed(by="x", on=datetime.date.today())
+    late = factory.make_option(name="Beta")
+    late.mark_reviewed(by="x", on=datetime.date(2020, 1, 1))
+    html = editor_client.get("/admin/treatments/option/").content.decode()
+    assert html.index("Beta") < html.index("Alpha")
+    assert "Overdue since 31 December 2020" in html
+
+
+def test_the_list_filters_options_by_review_due(editor_client, factory):
+    current = factory.make_option(name="Alpha")
+    current.mark_reviewed(by="x", on=datetime.date.today())
+    late = factory.make_option(name="Beta")
+    late.mark_reviewed(by="x", on=datetime.date(2020, 1, 1))
+    response = editor_client.get("/admin/treatments/option/?review=overdue")
+    assert [o.name for o in response.context["cl"].result_list] == ["Beta"]
+
+
+def test_publishing_an_option_without_harms_says_what_is_missing(editor_client, factory):
+    option = factory.make_option(name="Incomplete")
+    factory.make_claim(option, kind=Claim.Kind.BENEFIT)
+    response = editor_client.post(
+        "/admin/treatments/option/",
+        {"action": "publish_selected", "_selected_action": [option.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "“Incomplete” was not published." in html
+    assert "Add at least one harm or side effect." in html
+    option.refresh_from_db()
+    assert option.status == Option.Status.DRAFT
+
+
+def test_a_complete_option_can_be_published(editor_client, factory):
+    option = factory.make_option(name="Complete")
+    factory.make_claim(option, kind=Claim.Kind.BENEFIT)
+    factory.make_claim(option, kind=Claim.Kind.HARM)
+    response = editor_client.post(
+        "/admin/treatments/option/",
+        {"action": "publish_selected", "_selected_action": [option.pk]},
+        follow=True,
+    )
+    assert "“Complete” is published." in response.content.decode()
+    option.refresh_from_db()
+    assert option.is_published
+
+
+def test_marking_reviewed_records_who_and_when(editor_client, editor, factory):
+    option = factory.make_option()
+    editor_client.post(
+        "/admin/treatments/option/",
+        {"action": "mark_reviewed_selected", "_selected_action": [option.pk]},
+    )
+    option.refresh_from_db()
+    assert option.reviewed_by == "editor"
+    assert option.last_reviewed_on == datetime.date.today()
+    assert option.next_review_due == datetime.date.today() + datetime.timedelta(days=365)
+
+
+def test_the_change_page_shows_reading_grades_and_the_balance_line(editor_client, factory):
+    option = factory.make_option(
+        summary=(
+            "Intravenous immunomodulatory pharmacotherapy demonstrated inconsistent "
+            "statistically significant improvements relative to placebo administration."
+        )
+    )
+    factory.make_claim(option, kind=Claim.Kind.BENEFIT, text="Pain eased a little.")
+    html = editor_client.get(f"/admin/treatments/option/{option.pk}/change/").content.decode()
+    assert "1 benefit, 0 harms, 0 limitations, 0 practical points." in html
+    assert "simplify" in html  # the summary is flagged above grade 8
+    assert "Add at least one harm or side effect." in html
+    assert "Save and publish" in html
+
+
+def test_the_change_page_warns_when_benefits_rest_only_on_interested_sources(
+    editor_client, factory
+):
+    option = factory.make_option()
+    seller = factory.make_source(kind="clinic_website", interest="Sells this treatment")
+    factory.make_claim(option, kind=Claim.Kind.BENEFIT, sources=[seller])
+    html = editor_client.get(f"/admin/treatments/option/{option.pk}/change/").content.decode()
+    assert "Every benefit rests only on sources with a declared interest." in html
+
+
+def test_the_live_reading_grade_answers_with_the_grade(editor_client):
+    response = editor_client.post(
+        "/admin/treatments/option/reading-grade/", {"text": "You can stop at any time."}
+    )
+    data = response.json()
+    assert data["plain"] is True
+    assert data["grade"] < 8
+    hard = editor_client.post(
+        "/admin/treatments/option/reading-grade/",
+        {"text": "Pharmacological immunomodulation demonstrated insignificant effects."},
+    ).json()
+    assert hard["plain"] is False
+
+
+def test_the_live_reading_grade_is_for_editors_only(client):
+    response = client.post("/admin/treatments/option/reading-grade/", {"text": "Hello."})
+    assert response.status_code == 302
+    assert "/admin/login/" in response.headers["Location"]
+
+
+def test_every_change_is_recorded_with_who_made_it(editor_client, editor, factory):
+    option = factory.make_option()
+    claim = factory.make_claim(option, kind=Claim.Kind.HARM, text="Old wording.")
+    claim.text = "New wording."
+    claim._history_user = editor
+    claim.save()
+    records = list(claim.history.order_by("history_date"))
+    assert records[0].text == "Old wording."
+    assert records[-1].text == "New wording."
+    assert records[-1].history_user == editor
+    html = editor_client.get(f"/admin/treatments/claim/{claim.pk}/history/").content.decode()
+    assert "editor" in html
