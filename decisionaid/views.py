@@ -4,6 +4,8 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from decisionaid.answers import Answers
+
 
 @require_GET
 @never_cache
@@ -14,7 +16,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    has_answers = not Answers.from_session(request.session).is_empty
+    return render(request, "home.html", {"has_answers": has_answers})
 
 
 @require_GET

@@ -1,0 +1,164 @@
+"""Forms for the guided flow. Forms validate and normalise; views act.
+
+Questions come from the content: a form is built from the questions of one step.
+Every message says what to do.
+"""
+
+from django import forms
+
+from decisionaid.answers import SURE_ITEMS
+from treatments.models import Question
+
+MAX_VALUES = 3
+MAX_OWN_QUESTIONS = 500
+
+SURE_QUESTIONS = {
+    "sure": "Do you feel sure about the best choice for you?",
+    "understand": "Do you know the benefits and risks of each option?",
+    "risks_benefits": "Are you clear about which benefits and risks matter most to you?",
+    "support": "Do you have enough support and advice to make a choice?",
+}
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class QuestionsForm(forms.Form):
+    """One field per content question of a step: radios for "choose one", boxes for "choose any"."""
+
+    def __init__(self, *args, questions: list[Question], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            choices = [(c.slug, c.label) for c in question.choices.all()]
+            asked = f"“{question.text}”"
+            messages = {
+                "invalid_choice": f"Choose one of the answers shown for {asked}",
+                "invalid_list": f"Choose from the answers shown for {asked}",
+            }
+            if question.kind == Question.Kind.MANY:
+                field = forms.MultipleChoiceField(
+                    choices=choices,
+                    required=question.required,
+                    widget=forms.CheckboxSelectMultiple,
+                    error_messages={
+                        **messages,
+                        "required": f"Choose at least one answer for {asked}",
+                    },
+                )
+            else:
+                field = forms.ChoiceField(
+                    choices=choices,
+                    required=question.required,
+                    widget=forms.RadioSelect,
+                    error_messages={**messages, "required": f"Choose an answer for {asked}"},
+                )
+            field.question = question
+            self.fields[question.slug] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        for question in self.questions:
+            chosen = cleaned.get(question.slug)
+            if question.kind != Question.Kind.MANY or not chosen or len(chosen) < 2:
+                continue
+            for choice in question.choices.all():
+                if choice.exclusive and choice.slug in chosen:
+                    self.add_error(
+                        question.slug,
+                        f"“{choice.label}” cannot be chosen with other answers. "
+                        "Untick it, or untick the others.",
+                    )
+        return cleaned
+
+    def answers(self) -> dict[str, list[str]]:
+        """The chosen slugs per question, always as a list; unanswered questions are left out."""
+        chosen = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(question.slug)
+            if value:
+                chosen[question.slug] = list(value) if isinstance(value, list) else [value]
+        return chosen
+
+
+class ValuesForm(forms.Form):
+    values = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one thing that matters to you.",
+            "invalid_choice": "Choose from the statements shown.",
+            "invalid_list": "Choose from the statements shown.",
+        },
+    )
+
+    def __init__(self, *args, values, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["values"].choices = [(v.slug, v.statement) for v in values]
+        self.hints = {v.slug: v.hint for v in values}
+
+    def clean_values(self):
+        chosen = self.cleaned_data["values"]
+        if len(chosen) > MAX_VALUES:
+            raise forms.ValidationError(
+                f"Choose up to {MAX_VALUES} things. You chose {len(chosen)}: untick the ones that "
+                "matter least."
+            )
+        return chosen
+
+
+class ConsideringForm(forms.Form):
+    considering = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose from the options shown.",
+            "invalid_list": "Choose from the options shown.",
+        },
+    )
+
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["considering"].choices = [(o.slug, o.name) for o in options]
+
+
+class ClinicianQuestionsForm(forms.Form):
+    suggested = forms.TypedMultipleChoiceField(
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose from the questions shown.",
+            "invalid_list": "Choose from the questions shown.",
+        },
+    )
+    own = forms.CharField(
+        required=False,
+        max_length=MAX_OWN_QUESTIONS,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_OWN_QUESTIONS}),
+        error_messages={
+            "max_length": f"Your questions must be {MAX_OWN_QUESTIONS} characters or fewer. "
+            "Shorten them and try again.",
+        },
+    )
+
+    def __init__(self, *args, suggested, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suggested"].choices = [(q.pk, q.text) for q in suggested]
+
+    def clean_own(self):
+        # Keep line breaks the person typed, but not runs of blank lines or stray spaces.
+        lines = [line.strip() for line in self.cleaned_data["own"].splitlines()]
+        return "\n".join(line for line in lines if line)
+
+
+class SureForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in SURE_ITEMS:
+            self.fields[item] = forms.ChoiceField(
+                label=SURE_QUESTIONS[item],
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Answer yes or no: {SURE_QUESTIONS[item][:-1].lower()}.",
+                    "invalid_choice": "Answer yes or no.",
+                },
+            )
