@@ -1,11 +1,70 @@
+from collections import defaultdict
+
+from django.db.models import Prefetch
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from treatments.models import Page
+from treatments.models import Option, Page, PageSection, Source, SourceKind, Term
 
 
 @require_GET
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     page = get_object_or_404(Page.objects.prefetch_related("sections__sources"), slug=slug)
     return render(request, "treatments/page.html", {"page": page})
+
+
+def sources_of(option: Option):
+    """Every source an option page cites, from the option's prefetched content."""
+    for claim in option.claims.all():
+        yield from claim.sources.all()
+    for cost in option.costs.all():
+        yield cost.source
+    for study in option.studies.all():
+        yield study.source
+    for check in option.claim_checks.all():
+        yield check.made_by
+        yield from check.sources.all()
+    for consideration in option.considerations.all():
+        yield from consideration.sources.all()
+    for rating in option.value_ratings.all():
+        yield from rating.sources.all()
+    yield from option.certainty_sources.all()
+
+
+@require_GET
+def sources(request: HttpRequest) -> HttpResponse:
+    """Every source behind published content, grouped by kind, with what each is cited for."""
+    options = Option.objects.published().with_content().order_by(Lower("name"), "pk")
+    sections = PageSection.objects.select_related("page").prefetch_related(
+        Prefetch("sources", queryset=Source.objects.order_by("pk"))
+    )
+
+    found: dict[int, Source] = {}
+    cited_for: dict[int, dict[str, str]] = defaultdict(dict)
+    for option in options:
+        for source in sources_of(option):
+            found[source.pk] = source
+            cited_for[source.pk][option.name] = reverse("option", args=[option.slug])
+    for section in sections.order_by("page__order", "page__pk"):
+        for source in section.sources.all():
+            found[source.pk] = source
+            cited_for[source.pk][section.page.title] = reverse(
+                "treatments:page", args=[section.page.slug]
+            )
+
+    groups = []
+    for kind in SourceKind:
+        in_kind = [source for source in found.values() if source.kind == kind]
+        in_kind.sort(key=lambda source: (source.short_citation.lower(), source.title.lower()))
+        entries = [(source, list(cited_for[source.pk].items())) for source in in_kind]
+        if entries:
+            groups.append({"kind": kind, "entries": entries})
+    return render(request, "treatments/sources.html", {"groups": groups, "count": len(found)})
+
+
+@require_GET
+def glossary(request: HttpRequest) -> HttpResponse:
+    return render(request, "treatments/glossary.html", {"terms": Term.objects.order_by("term")})

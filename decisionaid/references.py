@@ -1,0 +1,73 @@
+"""Per-page helpers: numbered references and glossary words, each in order of first use.
+
+Templates cite sources and mark up terms while they render, so a page renders its source list
+and its "Words used on this page" list after everything that cites or uses them.
+"""
+
+import re
+from collections.abc import Iterable
+
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
+
+from treatments.models import Source, Term
+
+
+class References:
+    """Numbers sources for one page, in order of first citation."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[int, int] = {}
+        self._sources: list[Source] = []
+
+    def cite(self, sources: Source | Iterable[Source] | None) -> list[tuple[int, Source]]:
+        """Number any sources not seen before; return (number, source) pairs, lowest first."""
+        if sources is None:
+            return []
+        if isinstance(sources, Source):
+            sources = [sources]
+        cited = {}
+        for source in sources:
+            if source.pk not in self._numbers:
+                self._sources.append(source)
+                self._numbers[source.pk] = len(self._sources)
+            cited[self._numbers[source.pk]] = source
+        return sorted(cited.items(), key=lambda item: item[0])
+
+    @property
+    def entries(self) -> list[tuple[int, Source]]:
+        return list(enumerate(self._sources, start=1))
+
+
+class Glossary:
+    """Links the first use of each glossary term on a page to its definition lower down."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        terms = sorted(terms, key=lambda term: len(term.term), reverse=True)
+        self._by_text = {escape(term.term).lower(): term for term in terms if term.term.strip()}
+        self._used: dict[str, Term] = {}
+        alternatives = "|".join(re.escape(text) for text in self._by_text)
+        # Longest terms first, so "nerve block" wins over "nerve"; plurals count as a use.
+        self._pattern = (
+            re.compile(rf"\b({alternatives})(?:e?s)?\b", re.IGNORECASE) if alternatives else None
+        )
+
+    def link(self, text: str) -> SafeString:
+        escaped = conditional_escape(text)
+        if self._pattern is None:
+            return escaped
+        return mark_safe(self._pattern.sub(self._link_first_use, escaped))
+
+    def _link_first_use(self, match: re.Match) -> str:
+        term = self._by_text[match.group(1).lower()]
+        if term.slug in self._used:
+            return match.group(0)
+        self._used[term.slug] = term
+        return (
+            f'<a class="term" href="#term-{term.slug}" id="term-use-{term.slug}">'
+            f"{match.group(0)}</a>"
+        )
+
+    @property
+    def used(self) -> list[Term]:
+        return list(self._used.values())
