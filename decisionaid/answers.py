@@ -5,6 +5,8 @@ The answers are plain slugs and short strings, so they can also travel in a sign
 
 from dataclasses import asdict, dataclass, field, fields
 
+from django.core import signing
+
 SESSION_KEY = "answers"
 SURE_ITEMS = ("sure", "understand", "risks_benefits", "support")
 
@@ -77,3 +79,17 @@ class Answers:
         if len(self.sure) < len(SURE_ITEMS):
             return None
         return sum(1 for v in self.sure.values() if v == "yes")
+
+
+RESUME_SALT = "decisionaid.resume"
+RESUME_MAX_AGE = 90 * 24 * 3600  # a resume link works for 90 days
+
+
+def make_resume_token(answers: Answers) -> str:
+    """The answers, compressed and signed, for a link that reopens the journey anywhere."""
+    return signing.dumps(answers.to_data(), salt=RESUME_SALT, compress=True)
+
+
+def read_resume_token(token: str) -> Answers:
+    """The answers in a resume link. Raises signing.BadSignature (or SignatureExpired)."""
+    return Answers.from_data(signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE))

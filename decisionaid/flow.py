@@ -263,7 +263,7 @@ def answer_rows(answers: Answers) -> list[dict]:
             "change": f"{step_url('values')}?return=check",
         }
     )
-    if "considering" in answers.done or answers.considering:
+    if {"considering", "questions", "sure"} & set(answers.done):
         names = dict(Option.objects.published().values_list("slug", "name"))
         suggested = dict(SuggestedQuestion.objects.values_list("pk", "text"))
         sure = answers.sure_score

@@ -1,7 +1,7 @@
 import logging
 import re
 
-_RESUME_TOKEN = re.compile(r"(/resume/)[^\s\"?]+")
+_RESUME_TOKEN = re.compile(r"(/resume/)[^\s\"?/]+")
 
 
 class RedactResumeLinks(logging.Filter):
