@@ -23,7 +23,9 @@
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
-    focusNewContent(event.detail.target);
+    // An outerHTML swap replaces the target: look up its replacement by id.
+    var old = event.detail.target;
+    focusNewContent((old.id && document.getElementById(old.id)) || old);
     showPrintButtons();
   });
 

@@ -1,0 +1,144 @@
+"""The whole journey from the home page to the summary, with only Tab, Space and Enter."""
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FOCUSED = """() => {
+  const e = document.activeElement;
+  return {
+    tag: e.tagName, type: e.type || "", name: e.name || "", id: e.id || "",
+    text: (e.innerText || e.value || "").trim(),
+    inStepForm: !!e.closest("#step form"),
+    groupAnswered: e.name ? !!document.querySelector(`[name="${e.name}"]:checked`) : false,
+  };
+}"""
+
+
+def tab_until(page, wanted, limit=1500):
+    """Press Tab until the focused element matches `wanted`; return what is focused."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if wanted(focused):
+            return focused
+    raise AssertionError("never reached the element by pressing Tab")
+
+
+def follow_link(page, text):
+    url = page.url
+    tab_until(page, lambda f: f["tag"] == "A" and f["text"] == text)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda new: new != url)
+
+
+def answer_step(page):
+    """Tick the first answer of every question with Space, then press Enter on the button."""
+    url = page.url
+    while True:
+        focused = tab_until(
+            page,
+            lambda f: f["inStepForm"] and (f["type"] in ("radio", "checkbox", "submit")),
+        )
+        if focused["type"] == "submit":
+            page.keyboard.press("Enter")
+            page.wait_for_url(lambda new: new != url)
+            return
+        if not focused["groupAnswered"]:
+            page.keyboard.press("Space")
+
+
+def run_journey(wrapped) -> list[str]:
+    """Home page to summary by keyboard; returns the heading of each question page."""
+    wrapped.goto("/")
+    page = wrapped.page
+    follow_link(page, "Start now")
+    headings = []
+    for _ in range(4):  # your CRPS, health, practical, what matters
+        headings.append(page.locator("h1").first.inner_text())
+        answer_step(page)
+    assert page.url.endswith("/check/")
+    follow_link(page, "Continue to your options")
+    assert page.url.endswith("/options/")
+    follow_link(page, "Continue to the next step")
+    for _ in range(3):  # considering, questions for the clinician, how sure
+        headings.append(page.locator("h1").first.inner_text())
+        answer_step(page)
+    assert page.url.endswith("/check/")
+    follow_link(page, "Continue to your summary")
+    assert page.url.endswith("/summary/")
+    return headings
+
+
+EXPECTED_HEADINGS = [
+    "Your CRPS",
+    "Health questions",
+    "Practical matters",
+    "What matters most to you?",
+    "Which options are you thinking about?",
+    "Questions for your clinician",
+    "How sure do you feel?",
+]
+
+
+def test_the_whole_journey_works_by_keyboard_with_javascript(page, content):
+    assert run_journey(page) == EXPECTED_HEADINGS
+    assert "There is a problem" not in page.page.content()
+
+
+def test_the_whole_journey_works_by_keyboard_without_javascript(page_without_js, content):
+    assert run_journey(page_without_js) == EXPECTED_HEADINGS
+
+
+def test_htmx_swaps_each_step_in_place_and_keeps_history_right(page, content):
+    page.goto("/questions/about/")
+    page.page.evaluate("window.stillTheSamePage = true")
+    answer_step(page.page)
+    assert page.page.url.endswith("/questions/health/")
+    # The page was not reloaded: htmx swapped the step in and moved the address on.
+    assert page.page.evaluate("window.stillTheSamePage === true")
+    assert page.page.evaluate("document.activeElement.tagName") == "H1"
+    page.page.go_back()
+    page.page.wait_for_url("**/questions/about/")
+    # The answers are still there after going back (htmx reloads the page from the server).
+    page.page.locator("#step input:checked").first.wait_for()
+    assert page.page.locator("#step input:checked").count() >= 3
+
+
+def test_errors_appear_inline_and_take_the_focus(page, content):
+    page.goto("/questions/health/")
+    page.page.evaluate("window.stillTheSamePage = true")
+    page.page.get_by_role("button", name="Continue").click()
+    summary = page.page.locator(".error-summary")
+    summary.wait_for()
+    assert page.page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert page.page.url.endswith("/questions/health/")
+    assert page.page.evaluate("window.stillTheSamePage === true")
+    assert axe_violations(page) == []
+
+
+def test_every_step_has_no_accessibility_violations(page, content):
+    for path in [
+        "/questions/about/",
+        "/questions/health/",
+        "/questions/practical/",
+        "/questions/values/",
+        "/questions/considering/",
+        "/questions/questions/",
+        "/questions/sure/",
+        "/check/",
+        "/clear/",
+    ]:
+        page.goto(path)
+        assert axe_violations(page) == [], path
+
+
+def test_steps_fit_a_phone_without_sideways_scrolling(phone_page, content):
+    for path in ["/questions/health/", "/questions/values/", "/check/"]:
+        phone_page.goto(path)
+        overflow = phone_page.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, path
