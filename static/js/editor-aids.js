@@ -1,5 +1,6 @@
 // Live reading grade under each text box in the editors' admin.
-(function () {
+// The admin loads this in <head>, so it waits for the form to exist.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var form = document.querySelector("form[id$='_form']");
   var token = form && form.querySelector("input[name='csrfmiddlewaretoken']");
@@ -41,4 +42,4 @@
   attachAll();
   // Inline rows added with "Add another" get their aid too.
   document.addEventListener("formset:added", attachAll);
-})();
+});

@@ -1,0 +1,71 @@
+"""An editor's day in the admin, in Chromium: edit, see the grade, be refused, restore."""
+
+import pytest
+from playwright.sync_api import expect
+from django.contrib.auth.models import User
+
+from treatments.models import Claim
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-test-password-for-editors"
+
+
+@pytest.fixture
+def editor(editors_group):
+    user = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
+    user.groups.add(editors_group)
+    return user
+
+
+def log_in(page):
+    page.goto("/admin/login/")
+    page.page.fill("#id_username", "editor")
+    page.page.fill("#id_password", PASSWORD)
+    page.page.click("input[type=submit]")
+    page.page.wait_for_url("**/admin/")
+
+
+def test_an_editor_edits_a_harm_sees_the_grade_and_restores_the_earlier_version(
+    page, editor, factory
+):
+    option = factory.make_option(publish=True, name="An option")
+    harm = option.harms[0]
+    original = harm.text
+    log_in(page)
+
+    page.goto(f"/admin/treatments/option/{option.pk}/change/")
+    box = page.page.locator(f"textarea[name='claims-{list(option.claims.all()).index(harm)}-text']")
+    box.fill(
+        "Statistically significant haemodynamic perturbations necessitated discontinuation "
+        "of administration in a considerable proportion of participants."
+    )
+    # The grade appears under the box as the editor types.
+    expect(box.locator("xpath=following-sibling::span[1]")).to_contain_text("try shorter")
+    page.page.click("input[name=_continue]")
+    page.page.wait_for_load_state()
+    assert "simplify" in page.page.content()  # the saved text is flagged above grade 8
+    harm.refresh_from_db()
+    assert harm.text.startswith("Statistically significant")
+
+    page.goto(f"/admin/treatments/claim/{harm.pk}/history/")
+    page.page.locator("#change-history a").last.click()  # the oldest version
+    page.page.click("input[value=Revert]")
+    page.page.wait_for_load_state()
+    harm.refresh_from_db()
+    assert harm.text == original
+
+
+def test_publishing_an_option_without_harms_is_refused_with_the_reason(page, editor, factory):
+    option = factory.make_option(name="Unfinished option")
+    factory.make_claim(option, kind=Claim.Kind.BENEFIT)
+    log_in(page)
+    page.goto(f"/admin/treatments/option/{option.pk}/change/")
+    page.page.click("input[name=_publish]")
+    page.page.wait_for_load_state()
+    message = page.page.locator(".messagelist").inner_text()
+    assert "was not published" in message
+    assert "Add at least one harm or side effect." in message
+    # Patients cannot see it.
+    page.expected_statuses.add(404)
+    assert page.goto(f"/options/{option.slug}/").status == 404
+    assert "Unfinished option" not in page.goto("/options/").text()
