@@ -1,8 +1,8 @@
 """An editor's day in the admin, in Chromium: edit, see the grade, be refused, restore."""
 
 import pytest
-from playwright.sync_api import expect
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from treatments.models import Claim
 
