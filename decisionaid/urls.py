@@ -1,12 +1,21 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from decisionaid import views
+from decisionaid import flow, options, summary, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    path("start/", flow.start, name="start"),
+    path("questions/<slug:slug>/", flow.step, name="step"),
+    path("check/", flow.check, name="check"),
+    path("clear/", flow.clear, name="clear"),
+    path("resume/<str:token>/", flow.resume, name="resume"),
+    path("options/", options.compare, name="options"),
+    path("options/<slug:slug>/", options.option, name="option"),
+    path("options/<slug:slug>/preview/", options.option_preview, name="option_preview"),
+    path("summary/", summary.summary, name="summary"),
     path("", include("treatments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,193 @@
+"""The printable summary: one page a clinician can read in a ten-minute visit."""
+
+from dataclasses import dataclass, field
+
+import segno
+from django.db.models import Max, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from decisionaid.answers import RESUME_MAX_AGE, SURE_ITEMS, Answers, make_resume_token
+from decisionaid.forms import SURE_QUESTIONS
+from decisionaid.options import ORDER, chosen_values
+from decisionaid.references import References
+from treatments.models import (
+    Choice,
+    Claim,
+    Consideration,
+    Cost,
+    Option,
+    PageSection,
+    Question,
+    Source,
+    SuggestedQuestion,
+)
+
+SURE_UNSURE_AT = 3  # a score of 3 or less suggests the person may be unsure
+
+
+# With more options than this considered, the summary prints in smaller type.
+DENSE_FROM_OPTIONS = 6
+# More points than this are printed grouped by answer, so a heavy summary still fits two pages.
+DISCUSS_IN_FULL = 8
+
+
+@dataclass
+class AnswerPoints:
+    """The personal considerations one answer raises, on several options."""
+
+    choice: Choice
+    considerations: list[Consideration] = field(default_factory=list)
+
+
+def by_answer(considerations: list[Consideration]) -> list[AnswerPoints]:
+    groups: dict[int, AnswerPoints] = {}
+    for consideration in considerations:
+        group = groups.setdefault(consideration.choice_id, AnswerPoints(consideration.choice))
+        group.considerations.append(consideration)
+    return sorted(groups.values(), key=lambda g: answer_order(g.choice))
+
+
+def answer_order(choice: Choice) -> tuple:
+    return (choice.question.step, choice.question.order, choice.question.pk, choice.order)
+
+
+def answered(answers: Answers) -> dict[str, list[tuple[str, list[str]]]]:
+    """Each step's answers as (short label, [choice labels]), in questionnaire order."""
+    steps: dict[str, list[tuple[str, list[str]]]] = {step: [] for step in Question.Step.values}
+    if not answers.choices:
+        return steps
+    questions = Question.objects.filter(slug__in=answers.choices).prefetch_related("choices")
+    for question in questions:
+        chosen = set(answers.choices[question.slug])
+        labels = [choice.label for choice in question.choices.all() if choice.slug in chosen]
+        if labels:
+            steps[question.step].append((question.short_label, labels))
+    return steps
+
+
+def things_to_discuss(answers: Answers, considering: set[str]) -> dict:
+    """Points raised by the answers: in full on the options being considered, then the rest."""
+    found = sorted(
+        Consideration.objects.for_answers(answers.chosen_pairs()),
+        key=lambda c: (c.option.name.lower(), c.option.pk, *answer_order(c.choice)),
+    )
+    mine = [c for c in found if not considering or c.option.slug in considering]
+    others = [c for c in found if considering and c.option.slug not in considering]
+    in_full = len(mine) <= DISCUSS_IN_FULL
+    return {
+        "count": len(mine),
+        "in_full": mine if in_full else [],
+        "grouped": [] if in_full else by_answer(mine),
+        "elsewhere": by_answer(others),
+    }
+
+
+def considered_options(answers: Answers) -> list[Option]:
+    """The options the person is considering, with what the compact row shows, alphabetically."""
+    if not answers.considering:
+        return []
+    sourced = Prefetch("sources", queryset=Source.objects.order_by("pk"))
+    main_kinds = [Claim.Kind.BENEFIT, Claim.Kind.HARM]
+    return list(
+        Option.objects.published()
+        .filter(slug__in=answers.considering)
+        .prefetch_related(
+            Prefetch(
+                "claims",
+                queryset=Claim.objects.filter(kind__in=main_kinds).prefetch_related(sourced),
+            ),
+            Prefetch("costs", queryset=Cost.objects.select_related("source")),
+            Prefetch("certainty_sources", queryset=Source.objects.order_by("pk")),
+        )
+        .order_by(*ORDER)
+    )
+
+
+def sure_result(answers: Answers) -> dict:
+    score = answers.sure_score
+    return {
+        "score": score,
+        "out_of": len(SURE_ITEMS),
+        "unsure": score is not None and score <= SURE_UNSURE_AT,
+        "no_to": [SURE_QUESTIONS[item] for item in SURE_ITEMS if answers.sure.get(item) == "no"],
+    }
+
+
+def questions_for_clinician(answers: Answers) -> list[str]:
+    if not answers.suggested_questions:
+        return []
+    return list(
+        SuggestedQuestion.objects.filter(pk__in=answers.suggested_questions).values_list(
+            "text", flat=True
+        )
+    )
+
+
+def funding_statement() -> list[str]:
+    """The About page's own words on funding and interests, if the content has them."""
+    section = (
+        PageSection.objects.filter(page__slug="about", heading__icontains="funding")
+        .order_by("order", "pk")
+        .first()
+    )
+    return section.paragraphs if section else []
+
+
+def qr_svg(url: str) -> SafeString:
+    """The resume link as an inline SVG QR code, sized by CSS (no inline style, for the CSP)."""
+    svg = segno.make(url, error="m").svg_inline(
+        scale=1,
+        omitsize=True,
+        svgclass="summary-qr__code",
+        lineclass="summary-qr__modules",
+        title="QR code that opens these answers",
+    )
+    return mark_safe(svg.replace("<svg ", '<svg role="img" focusable="false" ', 1))
+
+
+@require_GET
+@never_cache
+def summary(request: HttpRequest) -> HttpResponse:
+    answers = Answers.from_session(request.session)
+    if answers.is_empty:
+        return render(request, "decisionaid/summary.html", {"answers": answers, "empty": True})
+
+    options = considered_options(answers)
+    considering = {option.slug for option in options}
+    discuss = things_to_discuss(answers, considering)
+    steps = answered(answers)
+    content = Option.objects.published().aggregate(
+        updated=Max("updated_at"), reviewed=Max("last_reviewed_on")
+    )
+    resume_url = request.build_absolute_uri(reverse("resume", args=[make_resume_token(answers)]))
+
+    context = {
+        "answers": answers,
+        "empty": False,
+        # A long summary prints in smaller type to stay within two pages.
+        "dense": len(options) > DENSE_FROM_OPTIONS or len(discuss["grouped"]) > 0,
+        "printed_on": timezone.localdate(),
+        "content_version": timezone.localdate(content["updated"]) if content["updated"] else None,
+        "last_reviewed": content["reviewed"],
+        "about": steps[Question.Step.ABOUT],
+        "discuss": discuss,
+        # Only then can "nothing to discuss" be said: the health questions were answered.
+        "health_answered": bool(steps[Question.Step.HEALTH]),
+        "values": chosen_values(answers),
+        "options": options,
+        "sure": sure_result(answers),
+        "questions": questions_for_clinician(answers),
+        "own_questions": answers.own_questions.strip(),
+        "funding": funding_statement(),
+        "resume_url": resume_url,
+        "resume_qr": qr_svg(resume_url),
+        "resume_days": RESUME_MAX_AGE // (24 * 3600),
+        "refs": References(),
+    }
+    return render(request, "decisionaid/summary.html", context)
