@@ -32,7 +32,7 @@ class Step:
     hint: str
     build: Callable[[dict | None, Answers], forms.Form]
     save: Callable[[forms.Form, Answers], None]
-    template: str = "decisionaid/step_questions.html"
+    body: str = "decisionaid/_body_questions.html"  # the fields, inside step.html's form
 
 
 def _questions(step: str) -> list[Question]:
@@ -135,7 +135,7 @@ STEPS = [
         "page will show how each option does on what you choose.",
         _build_values,
         _save_values,
-        "decisionaid/step_values.html",
+        "decisionaid/_body_values.html",
     ),
     Step(
         "considering",
@@ -145,7 +145,7 @@ STEPS = [
         "This is not a decision: you can change your mind at any time.",
         _build_considering,
         _save_considering,
-        "decisionaid/step_considering.html",
+        "decisionaid/_body_considering.html",
     ),
     Step(
         "questions",
@@ -154,7 +154,7 @@ STEPS = [
         "Tick any questions you would like to ask. You can also write your own.",
         _build_clinician_questions,
         _save_clinician_questions,
-        "decisionaid/step_clinician_questions.html",
+        "decisionaid/_body_clinician_questions.html",
     ),
     Step(
         "sure",
@@ -164,7 +164,7 @@ STEPS = [
         "It helps you and your clinician see what may need more talk.",
         _build_sure,
         _save_sure,
-        "decisionaid/step_sure.html",
+        "decisionaid/_body_sure.html",
     ),
 ]
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
@@ -232,7 +232,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         "returning": returning,
     }
     status = 400 if form.is_bound else 200
-    return render_step_page(request, current.template, context, status)
+    return render_step_page(request, "decisionaid/step.html", context, status)
 
 
 def start(request: HttpRequest) -> HttpResponse:
