@@ -1,5 +1,6 @@
 """The printable summary: one page a clinician can read in a ten-minute visit."""
 
+import re
 from dataclasses import dataclass, field
 
 import segno
@@ -35,6 +36,15 @@ SURE_UNSURE_AT = 3  # a score of 3 or less suggests the person may be unsure
 DENSE_FROM_OPTIONS = 6
 # More points than this are printed grouped by answer, so a heavy summary still fits two pages.
 DISCUSS_IN_FULL = 8
+# With more options than this considered, they print as a compact table, one short row each.
+COMPACT_FROM_OPTIONS = 6
+
+
+def first_sentence(text: str) -> str:
+    """The text up to the end of its first sentence."""
+    text = (text or "").strip()
+    match = re.match(r"(.+?[.!?])(?=\s+[A-Z0-9(])", text, re.S)
+    return match[1] if match else text
 
 
 @dataclass
@@ -109,6 +119,24 @@ def considered_options(answers: Answers) -> list[Option]:
     )
 
 
+def compact_rows(options: list[Option]) -> list[dict]:
+    """Main benefit, main harm and time cut to their first sentence, for the printed table."""
+    rows = []
+    for option in options:
+        benefit, harm = option.main_benefit, option.main_harm
+        rows.append(
+            {
+                "option": option,
+                "benefit": benefit,
+                "benefit_text": first_sentence(benefit.text) if benefit else "",
+                "harm": harm,
+                "harm_text": first_sentence(harm.text) if harm else "",
+                "time": first_sentence(option.time_commitment),
+            }
+        )
+    return rows
+
+
 def sure_result(answers: Answers) -> dict:
     score = answers.sure_score
     return {
@@ -181,6 +209,8 @@ def summary(request: HttpRequest) -> HttpResponse:
         "health_answered": bool(steps[Question.Step.HEALTH]),
         "values": chosen_values(answers),
         "options": options,
+        # Many options print as a compact table (the screen keeps the full one).
+        "compact_options": compact_rows(options) if len(options) > COMPACT_FROM_OPTIONS else [],
         "sure": sure_result(answers),
         "questions": questions_for_clinician(answers),
         "own_questions": answers.own_questions.strip(),

@@ -76,11 +76,6 @@ def test_a_typical_summary_prints_on_one_page(page, content, paper):
     assert link.removeprefix(page.base_url) in re.sub(r"\s+", "", text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Every option considered with every health answer 'yes' still prints on 4 pages: "
-    "24 option rows and 67 references do not fit two pages at a legible size.",
-)
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_the_heaviest_summary_prints_on_two_pages_at_most(page, content, paper):
     open_summary(page, heaviest_persona())
