@@ -253,7 +253,7 @@ class OptionAdmin(SimpleHistoryAdmin):
                 )
             )
         else:
-            parts.append(format_html("<p>It has everything it needs to be published.</p>"))
+            parts.append(format_html("<p>{}</p>", "It has everything it needs to be published."))
         return format_html("{}" * len(parts), *parts)
 
     @admin.display(description="Reading grade and balance")
