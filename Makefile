@@ -39,11 +39,14 @@ serve: $(VENV)/.installed
 	@echo "Serving the production way on http://127.0.0.1:$(PORT) (a local demo secret is used unless DJANGO_SECRET_KEY is set)"
 	$(DEMO_ENV) $(VENV)/bin/gunicorn decisionaid.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket
 
-# Debian's Chromium drives the browser tests; Playwright cannot download its own here.
+# Debian's Chromium drives the browser tests; Playwright cannot download its own here. The print
+# tests count pages, so they need fonts with Arial's metrics (Liberation) to measure the same anywhere.
+BROWSER_PACKAGES := chromium fonts-liberation
 chromium:
-	@if command -v chromium >/dev/null; then exit 0; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	else echo "Browser tests need Debian's chromium: run 'sudo apt-get install chromium', then 'make test' again." >&2; exit 1; fi
+	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "Browser tests need: $$missing. Run 'sudo apt-get install $$missing', then 'make test' again." >&2; exit 1; fi
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -38,6 +38,8 @@ DENSE_FROM_OPTIONS = 6
 DISCUSS_IN_FULL = 8
 # With more options than this considered, they print as a compact table, one short row each.
 COMPACT_FROM_OPTIONS = 6
+# With more references than this, the list prints in smaller type.
+COMPACT_FROM_REFERENCES = 20
 
 
 def first_sentence(text: str) -> str:
@@ -82,7 +84,8 @@ def answered(answers: Answers) -> dict[str, list[tuple[str, list[str]]]]:
 
 
 def things_to_discuss(answers: Answers, considering: set[str]) -> dict:
-    """Points raised by the answers: in full on the options being considered, then the rest."""
+    """Points raised by the answers: in full on the options being considered, then the names of
+    the other options they touch."""
     found = sorted(
         Consideration.objects.for_answers(answers.chosen_pairs()),
         key=lambda c: (c.option.name.lower(), c.option.pk, *answer_order(c.choice)),
@@ -94,7 +97,8 @@ def things_to_discuss(answers: Answers, considering: set[str]) -> dict:
         "count": len(mine),
         "in_full": mine if in_full else [],
         "grouped": [] if in_full else by_answer(mine),
-        "elsewhere": by_answer(others),
+        # On paper, only the names: the option pages set each point out.
+        "elsewhere": list(dict.fromkeys(c.option.name for c in others)),
     }
 
 
@@ -219,5 +223,6 @@ def summary(request: HttpRequest) -> HttpResponse:
         "resume_qr": qr_svg(resume_url),
         "resume_days": RESUME_MAX_AGE // (24 * 3600),
         "refs": References(),
+        "compact_references_from": COMPACT_FROM_REFERENCES,
     }
     return render(request, "decisionaid/summary.html", context)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from decisionaid.answers import SURE_ITEMS, Answers, read_resume_token
-from decisionaid.forms import MAX_VALUES
+from decisionaid.forms import MAX_OWN_QUESTIONS, MAX_VALUES
 from decisionaid.summary import DISCUSS_IN_FULL
 from treatments.models import Consideration, Option, Question, Source, SuggestedQuestion, Value
 
@@ -22,9 +22,9 @@ SECTIONS = [
     "How sure I feel about a choice",
     "My questions for the clinician",
     "Clinician's notes",
-    "Funding and interests",
     "Open these answers again",
     "References",
+    "Funding and interests",
 ]
 
 
@@ -77,7 +77,7 @@ def typical_persona() -> Answers:
 
 
 def heaviest_persona() -> Answers:
-    """Every option considered, every health answer "yes", every question, long own questions."""
+    """Every option considered, every health answer "yes", every question, the longest own questions."""
     choices = {
         question.slug: [choice.slug for choice in question.choices.all()][:1]
         for question in Question.objects.exclude(step=Question.Step.HEALTH)
@@ -94,7 +94,7 @@ def heaviest_persona() -> Answers:
         values=list(Value.objects.values_list("slug", flat=True)[:MAX_VALUES]),
         considering=list(Option.objects.published().values_list("slug", flat=True)),
         suggested_questions=list(SuggestedQuestion.objects.values_list("pk", flat=True)),
-        own_questions=own.strip()[:1000],
+        own_questions=own[:MAX_OWN_QUESTIONS].strip(),
         sure={item: "no" for item in SURE_ITEMS},
         done=["about", "health", "practical", "values", "considering", "questions", "sure"],
     )
@@ -200,7 +200,7 @@ def test_answers_that_matter_are_flagged_with_their_option_and_source(client, co
             assert any(source.title in references[n] for n in numbers)
 
 
-def test_points_on_options_not_considered_come_after_in_one_compact_line(client, content):
+def test_options_not_considered_that_answers_touch_are_named_after_in_one_line(client, content):
     raised = raised_by(("pregnancy", "yes"))
     assert len(raised) >= 3
     answers = Answers(choices={"pregnancy": ["yes"]}, considering=raised[:1])
@@ -211,8 +211,7 @@ def test_points_on_options_not_considered_come_after_in_one_compact_line(client,
     for slug in raised[1:]:
         name = Option.objects.get(slug=slug).name
         assert name not in text_of(listed)
-        assert name in text_of(elsewhere)
-    assert "“Yes” to Pregnancy:" in text_of(elsewhere)
+        assert text_of(elsewhere).count(name) == 1
     assert "[" not in text_of(elsewhere)  # a compact line: details are on the options pages
 
 
@@ -233,7 +232,7 @@ def test_many_points_are_grouped_by_answer_each_option_with_its_source(client, c
     html = summary_html(client, Answers(choices={q: [c] for q, c in pairs}))
     discuss = section(html, "summary-discuss")
     items = re.findall(r"<li>(.*?)</li>", discuss, re.S)
-    assert [text_of(i).split(".")[0] for i in items] == [
+    assert [text_of(i).split(":")[0] for i in items] == [
         "Discuss I answered “Yes” to Pregnancy",
         "Discuss I answered “Yes” to Heart disease or rhythm problems",
     ]

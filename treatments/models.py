@@ -5,6 +5,7 @@ Patients only ever see published options. Everything an option says carries at l
 
 import datetime
 import re
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -118,6 +119,19 @@ class Source(models.Model):
     @property
     def pubmed_url(self) -> str:
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def lead_author(self) -> str:
+        """The first author, with "et al." when there are more; else the publisher."""
+        if not self.authors:
+            return self.publisher
+        first, _, rest = self.authors.partition(",")
+        return f"{first.strip()} et al." if rest.strip() else first.strip()
+
+    @property
+    def host(self) -> str:
+        """The web page's site, without "www.": enough to find it again from a printout."""
+        return urlsplit(self.url).hostname.removeprefix("www.") if self.url else ""
 
     @property
     def link(self) -> str:

@@ -32,6 +32,7 @@ PRINTED_HEADINGS = [
 ]
 # Set SUMMARY_PDF_DIR to keep the PDFs, to look at them.
 KEEP_IN = os.environ.get("SUMMARY_PDF_DIR")
+PAPER_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
 
 
 def open_summary(page, answers: Answers):
@@ -54,6 +55,14 @@ def print_to_pdf(page, paper: str, name: str) -> PdfReader:
     return PdfReader(io.BytesIO(pdf))
 
 
+def pages_when_shorter(page, paper: str, shorter_by_mm: int) -> int:
+    """Pages printed on paper this much shorter: whether a summary fits with room to spare, so
+    that a small edit to the content, or a slightly wider font, does not push it onto a new page."""
+    width, height = PAPER_MM[paper]
+    pdf = page.page.pdf(width=f"{width}mm", height=f"{height - shorter_by_mm}mm")
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
 def text_of(reader: PdfReader) -> str:
     text = " ".join(page.extract_text() for page in reader.pages)
     return re.sub(r"\s+", " ", text.replace("\u2019", "'"))
@@ -69,6 +78,7 @@ def test_a_typical_summary_prints_on_one_page(page, content, paper):
     link = resume_link(page)
     reader = print_to_pdf(page, paper, "typical")
     assert len(reader.pages) == 1
+    assert pages_when_shorter(page, paper, 15) == 1
     text = text_of(reader)
     for heading in PRINTED_HEADINGS:
         assert heading in text, heading
@@ -82,6 +92,7 @@ def test_the_heaviest_summary_prints_on_two_pages_at_most(page, content, paper):
     link = resume_link(page)
     reader = print_to_pdf(page, paper, "heaviest")
     assert len(reader.pages) <= 2
+    assert pages_when_shorter(page, paper, 5) <= 2
     text = text_of(reader)
     for heading in PRINTED_HEADINGS:
         assert heading in text, heading
