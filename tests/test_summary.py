@@ -77,7 +77,7 @@ def typical_persona() -> Answers:
 
 
 def heaviest_persona() -> Answers:
-    """Every option considered, every health answer "yes", every question, the longest own questions."""
+    """Every option considered, every health answer "yes", every question, own questions in full."""
     choices = {
         question.slug: [choice.slug for choice in question.choices.all()][:1]
         for question in Question.objects.exclude(step=Question.Step.HEALTH)
