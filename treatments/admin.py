@@ -53,9 +53,12 @@ def grade_badge(text: str, names=()) -> str:
     return format_html('<span class="grade">Grade {}</span>', grade)
 
 
-class EditorMedia:
-    css = {"all": ["css/editor.css"]}
-    js = ["js/editor-aids.js"]
+class ContentAdmin(SimpleHistoryAdmin):
+    """Every content model: history and undo, and the writing aids under each text box."""
+
+    class Media:
+        css = {"all": ["css/editor.css"]}
+        js = ["js/editor-aids.js"]
 
 
 class SourcedForm(forms.ModelForm):
@@ -155,8 +158,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Option)
-class OptionAdmin(SimpleHistoryAdmin):
-    Media = EditorMedia
+class OptionAdmin(ContentAdmin):
     list_display = [
         "name",
         "status",
@@ -357,7 +359,7 @@ class OptionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ContentAdmin):
     list_display = ["short_citation", "title", "kind", "interest", "pmid", "doi"]
     list_filter = ["kind"]
     search_fields = ["slug", "title", "authors", "publisher", "pmid", "doi"]
@@ -365,10 +367,9 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ContentAdmin):
     """Claims are edited on their option's page; here for search and each claim's history."""
 
-    Media = EditorMedia
     form = SourcedForm
     list_display = ["text", "kind", "option", "is_main"]
     list_filter = ["kind", "option__status", "option"]
@@ -378,7 +379,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ClaimCheck)
-class ClaimCheckAdmin(SimpleHistoryAdmin):
+class ClaimCheckAdmin(ContentAdmin):
     form = SourcedForm
     list_display = ["claim", "made_by", "finding", "option"]
     list_filter = ["finding", "made_by"]
@@ -387,7 +388,7 @@ class ClaimCheckAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Consideration)
-class ConsiderationAdmin(SimpleHistoryAdmin):
+class ConsiderationAdmin(ContentAdmin):
     form = SourcedForm
     list_display = ["text", "choice", "option"]
     list_filter = ["option", "choice__question"]
@@ -397,14 +398,14 @@ class ConsiderationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Cost)
-class CostAdmin(SimpleHistoryAdmin):
+class CostAdmin(ContentAdmin):
     list_display = ["option", "display", "unit", "source"]
     autocomplete_fields = ["source"]
     list_select_related = ["option", "source"]
 
 
 @admin.register(Study)
-class StudyAdmin(SimpleHistoryAdmin):
+class StudyAdmin(ContentAdmin):
     list_display = ["source", "design", "participants", "option", "checked_against_primary"]
     list_filter = ["checked_against_primary"]
     search_fields = ["design", "found", "source__title", "source__authors"]
@@ -420,7 +421,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(SimpleHistoryAdmin):
+class QuestionAdmin(ContentAdmin):
     list_display = ["text", "step", "kind", "required", "order"]
     list_filter = ["step"]
     search_fields = ["text", "slug"]
@@ -428,7 +429,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Choice)
-class ChoiceAdmin(SimpleHistoryAdmin):
+class ChoiceAdmin(ContentAdmin):
     list_display = ["label", "question"]
     search_fields = ["label", "question__text"]
     list_select_related = ["question"]
@@ -439,13 +440,13 @@ class ValueRatingByValueInline(ValueRatingInline):
 
 
 @admin.register(Value)
-class ValueAdmin(SimpleHistoryAdmin):
+class ValueAdmin(ContentAdmin):
     list_display = ["statement", "order"]
     inlines = [ValueRatingByValueInline]
 
 
 @admin.register(SuggestedQuestion)
-class SuggestedQuestionAdmin(SimpleHistoryAdmin):
+class SuggestedQuestionAdmin(ContentAdmin):
     list_display = ["text", "order"]
 
 
@@ -456,13 +457,16 @@ class PageSectionInline(admin.StackedInline):
 
 
 @admin.register(Page)
-class PageAdmin(SimpleHistoryAdmin):
-    Media = EditorMedia
+class PageAdmin(ContentAdmin):
     list_display = ["title", "slug", "show_in_footer"]
     inlines = [PageSectionInline]
 
 
 @admin.register(Term)
-class TermAdmin(SimpleHistoryAdmin):
+class TermAdmin(ContentAdmin):
     list_display = ["term", "definition"]
     search_fields = ["term", "definition"]
+    # A text box, not a one-line field: the definition is read by patients, so it gets a grade.
+    form = forms.modelform_factory(
+        Term, fields="__all__", widgets={"definition": forms.Textarea(attrs={"rows": 3})}
+    )

@@ -4,8 +4,9 @@ document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var form = document.querySelector("form[id$='_form']");
   var token = form && form.querySelector("input[name='csrfmiddlewaretoken']");
-  if (!form || !token) return;
-  var endpoint = "/admin/treatments/option/reading-grade/";
+  var source = form && form.querySelector("[data-reading-grade-url]");
+  if (!token || !source) return;
+  var endpoint = source.dataset.readingGradeUrl;
 
   function attach(box) {
     if (box.dataset.gradeAttached) return;

@@ -1,10 +1,12 @@
 """An editor's day in the admin, in Chromium: edit, see the grade, be refused, restore."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from treatments.models import Claim
+from treatments.models import Claim, Term
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password-for-editors"
@@ -69,3 +71,17 @@ def test_publishing_an_option_without_harms_is_refused_with_the_reason(page, edi
     page.expected_statuses.add(404)
     assert page.goto(f"/options/{option.slug}/").status == 404
     assert "Unfinished option" not in page.goto("/options/").text()
+
+
+def test_every_content_form_grades_its_text_as_the_editor_types(page, editor):
+    term = Term.objects.create(term="Flare", slug="flare", definition="A time when pain gets worse.")
+    log_in(page)
+    page.goto(f"/admin/treatments/term/{term.pk}/change/")
+    box = page.page.locator("textarea[name=definition]")
+    grade = box.locator("xpath=following-sibling::span[1]")
+    expect(grade).to_have_text(re.compile(r"^Reading grade -?\d+(\.\d)?$"))
+    box.fill(
+        "An exacerbation characterised by intensification of nociceptive sensations "
+        "necessitating pharmacological intervention."
+    )
+    expect(grade).to_contain_text("try shorter")
