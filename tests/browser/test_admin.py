@@ -74,7 +74,9 @@ def test_publishing_an_option_without_harms_is_refused_with_the_reason(page, edi
 
 
 def test_every_content_form_grades_its_text_as_the_editor_types(page, editor):
-    term = Term.objects.create(term="Flare", slug="flare", definition="A time when pain gets worse.")
+    term = Term.objects.create(
+        term="Flare", slug="flare", definition="A time when pain gets worse."
+    )
     log_in(page)
     page.goto(f"/admin/treatments/term/{term.pk}/change/")
     box = page.page.locator("textarea[name=definition]")
