@@ -1,9 +1,12 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import DEFAULT_DB_ALIAS
 
-from treatments.models import Claim, Option
+from treatments.models import Claim, Option, Term
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +42,23 @@ def test_editors_cannot_rewrite_history(editor):
 def test_editors_cannot_manage_users_groups_or_permissions(editor):
     perms = editor.get_all_permissions()
     assert not [p for p in perms if not p.startswith("treatments.")]
+
+
+def test_a_content_model_added_later_joins_the_editors_permissions(editors_group):
+    # As if the glossary were new since the group was made: no permission on it at all.
+    editors_group.permissions.remove(
+        *Permission.objects.filter(content_type=ContentType.objects.get_for_model(Term))
+    )
+    # An admin's own choice, which a migrate must not undo.
+    editors_group.permissions.remove(Permission.objects.get(codename="delete_source"))
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+
+    codenames = set(editors_group.permissions.values_list("codename", flat=True))
+    assert {"add_term", "change_term", "delete_term", "view_term"} <= codenames
+    assert "view_historicalterm" in codenames
+    assert "change_historicalterm" not in codenames
+    assert "delete_source" not in codenames
 
 
 @pytest.mark.parametrize(
