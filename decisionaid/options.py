@@ -68,6 +68,8 @@ def compare(request: HttpRequest) -> HttpResponse:
         for value in values
     ]
 
+    # The table and the cards show the same content: each links its own first uses of a term.
+    words = Glossary(Term.objects.all(), marks_uses=False)
     context = {
         "options": options,
         "shown": shown,
@@ -77,6 +79,9 @@ def compare(request: HttpRequest) -> HttpResponse:
         "has_answers": has_answers,
         "values": values,
         "refs": References(),
+        "words": words,
+        "table_words": words.view(),
+        "card_words": words.view(),
     }
     template = "decisionaid/options/compare.html"
     if request.htmx:

@@ -4,6 +4,7 @@ Templates cite sources and mark up terms while they render, so a page renders it
 and its "Words used on this page" list after everything that cites or uses them.
 """
 
+import copy
 import re
 from collections.abc import Iterable
 
@@ -40,17 +41,30 @@ class References:
 
 
 class Glossary:
-    """Links the first use of each glossary term on a page to its definition lower down."""
+    """Links the first use of each glossary term on a page to its definition lower down.
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+    With `marks_uses`, each first use gets an id, so the definition can link back to it. A page
+    that shows the same content twice (the comparison's table and its cards) marks no uses and
+    gives each rendering its own `view()`, so the first use in whichever one a person sees links.
+    """
+
+    def __init__(self, terms: Iterable[Term], *, marks_uses: bool = True) -> None:
         terms = sorted(terms, key=lambda term: len(term.term), reverse=True)
         self._by_text = {escape(term.term).lower(): term for term in terms if term.term.strip()}
-        self._used: dict[str, Term] = {}
+        self._used: dict[str, Term] = {}  # on the whole page, shared with every view
+        self._linked: set[str] = set()  # in this rendering
+        self.marks_uses = marks_uses
         alternatives = "|".join(re.escape(text) for text in self._by_text)
         # Longest terms first, so "nerve block" wins over "nerve"; plurals count as a use.
         self._pattern = (
             re.compile(rf"\b({alternatives})(?:e?s)?\b", re.IGNORECASE) if alternatives else None
         )
+
+    def view(self) -> "Glossary":
+        """Another rendering of the same content: links first uses afresh, shares the word list."""
+        other = copy.copy(self)
+        other._linked = set()
+        return other
 
     def link(self, text: str) -> SafeString:
         escaped = conditional_escape(text)
@@ -60,13 +74,12 @@ class Glossary:
 
     def _link_first_use(self, match: re.Match) -> str:
         term = self._by_text[match.group(1).lower()]
-        if term.slug in self._used:
+        if term.slug in self._linked:
             return match.group(0)
-        self._used[term.slug] = term
-        return (
-            f'<a class="term" href="#term-{term.slug}" id="term-use-{term.slug}">'
-            f"{match.group(0)}</a>"
-        )
+        self._linked.add(term.slug)
+        self._used.setdefault(term.slug, term)
+        mark = f' id="term-use-{term.slug}"' if self.marks_uses else ""
+        return f'<a class="term" href="#term-{term.slug}"{mark}>{match.group(0)}</a>'
 
     @property
     def used(self) -> list[Term]:

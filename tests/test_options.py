@@ -420,6 +420,19 @@ def test_the_first_use_of_a_term_links_to_its_definition_on_the_page(client, fac
     assert '<dt id="term-infusion"><dfn>Infusion</dfn></dt><dd>A drip into a vein.' in html
 
 
+def test_the_comparison_links_a_term_in_the_table_and_again_in_the_cards(client, factory):
+    Term.objects.create(slug="infusion", term="Infusion", definition="A drip into a vein.")
+    option = factory.make_option(publish=True, summary="Medicine by infusion.")
+    html = client.get(reverse("options"), {"compare": option.slug}).content.decode()
+    table, cards = html.split('class="comparison__cards"')
+    link = '<a class="term" href="#term-infusion">infusion</a>'
+    # The table shows on a wide screen and the cards on a phone: each links its own first use.
+    assert table.count(link) == 1
+    assert cards.split('class="words"')[0].count(link) == 1
+    assert "term-use-" not in html  # two first uses: no one place for a definition to lead back to
+    assert '<dt id="term-infusion"><dfn>Infusion</dfn></dt><dd>A drip into a vein.</dd>' in html
+
+
 def test_the_glossary_prefers_the_longest_term_and_escapes_text():
     words = Glossary(
         [
@@ -492,7 +505,7 @@ def grow(factory, times: int) -> list[Option]:
 
 
 # One query per kind of content (see Option.objects.with_content), plus values and glossary terms.
-COMPARE_QUERIES = 13
+COMPARE_QUERIES = 14
 OPTION_QUERIES = 14
 
 

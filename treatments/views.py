@@ -7,13 +7,15 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from decisionaid.references import Glossary, References
 from treatments.models import Option, Page, PageSection, Source, SourceKind, Term
 
 
 @require_GET
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     page = get_object_or_404(Page.objects.prefetch_related("sections__sources"), slug=slug)
-    return render(request, "treatments/page.html", {"page": page})
+    context = {"page": page, "refs": References(), "words": Glossary(Term.objects.all())}
+    return render(request, "treatments/page.html", context)
 
 
 def sources_of(option: Option):

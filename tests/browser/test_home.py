@@ -26,3 +26,9 @@ def test_the_home_page_fits_a_phone_without_sideways_scrolling(phone_page, conte
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+@pytest.mark.parametrize("slug", ["what-is-crps", "about", "privacy"])
+def test_the_information_pages_have_no_accessibility_violations(page, content, slug):
+    page.goto(f"/info/{slug}/")
+    assert axe_violations(page) == []

@@ -1,0 +1,76 @@
+"""Information pages (What is CRPS, About, Privacy): numbered sources and glossary words."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from treatments.models import Page, PageSection, Term
+
+pytestmark = pytest.mark.django_db
+
+
+def make_page(factory, sections: int) -> Page:
+    page = Page.objects.create(slug="what-is-crps", title="What is CRPS")
+    for n in range(sections):
+        section = PageSection.objects.create(
+            page=page,
+            heading=f"Part {n}",
+            body="It can follow an injury.\n\nIt often eases.",
+            order=n,
+        )
+        section.sources.set([factory.make_source(), factory.make_source()])
+    return page
+
+
+def get_page(client, page: Page) -> str:
+    response = client.get(reverse("treatments:page", args=[page.slug]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_each_section_cites_its_sources_by_number_and_the_page_lists_them(client, factory):
+    page = make_page(factory, 2)
+    html = get_page(client, page)
+    entries = dict(re.findall(r'<li id="ref-(\d+)" value="\d+">(.*?)</li>', html, re.S))
+    assert sorted(entries) == ["1", "2", "3", "4"]
+    for section in page.sections.all():
+        body = html.split(f'id="section-{section.pk}"')[1].split("</section>")[0]
+        # The numbers sit at the end of the section's last paragraph.
+        assert re.search(r'It often eases\. <sup class="ref">\[<a href="#ref-\d+"', body)
+        cited = re.findall(r'href="#ref-(\d+)"', body)
+        titles = {source.title for source in section.sources.all()}
+        assert {title for n in cited for title in titles if title in entries[n]} == titles
+        assert all(source.get_kind_display() in html for source in section.sources.all())
+
+
+def test_a_page_links_the_first_use_of_a_term_to_its_definition(client, factory):
+    Term.objects.create(
+        slug="injury", term="Injury", definition="Harm to the body, such as a break."
+    )
+    html = get_page(client, make_page(factory, 2))
+    assert html.count('<a class="term" href="#term-injury" id="term-use-injury">injury</a>') == 1
+    assert '<dt id="term-injury"><dfn>Injury</dfn></dt>' in html
+    assert 'href="#term-use-injury"' in html
+
+
+def test_a_page_without_sources_or_terms_shows_neither_list(client):
+    page = Page.objects.create(slug="privacy", title="Privacy")
+    PageSection.objects.create(page=page, heading="What we keep", body="Nothing about you.")
+    html = get_page(client, page)
+    assert "Sources for this page" not in html
+    assert "Words used on this page" not in html
+
+
+def test_a_page_runs_the_same_queries_for_2_or_20_sections(client, factory):
+    page = make_page(factory, 2)
+    with CaptureQueriesContext(connection) as small:
+        get_page(client, page)
+    for n in range(2, 20):
+        section = PageSection.objects.create(page=page, heading=f"More {n}", body="More.", order=n)
+        section.sources.set([factory.make_source()])
+    with CaptureQueriesContext(connection) as big:
+        get_page(client, page)
+    assert len(small) == len(big) == 4  # the page, its sections, their sources, the glossary
