@@ -504,9 +504,10 @@ def grow(factory, times: int) -> list[Option]:
     return options, question, value
 
 
-# One query per kind of content (see Option.objects.with_content), plus values and glossary terms.
-COMPARE_QUERIES = 14
-OPTION_QUERIES = 14
+# One query per kind of content (see Option.objects.with_content), plus values, glossary terms
+# and the footer's pages.
+COMPARE_QUERIES = 15
+OPTION_QUERIES = 15
 
 
 def test_the_comparison_runs_the_same_queries_for_2_or_20_options(client, factory):

@@ -73,4 +73,18 @@ def test_a_page_runs_the_same_queries_for_2_or_20_sections(client, factory):
         section.sources.set([factory.make_source()])
     with CaptureQueriesContext(connection) as big:
         get_page(client, page)
-    assert len(small) == len(big) == 4  # the page, its sections, their sources, the glossary
+    # The page, its sections, their sources, the glossary, the footer's pages.
+    assert len(small) == len(big) == 5
+
+
+def test_the_footer_lists_the_pages_editors_choose_in_their_order(client):
+    Page.objects.create(slug="privacy", title="Privacy", show_in_footer=True, order=2)
+    Page.objects.create(slug="about", title="About this aid", show_in_footer=True, order=1)
+    Page.objects.create(slug="what-is-crps", title="What is CRPS?", show_in_footer=False)
+    html = client.get(reverse("treatments:page", args=["privacy"])).content.decode()
+    footer = html.split('class="site-footer"')[1]
+    assert re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a></li>', footer) == [
+        ("/info/about/", "About this aid"),
+        ("/info/privacy/", "Privacy"),
+    ]
+    assert '<a href="/info/privacy/" aria-current="page">Privacy</a>' in footer

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -826,6 +827,9 @@ class Page(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("treatments:page", args=[self.slug])
 
 
 class PageSection(models.Model):

@@ -28,7 +28,7 @@ def test_the_home_page_fits_a_phone_without_sideways_scrolling(phone_page, conte
     assert overflow <= 0
 
 
-@pytest.mark.parametrize("slug", ["what-is-crps", "about", "privacy"])
+@pytest.mark.parametrize("slug", ["what-is-crps", "about", "privacy", "accessibility"])
 def test_the_information_pages_have_no_accessibility_violations(page, content, slug):
     page.goto(f"/info/{slug}/")
     assert axe_violations(page) == []
