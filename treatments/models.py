@@ -825,11 +825,11 @@ class Page(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self) -> str:
         return reverse("treatments:page", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class PageSection(models.Model):
