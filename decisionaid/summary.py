@@ -32,12 +32,11 @@ from treatments.models import (
 SURE_UNSURE_AT = 3  # a score of 3 or less suggests the person may be unsure
 
 
-# With more options than this considered, the summary prints in smaller type.
-DENSE_FROM_OPTIONS = 6
+# With more options than this considered, the summary prints in smaller type, with the options
+# in a compact table (one short row each).
+MANY_OPTIONS = 6
 # More points than this are printed grouped by answer, so a heavy summary still fits two pages.
 DISCUSS_IN_FULL = 8
-# With more options than this considered, they print as a compact table, one short row each.
-COMPACT_FROM_OPTIONS = 6
 # With more references than this, the list prints in smaller type.
 COMPACT_FROM_REFERENCES = 20
 
@@ -203,7 +202,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         "answers": answers,
         "empty": False,
         # A long summary prints in smaller type to stay within two pages.
-        "dense": len(options) > DENSE_FROM_OPTIONS or len(discuss["grouped"]) > 0,
+        "dense": len(options) > MANY_OPTIONS or len(discuss["grouped"]) > 0,
         "printed_on": timezone.localdate(),
         "content_version": timezone.localdate(content["updated"]) if content["updated"] else None,
         "last_reviewed": content["reviewed"],
@@ -214,7 +213,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         "values": chosen_values(answers),
         "options": options,
         # Many options print as a compact table (the screen keeps the full one).
-        "compact_options": compact_rows(options) if len(options) > COMPACT_FROM_OPTIONS else [],
+        "compact_options": compact_rows(options) if len(options) > MANY_OPTIONS else [],
         "sure": sure_result(answers),
         "questions": questions_for_clinician(answers),
         "own_questions": answers.own_questions.strip(),

@@ -132,7 +132,7 @@ class Source(models.Model):
     @property
     def host(self) -> str:
         """The web page's site, without "www.": enough to find it again from a printout."""
-        return urlsplit(self.url).hostname.removeprefix("www.") if self.url else ""
+        return (urlsplit(self.url).hostname or "").removeprefix("www.")
 
     @property
     def link(self) -> str:

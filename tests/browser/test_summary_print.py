@@ -12,24 +12,11 @@ from pypdf import PdfReader
 
 from decisionaid.answers import Answers
 from tests.browser.conftest import axe_violations
-from tests.test_summary import heaviest_persona, typical_persona
+from tests.test_summary import SECTIONS, heaviest_persona, typical_persona
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PRINTED_HEADINGS = [
-    "My CRPS treatment summary",
-    "This is not a recommendation.",
-    "About me",
-    "Things to discuss",
-    "What matters most to me",
-    "Options I am considering",
-    "How sure I feel about a choice",
-    "My questions for the clinician",
-    "Clinician's notes",
-    "References",
-    "Funding and interests",
-    "Open these answers again",
-]
+PRINTED_HEADINGS = ["My CRPS treatment summary", "This is not a recommendation.", *SECTIONS]
 # Set SUMMARY_PDF_DIR to keep the PDFs, to look at them.
 KEEP_IN = os.environ.get("SUMMARY_PDF_DIR")
 PAPER_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
