@@ -4,6 +4,7 @@ import datetime
 import itertools
 
 from treatments.models import (
+    Availability,
     Choice,
     Claim,
     Consideration,
@@ -45,6 +46,7 @@ class Factory:
             "reversibility": Option.Reversibility.REVERSIBLE,
             "availability": "Offered in many clinics.",
             "certainty": Option.Certainty.LOW,
+            "certainty_basis": Option.CertaintyBasis.AID,
             "certainty_reason": "A few small trials.",
             "no_reliable_cost": True,
         }
@@ -61,6 +63,12 @@ class Factory:
         claim = Claim.objects.create(option=option, **{**defaults, **fields})
         claim.sources.set(sources if sources is not None else [self.make_source()])
         return claim
+
+    def make_availability(self, option: Option, *, region="uk", **fields) -> Availability:
+        defaults = {"text": "Offered by some hospitals."}
+        note = Availability.objects.create(option=option, region=region, **{**defaults, **fields})
+        note.sources.set([self.make_source()])
+        return note
 
     def make_cost(self, option: Option, **fields) -> Cost:
         defaults = {"low": 100, "high": 200, "unit": "per session"}

@@ -151,7 +151,7 @@ def test_published_options_with_content_load_in_a_fixed_number_of_queries(
         return options
 
     factory.make_option(publish=True)
-    with django_assert_num_queries(9) as small:
+    with django_assert_num_queries(10) as small:
         load()
     for _ in range(9):
         option = factory.make_option(publish=True)

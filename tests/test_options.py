@@ -21,6 +21,8 @@ OPTION_SECTIONS = [
     "harms",
     "limitations",
     "practical",
+    "living",
+    "where",
     "costs",
     "studies",
     "claim-checks",
@@ -79,6 +81,8 @@ def full_option(factory, **fields) -> Option:
     )
     factory.make_claim(option, kind=Claim.Kind.LIMITATION, text="The trials were small.")
     factory.make_claim(option, kind=Claim.Kind.PRACTICAL, text="You need a lift home.")
+    factory.make_claim(option, kind=Claim.Kind.LIVING, text="Most go back to work in a week.")
+    factory.make_availability(option, text="Offered by some hospitals; the health service pays.")
     factory.make_cost(option, low=400, high=900, unit="per session", where="US clinics")
     factory.make_study(option, design="randomised trial against a dummy drip", participants=60)
     seller = factory.make_source(
@@ -506,8 +510,8 @@ def grow(factory, times: int) -> list[Option]:
 
 # One query per kind of content (see Option.objects.with_content), plus values, glossary terms
 # and the footer's pages.
-COMPARE_QUERIES = 15
-OPTION_QUERIES = 15
+COMPARE_QUERIES = 17
+OPTION_QUERIES = 17
 
 
 def test_the_comparison_runs_the_same_queries_for_2_or_20_options(client, factory):

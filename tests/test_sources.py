@@ -96,8 +96,9 @@ def test_the_sources_page_runs_the_same_queries_for_2_or_20_options(client, fact
     with CaptureQueriesContext(connection) as big:
         client.get(reverse("treatments:sources"))
     # Options, claims, their sources, costs, studies, claim checks, considerations, value
-    # ratings, certainty sources, page sections, the footer's pages: one each, whatever the number.
-    assert len(small) == len(big) == 11
+    # ratings, availability notes, certainty sources, page sections, the footer's pages: one
+    # each, whatever the number.
+    assert len(small) == len(big) == 12
 
 
 def test_the_glossary_lists_every_term_alphabetically(client):

@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from treatments import writing
 from treatments.models import (
+    Availability,
     Choice,
     Claim,
     ClaimCheck,
@@ -98,6 +99,14 @@ class CostInline(admin.TabularInline):
     fields = ["low", "high", "currency", "unit", "covers", "where", "source"]
 
 
+class AvailabilityInline(admin.StackedInline):
+    model = Availability
+    form = SourcedForm
+    extra = 0
+    autocomplete_fields = ["sources"]
+    fields = ["region", "text", "sources"]
+
+
 class StudyInline(admin.StackedInline):
     model = Study
     extra = 0
@@ -176,6 +185,7 @@ class OptionAdmin(ContentAdmin):
     actions = ["publish_selected", "unpublish_selected", "mark_reviewed_selected"]
     inlines = [
         ClaimInline,
+        AvailabilityInline,
         CostInline,
         StudyInline,
         ClaimCheckInline,
@@ -201,7 +211,7 @@ class OptionAdmin(ContentAdmin):
         ),
         (
             "How sure anyone can be",
-            {"fields": ["certainty", "certainty_reason", "certainty_sources"]},
+            {"fields": ["certainty", "certainty_basis", "certainty_reason", "certainty_sources"]},
         ),
         ("Cost", {"fields": ["no_reliable_cost", "cost_note"]}),
         ("Review", {"fields": ["last_reviewed_on", "reviewed_by", "next_review_due"]}),

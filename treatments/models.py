@@ -27,6 +27,7 @@ class SlugManager(models.Manager):
 
 class SourceKind(models.TextChoices):
     SYSTEMATIC_REVIEW = "systematic_review", "Systematic review"
+    NARRATIVE_REVIEW = "narrative_review", "Narrative review"
     RANDOMISED_TRIAL = "randomised_trial", "Randomised trial"
     GUIDELINE = "guideline", "Guideline"
     OBSERVATIONAL = "observational", "Observational study"
@@ -170,7 +171,13 @@ class OptionQuerySet(models.QuerySet):
                 queryset=ValueRating.objects.select_related("value").prefetch_related(sourced),
             ),
             Prefetch("certainty_sources", queryset=Source.objects.order_by("pk")),
+            Prefetch("regions", queryset=Availability.objects.prefetch_related(sourced)),
         )
+
+
+class CertaintyBasis(models.TextChoices):
+    REVIEW = "review", "A named review's GRADE rating"
+    AID = "aid", "This aid's own judgement, using GRADE's rules"
 
 
 class Certainty(models.TextChoices):
@@ -191,6 +198,7 @@ class Option(models.Model):
         DEVICE_SURGERY = "device_surgery", "Implanted devices and surgery"
 
     Certainty = Certainty
+    CertaintyBasis = CertaintyBasis
 
     class Reversibility(models.TextChoices):
         REVERSIBLE = "reversible", "Can be stopped; effects wear off"
@@ -236,6 +244,14 @@ class Option(models.Model):
         blank=True,
         help_text="How sure anyone can be about the benefits, in the four GRADE levels.",
     )
+    certainty_basis = models.CharField(
+        "whose rating",
+        max_length=10,
+        choices=CertaintyBasis.choices,
+        blank=True,
+        help_text="A review's own GRADE rating (name it in the sources below), or this aid's "
+        "judgement using GRADE's rules (say why in the sentence below).",
+    )
     certainty_reason = models.TextField(
         "why this certainty",
         blank=True,
@@ -276,6 +292,10 @@ class Option(models.Model):
             models.CheckConstraint(
                 condition=Q(certainty__in=["", *Certainty.values]),
                 name="option_certainty_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(certainty_basis__in=["", *CertaintyBasis.values]),
+                name="option_certainty_basis_valid",
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | (~Q(certainty="") & ~Q(certainty_reason="")),
@@ -322,6 +342,10 @@ class Option(models.Model):
     def practical_points(self):
         return self.claims_of(Claim.Kind.PRACTICAL)
 
+    @property
+    def living_with_it(self):
+        return self.claims_of(Claim.Kind.LIVING)
+
     def main_claim(self, kind: str) -> "Claim | None":
         claims = self.claims_of(kind)
         return next((c for c in claims if c.is_main), claims[0] if claims else None)
@@ -344,6 +368,8 @@ class Option(models.Model):
             problems.append("Add at least one harm or side effect.")
         if not self.certainty:
             problems.append("Choose an evidence certainty.")
+        if not self.certainty_basis:
+            problems.append("Say whose certainty rating this is: a named review's, or this aid's.")
         if not self.certainty_reason.strip():
             problems.append("Write one sentence on why the evidence has this certainty.")
         if not self.costs.exists() and not self.no_reliable_cost:
@@ -357,6 +383,7 @@ class Option(models.Model):
         for label, related in (
             ("personal consideration", self.considerations.all()),
             ("claim check", self.claim_checks.all()),
+            ("note on where it is offered", self.regions.all()),
         ):
             missing = sum(1 for item in related if not item.sources.exists())
             if missing:
@@ -388,6 +415,7 @@ class ClaimKind(models.TextChoices):
     HARM = "harm", "Harm or side effect"
     LIMITATION = "limitation", "Limitation"
     PRACTICAL = "practical", "Practical point"
+    LIVING = "living", "Living with it"
 
 
 class Claim(models.Model):
@@ -568,6 +596,46 @@ class Cost(models.Model):
         if self.low == self.high:
             return f"{symbol}{self.low:,.0f}"
         return f"{symbol}{self.low:,.0f} to {symbol}{self.high:,.0f}"
+
+
+class Region(models.TextChoices):
+    UK = "uk", "United Kingdom"
+    EU = "eu", "European Union"
+    US = "us", "United States"
+
+
+class Availability(models.Model):
+    """Whether an option is offered, and who pays for it, in one part of the world."""
+
+    Region = Region
+
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="regions")
+    region = models.CharField(max_length=10, choices=Region.choices)
+    text = models.TextField(
+        help_text="Whether it is offered and funded there, in plain words. Say so plainly when "
+        "nothing was found; never guess.",
+    )
+    sources = models.ManyToManyField(
+        Source, related_name="availability_notes", help_text="At least one source is needed."
+    )
+
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        verbose_name = "availability in a region"
+        verbose_name_plural = "availability by region"
+        ordering = ["option", "region", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["option", "region"], name="availability_once_per_region"
+            ),
+            models.CheckConstraint(
+                condition=Q(region__in=Region.values), name="availability_region_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.option.name} in {self.get_region_display()}"
 
 
 class Study(models.Model):

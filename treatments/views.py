@@ -33,6 +33,8 @@ def sources_of(option: Option):
         yield from consideration.sources.all()
     for rating in option.value_ratings.all():
         yield from rating.sources.all()
+    for note in option.regions.all():
+        yield from note.sources.all()
     yield from option.certainty_sources.all()
 
 

@@ -34,6 +34,7 @@ def patient_texts(option: Option) -> list[tuple[str, str]]:
         if claim.frequency_group:
             texts.append(("… its group", claim.frequency_group))
     texts += [(f"Consideration: {c.text[:40]}…", c.text) for c in option.considerations.all()]
+    texts += [(f"Where: {n.get_region_display()}", n.text) for n in option.regions.all()]
     texts += [(f"On “{r.value.statement}”", r.text) for r in option.value_ratings.all()]
     for check in option.claim_checks.all():
         texts.append((f"Claim check: {check.claim[:40]}…", check.claim))
