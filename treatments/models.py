@@ -343,6 +343,12 @@ class Option(models.Model):
         return self.claims_of(Claim.Kind.PRACTICAL)
 
     @property
+    def notes_by_region(self) -> list[tuple["Region", "Availability | None"]]:
+        """Every region, with what is known of the option there (None when nothing was found)."""
+        notes = {note.region: note for note in self.regions.all()}
+        return [(region, notes.get(region)) for region in Region]
+
+    @property
     def living_with_it(self):
         return self.claims_of(Claim.Kind.LIVING)
 
@@ -602,6 +608,21 @@ class Region(models.TextChoices):
     UK = "uk", "United Kingdom"
     EU = "eu", "European Union"
     US = "us", "United States"
+
+
+# The order sources are weighed in: an option's main benefit and main harm come from the highest.
+EVIDENCE_ORDER = [
+    SourceKind.SYSTEMATIC_REVIEW,
+    SourceKind.RANDOMISED_TRIAL,
+    SourceKind.GUIDELINE,
+    SourceKind.NARRATIVE_REVIEW,
+    SourceKind.OBSERVATIONAL,
+    SourceKind.CASE_SERIES,
+    SourceKind.REGULATOR,
+    SourceKind.CLINIC_WEBSITE,
+    SourceKind.NEWS,
+    SourceKind.PERSONAL_STORY,
+]
 
 
 class Availability(models.Model):
