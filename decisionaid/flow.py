@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from decisionaid import forms as flow_forms
 from decisionaid.answers import Answers, make_resume_token, read_resume_token
@@ -231,10 +231,14 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         "back_url": reverse("check") if returning else back_url(current),
         "returning": returning,
     }
-    status = 400 if form.is_bound else 200
+    # 422 (Unprocessable Content), not 400, for a form that failed validation: htmx is told to
+    # swap it in place, and django-htmx's debug error handler (which takes over 400, 403, 404 and
+    # 500 responses in development) leaves it alone, so a mistake looks the same in every mode.
+    status = 422 if form.is_bound else 200
     return render_step_page(request, "decisionaid/step.html", context, status)
 
 
+@require_safe
 def start(request: HttpRequest) -> HttpResponse:
     return redirect(step_url(FIRST_STEP))
 
@@ -291,7 +295,7 @@ def answer_rows(answers: Answers) -> list[dict]:
     return rows
 
 
-@require_http_methods(["GET", "HEAD"])
+@require_safe
 def check(request: HttpRequest) -> HttpResponse:
     answers = Answers.from_session(request.session)
     finished = "sure" in answers.done

@@ -2,14 +2,61 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+
+Middleware = Callable[[HttpRequest], HttpResponse]
+
+# Methods whose requests carry a body a view may read.
+WITH_BODY = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def permissions_policy(get_response: Callable[[HttpRequest], HttpResponse]):
+def permissions_policy(get_response: Middleware) -> Middleware:
     """Add the Permissions-Policy header, which Django has no setting for."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
+
+
+def bounded_request_bodies(get_response: Middleware) -> Middleware:
+    """No view takes files, and the patient's forms are small: refuse anything else before a
+    byte of it is read (Django would otherwise parse a multipart upload to a temporary file)."""
+
+    def refuse(request: HttpRequest, status: int, what: str) -> HttpResponse:
+        return render(request, "refused.html", {"what": what}, status=status)
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.method not in WITH_BODY:
+            return get_response(request)
+        if request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/"):
+            return refuse(request, 415, "files")
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return refuse(request, 400, "length")
+        staff = request.path.startswith(settings.ADMIN_PATH)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE if staff else settings.PATIENT_MAX_BODY
+        if length > limit:
+            return refuse(request, 413, "size")
+        return get_response(request)
+
+    return middleware
+
+
+def personal_pages_not_cached(get_response: Middleware) -> Middleware:
+    """A page requested with a person's answers may show them (things to discuss, their values,
+    their summary): no browser or proxy may keep it, so "Clear all my answers" and the back
+    button cannot bring them back. Pages for someone with no answers stay cacheable."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        answers_cookie = settings.SESSION_COOKIE_NAME
+        if answers_cookie in request.COOKIES or answers_cookie in response.cookies:
+            add_never_cache_headers(response)  # no-store and private, among others
         return response
 
     return middleware

@@ -4,7 +4,7 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from decisionaid.answers import Answers
@@ -46,7 +46,7 @@ def chosen_values(answers: Answers) -> list[Value]:
     return [by_slug[slug] for slug in answers.values if slug in by_slug]
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def compare(request: HttpRequest) -> HttpResponse:
     options = list(Option.objects.published().with_content().order_by(*ORDER))
@@ -104,13 +104,13 @@ def render_option(request: HttpRequest, option: Option, *, preview: bool) -> Htt
     return render(request, "decisionaid/options/option.html", context)
 
 
-@require_GET
+@require_safe
 def option(request: HttpRequest, slug: str) -> HttpResponse:
     option = get_object_or_404(Option.objects.published().with_content(), slug=slug)
     return render_option(request, option, preview=False)
 
 
-@require_GET
+@require_safe
 @never_cache
 def option_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff see any option exactly as a patient would; everyone else only published ones."""

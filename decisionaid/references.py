@@ -8,7 +8,7 @@ import copy
 import re
 from collections.abc import Iterable
 
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from treatments.models import Source, Term
@@ -50,7 +50,7 @@ class Glossary:
 
     def __init__(self, terms: Iterable[Term], *, marks_uses: bool = True) -> None:
         terms = sorted(terms, key=lambda term: len(term.term), reverse=True)
-        self._by_text = {escape(term.term).lower(): term for term in terms if term.term.strip()}
+        self._by_text = {term.term.lower(): term for term in terms if term.term.strip()}
         self._used: dict[str, Term] = {}  # on the whole page, shared with every view
         self._linked: set[str] = set()  # in this rendering
         self.marks_uses = marks_uses
@@ -67,19 +67,30 @@ class Glossary:
         return other
 
     def link(self, text: str) -> SafeString:
-        escaped = conditional_escape(text)
-        if self._pattern is None:
-            return escaped
-        return mark_safe(self._pattern.sub(self._link_first_use, escaped))
+        """The text, escaped, with the first use of each term linked. Terms are found in the
+        raw text and every piece is escaped after, so a term never matches inside an entity."""
+        if isinstance(text, SafeString) or self._pattern is None:
+            return conditional_escape(text)
+        pieces, start = [], 0
+        for match in self._pattern.finditer(text):
+            pieces.append(escape(text[start : match.start()]))
+            pieces.append(self._link_first_use(match))
+            start = match.end()
+        pieces.append(escape(text[start:]))
+        return mark_safe("".join(pieces))
 
     def _link_first_use(self, match: re.Match) -> str:
         term = self._by_text[match.group(1).lower()]
         if term.slug in self._linked:
-            return match.group(0)
+            return escape(match.group(0))
         self._linked.add(term.slug)
         self._used.setdefault(term.slug, term)
-        mark = f' id="term-use-{term.slug}"' if self.marks_uses else ""
-        return f'<a class="term" href="#term-{term.slug}"{mark}>{match.group(0)}</a>'
+        return format_html(
+            '<a class="term" href="#term-{}"{}>{}</a>',
+            term.slug,
+            format_html(' id="term-use-{}"', term.slug) if self.marks_uses else "",
+            match.group(0),
+        )
 
     @property
     def used(self) -> list[Term]:

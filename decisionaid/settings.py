@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "decisionaid.middleware.permissions_policy",
     "csp.middleware.CSPMiddleware",
+    "decisionaid.middleware.personal_pages_not_cached",
+    "decisionaid.middleware.bounded_request_bodies",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -226,3 +228,8 @@ LOGGING = {
 }
 
 LOGIN_URL = "admin:login"
+ADMIN_PATH = "/admin/"
+
+# The patient's forms are a few choices and up to 500 characters of their own words: a body
+# larger than this is refused before it is read (the editors' admin keeps Django's limit).
+PATIENT_MAX_BODY = 32 * 1024

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from decisionaid.answers import RESUME_MAX_AGE, SURE_ITEMS, Answers, make_resume_token
 from decisionaid.forms import SURE_QUESTIONS
@@ -37,6 +37,8 @@ SURE_UNSURE_AT = 3  # a score of 3 or less suggests the person may be unsure
 MANY_OPTIONS = 6
 # More points than this are printed grouped by answer, so a heavy summary still fits two pages.
 DISCUSS_IN_FULL = 8
+# A bigger QR code than this (117 modules a side) prints with modules too small to scan.
+QR_MAX_VERSION = 25
 # With more references than this, the list prints in smaller type.
 COMPACT_FROM_REFERENCES = 20
 
@@ -170,9 +172,19 @@ def funding_statement() -> list[str]:
     return section.paragraphs if section else []
 
 
-def qr_svg(url: str) -> SafeString:
-    """The resume link as an inline SVG QR code, sized by CSS (no inline style, for the CSP)."""
-    svg = segno.make(url, error="m").svg_inline(
+def qr_svg(url: str) -> SafeString | None:
+    """The resume link as an inline SVG QR code, sized by CSS (no inline style, for the CSP).
+
+    None when the link is too long for a code that scans from paper (a person's own questions in
+    a script that takes several bytes a letter can make it so): the summary then prints the link.
+    """
+    try:
+        code = segno.make(url, error="m")
+    except segno.DataOverflowError:
+        return None
+    if code.version > QR_MAX_VERSION:
+        return None
+    svg = code.svg_inline(
         scale=1,
         omitsize=True,
         svgclass="summary-qr__code",
@@ -182,7 +194,7 @@ def qr_svg(url: str) -> SafeString:
     return mark_safe(svg.replace("<svg ", '<svg role="img" focusable="false" ', 1))
 
 
-@require_GET
+@require_safe
 @never_cache
 def summary(request: HttpRequest) -> HttpResponse:
     answers = Answers.from_session(request.session)

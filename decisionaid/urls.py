@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,5 +18,5 @@ urlpatterns = [
     path("options/<slug:slug>/preview/", options.option_preview, name="option_preview"),
     path("summary/", summary.summary, name="summary"),
     path("", include("treatments.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH.strip("/") + "/", admin.site.urls),
 ]

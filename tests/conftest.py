@@ -1,11 +1,37 @@
 import importlib
+from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
 
 from tests.factory import Factory
+
+FORM = "application/x-www-form-urlencoded"
+
+
+class FormClient(Client):
+    """Posts as a browser posts the aid's forms: URL-encoded, never multipart (the aid takes no
+    files, and refuses multipart bodies before reading them)."""
+
+    def post(self, path, data=None, content_type=FORM, **extra):
+        if content_type == FORM and not isinstance(data, (str, bytes)):
+            data = urlencode(data or {}, doseq=True)
+        return super().post(path, data, content_type=content_type, **extra)
+
+
+@pytest.fixture
+def client() -> FormClient:
+    return FormClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user) -> FormClient:
+    client = FormClient()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture

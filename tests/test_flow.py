@@ -8,11 +8,11 @@ import time
 from unittest import mock
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from decisionaid.answers import SESSION_KEY, Answers, make_resume_token
 from decisionaid.flow import STEPS
+from tests.conftest import FormClient
 from treatments.models import Option, Question, SuggestedQuestion, Value
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_a_missing_answer_is_shown_with_a_message_that_says_what_to_do(client, c
     dropped = next(q for q in Question.objects.filter(step="about", required=True))
     del data[dropped.slug]
     response = client.post(url("about"), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert "There is a problem" in html
     assert f"Choose {'at least one answer' if dropped.kind == 'many' else 'an answer'} for" in html
@@ -93,7 +93,7 @@ def test_an_answer_that_was_not_offered_is_refused(client, content):
     question = next(iter(data))
     data[question] = ["an-answer-we-never-offered"]
     response = client.post(url("health"), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Choose one of the answers shown for" in response.content.decode()
     assert stored(client).choices == {}
 
@@ -106,28 +106,28 @@ def test_a_none_of_these_answer_cannot_be_combined_with_others(client, content):
     other = question.choices.filter(exclusive=False).first()
     data = {**valid_post(question.step), question.slug: [exclusive.slug, other.slug]}
     response = client.post(url(question.step), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "cannot be chosen with other answers" in response.content.decode()
 
 
 def test_a_failed_step_keeps_the_answers_of_earlier_steps(client, content):
     client.post(url("about"), valid_post("about"))
     before = stored(client).choices
-    assert client.post(url("health"), {}).status_code == 400
+    assert client.post(url("health"), {}).status_code == 422
     assert stored(client).choices == before
 
 
 def test_values_need_at_least_one_and_at_most_three(client, content):
-    assert client.post(url("values"), {}).status_code == 400
+    assert client.post(url("values"), {}).status_code == 422
     all_values = list(Value.objects.values_list("slug", flat=True))
     response = client.post(url("values"), {"values": all_values[:4]})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Choose up to 3 things. You chose 4" in response.content.decode()
 
 
 def test_own_questions_are_length_limited(client, content):
     response = client.post(url("questions"), {"own": "x" * 501})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "must be 500 characters or fewer" in response.content.decode()
 
 
@@ -141,7 +141,7 @@ def test_own_questions_are_shown_back_escaped(client, content):
 
 def test_the_sure_test_needs_every_item(client, content):
     response = client.post(url("sure"), {"sure": "yes"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     # Three missing items, each named in the summary and beside its question.
     assert response.content.decode().count("Answer yes or no") == 6
 
@@ -222,7 +222,7 @@ def test_clear_all_really_erases_the_answers(client, content):
 
 
 def test_a_forged_post_is_refused_with_a_plain_message(content):
-    client = Client(enforce_csrf_checks=True)
+    client = FormClient(enforce_csrf_checks=True)
     response = client.post(url("about"), valid_post("about"))
     assert response.status_code == 403
     assert "This form has expired" in response.content.decode()
@@ -246,7 +246,7 @@ def test_htmx_gets_only_the_step_and_the_address_to_show(client, content):
 
 def test_htmx_errors_come_back_inline_without_changing_the_address(client, content):
     response = client.post(url("health"), {}, **HTMX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "<html" not in response.content.decode()
     assert "There is a problem" in response.content.decode()
     assert response.headers["HX-Push-Url"] == "false"
@@ -264,7 +264,7 @@ def test_a_resume_link_reopens_the_answers_in_another_browser(client, content):
     link = check.split('class="resume-link"><a href="')[1].split('"')[0]
     assert "Anyone who has the link can see your answers" in check
 
-    other = Client()
+    other = FormClient()
     path = link.replace("http://testserver", "")
     assert "Open your saved answers?" in other.get(path).content.decode()
     assert stored(other).is_empty  # opening the page alone changes nothing

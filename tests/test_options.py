@@ -452,6 +452,19 @@ def test_the_glossary_prefers_the_longest_term_and_escapes_text():
     )
 
 
+def test_a_term_that_matches_inside_an_entity_leaves_the_html_whole():
+    words = Glossary([Term(slug="amp", term="amp", definition=".")])
+    linked = words.link("Heat & cold, then an amp.")
+    assert linked == (
+        'Heat &amp; cold, then an <a class="term" href="#term-amp" id="term-use-amp">amp</a>.'
+    )
+
+
+def test_a_term_that_is_a_piece_of_markup_is_linked_as_text():
+    words = Glossary([Term(slug="lt", term="lt", definition=".")], marks_uses=False)
+    assert words.link("a < b, lt") == 'a &lt; b, <a class="term" href="#term-lt">lt</a>'
+
+
 # Drafts and preview
 
 

@@ -1,3 +1,4 @@
+import random
 import re
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils import dateformat, timezone
 
 from decisionaid.answers import SURE_ITEMS, Answers, read_resume_token
 from decisionaid.forms import MAX_OWN_QUESTIONS, MAX_VALUES
-from decisionaid.summary import DISCUSS_IN_FULL
+from decisionaid.summary import DISCUSS_IN_FULL, qr_svg
 from treatments.models import Consideration, Option, Question, Source, SuggestedQuestion, Value
 
 pytestmark = pytest.mark.django_db
@@ -426,3 +427,23 @@ def test_the_query_count_does_not_grow_with_the_options_considered(client, conte
             assert client.get(reverse("summary")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 14
+
+
+def test_a_link_too_long_for_a_qr_code_leaves_the_code_out_and_keeps_the_link(client, content):
+    """The longest own questions the form takes, in scripts of several bytes a letter."""
+    scripts = [(0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0x0600, 0x06FF), (0x1F300, 0x1FAFF)]
+    rng = random.Random(10)
+    own = "".join(chr(rng.randint(*rng.choice(scripts))) for _ in range(MAX_OWN_QUESTIONS))
+    assert client.post(reverse("step", args=["questions"]), {"own": own}).status_code == 302
+    response = client.get(reverse("summary"))
+    assert response.status_code == 200
+    qr = section(response.content.decode(), "summary-qr")
+    assert "<svg" not in qr
+    assert "Go to the link below to see these answers" in text_of(qr)
+    assert re.search(r'<a href="http://testserver/resume/[^"]+">', qr)
+
+
+def test_a_qr_code_is_only_made_for_a_link_that_scans_from_paper():
+    assert qr_svg("https://aid.example.org/resume/" + "a" * 100).startswith("<svg")
+    assert qr_svg("https://aid.example.org/resume/" + "a" * 1000) is None  # version 26 or more
+    assert qr_svg("https://aid.example.org/resume/" + "a" * 3000) is None  # fits no QR code

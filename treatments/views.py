@@ -5,13 +5,13 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from decisionaid.references import Glossary, References
 from treatments.models import Option, Page, PageSection, Source, SourceKind, Term
 
 
-@require_GET
+@require_safe
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     page = get_object_or_404(Page.objects.prefetch_related("sections__sources"), slug=slug)
     context = {"page": page, "refs": References(), "words": Glossary(Term.objects.all())}
@@ -38,7 +38,7 @@ def sources_of(option: Option):
     yield from option.certainty_sources.all()
 
 
-@require_GET
+@require_safe
 def sources(request: HttpRequest) -> HttpResponse:
     """Every source behind published content, grouped by kind, with what each is cited for."""
     options = Option.objects.published().with_content().order_by(Lower("name"), "pk")
@@ -69,6 +69,6 @@ def sources(request: HttpRequest) -> HttpResponse:
     return render(request, "treatments/sources.html", {"groups": groups, "count": len(found)})
 
 
-@require_GET
+@require_safe
 def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "treatments/glossary.html", {"terms": Term.objects.order_by("term")})

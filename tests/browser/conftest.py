@@ -40,8 +40,8 @@ class BrowserPage:
         self.base_url = base_url
         self.console_errors: list[str] = []
         self.outside_requests: list[str] = []
-        # A form with mistakes is answered 400 on purpose; Chromium logs every 4xx it receives.
-        self.expected_statuses = {400}
+        # A form with mistakes is answered 422 on purpose; Chromium logs every 4xx it receives.
+        self.expected_statuses = {422}
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
         page.on("request", self._request)
