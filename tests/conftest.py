@@ -1,4 +1,5 @@
 import importlib
+import sys
 from urllib.parse import urlencode
 
 import pytest
@@ -56,3 +57,10 @@ def editors_group(db) -> Group:
         migration = importlib.import_module("treatments.migrations.0002_editors_group")
         migration.create_editors(apps, None)
     return Group.objects.get(name="Editors")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many fuzz examples ran, so `make fuzz` and CI show the work done."""
+    fuzz = sys.modules.get("tests.test_fuzz")
+    if fuzz and fuzz.RUN["examples"]:
+        terminalreporter.write_line(f"fuzz: {fuzz.RUN['examples']} examples ran")
