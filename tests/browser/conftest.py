@@ -2,8 +2,17 @@
 
 import os
 import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
+
+from tests.test_production import free_port
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 # Playwright's sync API runs an event loop in this thread; the test database is still ours to use.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -59,13 +68,76 @@ class BrowserPage:
         return self.page.goto(self.base_url + path)
 
 
-def _make_page(browser, live_server, *, javascript: bool, viewport=None):
+def _make_page(browser, base_url, *, javascript: bool, viewport=None):
     context = browser.new_context(
         java_script_enabled=javascript,
         viewport=viewport or {"width": 1280, "height": 900},
     )
-    wrapped = BrowserPage(context.new_page(), live_server.url)
+    wrapped = BrowserPage(context.new_page(), getattr(base_url, "url", base_url))
     return context, wrapped
+
+
+@pytest.fixture(scope="session")
+def debug_server(tmp_path_factory):
+    """The aid as `make run` serves it: Django's development server with debug on, a fresh
+    SQLite database and the bundled content. Debug-only code (django-htmx's error handler)
+    changes what a browser sees, so the journeys run here as well as with debug off."""
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('debug') / 'db.sqlite3'}",
+    }
+    manage = [sys.executable, "manage.py"]
+    for command in (["migrate", "--noinput"], ["load_content"]):
+        subprocess.run([*manage, *command, "-v0"], cwd=PROJECT, env=env, check=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        server.kill()
+        pytest.fail("the development server did not start")
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(params=["debug-off", "debug-on"])
+def app_url(request) -> str:
+    """The aid with debug off (the test server, as in production) and with debug on."""
+    if request.param == "debug-on":
+        return request.getfixturevalue("debug_server")
+    request.getfixturevalue("content")
+    return request.getfixturevalue("live_server").url
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open pages on any server, JavaScript on or off; each page's console errors and requests
+    to other origins are checked when the test ends."""
+    opened = []
+
+    def make(base_url: str, *, javascript: bool = True, viewport=None) -> BrowserPage:
+        context, wrapped = _make_page(browser, base_url, javascript=javascript, viewport=viewport)
+        opened.append((context, wrapped))
+        return wrapped
+
+    yield make
+    for context, wrapped in opened:
+        context.close()
+        assert wrapped.console_errors == [], "the browser console showed errors"
+        assert wrapped.outside_requests == [], "the page asked another origin for something"
 
 
 @pytest.fixture

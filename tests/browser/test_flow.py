@@ -2,6 +2,8 @@
 
 import pytest
 
+from decisionaid.answers import Answers
+from decisionaid.flow import STEP_BY_SLUG
 from tests.browser.conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,25 +52,60 @@ def answer_step(page):
             page.keyboard.press("Space")
 
 
-def run_journey(wrapped) -> list[str]:
-    """Home page to summary by keyboard; returns the heading of each question page."""
+def rejects_an_empty_form(slug: str) -> bool:
+    """Whether sending this step with nothing chosen is a mistake (it is not for the optional
+    steps, and a person cannot type more than a field allows)."""
+    return not STEP_BY_SLUG[slug].build({}, Answers()).is_valid()
+
+
+def make_a_mistake(wrapped, javascript: bool) -> None:
+    """Send the step with nothing chosen; the error comes back in place, saying what to do."""
+    page = wrapped.page
+    url = page.url
+    page.evaluate("window.stillTheSamePage = true")
+    tab_until(page, lambda f: f["inStepForm"] and f["type"] == "submit")
+    page.keyboard.press("Enter")
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    assert page.url == url
+    page.wait_for_function("() => document.title.startsWith('Error: ')")
+    assert "There is a problem" in summary.inner_text()
+    # The whole styled page, not a bare fragment.
+    assert page.locator("link[rel=stylesheet]").count() >= 1
+    assert page.locator("main h1, main legend h1").count() == 1
+    if javascript:
+        # Swapped in place, with the error summary focused so a screen reader reads it first.
+        assert page.evaluate("window.stillTheSamePage === true")
+        assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+
+
+def run_journey(wrapped, *, javascript: bool, mistakes: bool = True) -> list[str]:
+    """Home page to summary by keyboard, trying each step with a mistake first; returns the
+    heading of each question page."""
     wrapped.goto("/")
     page = wrapped.page
     follow_link(page, "Start now")
     headings = []
-    for _ in range(4):  # your CRPS, health, practical, what matters
+
+    def do_step():
         headings.append(page.locator("h1").first.inner_text())
+        slug = page.url.rstrip("/").rsplit("/", 1)[-1]
+        if mistakes and rejects_an_empty_form(slug):
+            make_a_mistake(wrapped, javascript)
         answer_step(page)
+
+    for _ in range(4):  # your CRPS, health, practical, what matters
+        do_step()
     assert page.url.endswith("/check/")
     follow_link(page, "Continue to your options")
     assert page.url.endswith("/options/")
     follow_link(page, "Continue to the next step")
     for _ in range(3):  # considering, questions for the clinician, how sure
-        headings.append(page.locator("h1").first.inner_text())
-        answer_step(page)
+        do_step()
     assert page.url.endswith("/check/")
     follow_link(page, "Continue to your summary")
     assert page.url.endswith("/summary/")
+    assert page.locator("h1").inner_text() == "My CRPS treatment summary"
     return headings
 
 
@@ -83,13 +120,13 @@ EXPECTED_HEADINGS = [
 ]
 
 
-def test_the_whole_journey_works_by_keyboard_with_javascript(page, content):
-    assert run_journey(page) == EXPECTED_HEADINGS
-    assert "There is a problem" not in page.page.content()
-
-
-def test_the_whole_journey_works_by_keyboard_without_javascript(page_without_js, content):
-    assert run_journey(page_without_js) == EXPECTED_HEADINGS
+@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+def test_a_person_can_make_a_mistake_on_every_step_and_still_reach_the_summary(
+    open_page, app_url, content, javascript
+):
+    wrapped = open_page(app_url, javascript=javascript)
+    assert run_journey(wrapped, javascript=javascript) == EXPECTED_HEADINGS
+    assert "There is a problem" not in wrapped.page.content()
 
 
 def test_htmx_swaps_each_step_in_place_and_keeps_history_right(page, content):
@@ -99,6 +136,7 @@ def test_htmx_swaps_each_step_in_place_and_keeps_history_right(page, content):
     assert page.page.url.endswith("/questions/health/")
     # The page was not reloaded: htmx swapped the step in and moved the address on.
     assert page.page.evaluate("window.stillTheSamePage === true")
+    page.page.wait_for_function("() => document.title.startsWith('Health questions – ')")
     assert page.page.evaluate("document.activeElement.tagName") == "H1"
     page.page.go_back()
     page.page.wait_for_url("**/questions/about/")
