@@ -1,0 +1,115 @@
+"""Every page and every state a person can reach passes axe-core, with JavaScript on and off and
+debug on and off; nothing scrolls sideways at 360 px; every target is at least 44 by 44 px."""
+
+import itertools
+
+import pytest
+
+from decisionaid.flow import STEPS
+from tests.browser.conftest import axe_violations
+from tests.browser.test_flow import rejects_an_empty_form
+from tests.browser.test_personas import fill_step, leg_for_years
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STEP_PATHS = [f"/questions/{step.slug}/" for step in STEPS]
+PAGES = [
+    "/",
+    "/options/",
+    "/sources/",
+    "/glossary/",
+    "/clear/",
+    "/check/",
+    "/summary/",
+    "/resume/not-a-real-link/",
+    "/no-such-page/",
+]
+
+# Targets below 44 by 44 px: inline links inside a sentence are exempt (WCAG 2.5.8), and so is
+# what is not shown (the skip link until it is focused).
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+  "a[href], button, input:not([type=hidden]), select, textarea, summary"
+)].flatMap(element => {
+  const style = getComputedStyle(element);
+  const box = element.getBoundingClientRect();
+  if (!box.width || !box.height || style.visibility === "hidden") return [];
+  if (element.tagName === "A" && style.display === "inline") return [];
+  if (element.classList.contains("skip-link")) return [];
+  if (box.width >= 44 && box.height >= 44) return [];
+  const label = (element.innerText || element.name || element.id || "").trim().slice(0, 40);
+  const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
+  return [`${element.tagName.toLowerCase()} "${label}" ${size}`];
+})"""
+
+
+def sideways(page) -> int:
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def information_pages(wrapped) -> list[str]:
+    wrapped.goto("/")
+    return wrapped.page.locator(".footer-links a").evaluate_all(
+        "links => links.map(a => a.pathname)"
+    )
+
+
+def the_pages(wrapped):
+    """Every page that shows no personal answers, once each."""
+    wrapped.expected_statuses |= {400, 404}  # a damaged resume link and a missing page, on purpose
+    for path in [*PAGES, *information_pages(wrapped)]:
+        wrapped.goto(path)
+        yield path
+    wrapped.goto("/options/")
+    option = wrapped.page.locator("main a[href^='/options/'][href$='/']").first
+    path = option.get_attribute("href")
+    wrapped.goto(path)
+    yield path
+
+
+def the_journey(wrapped):
+    """Each step, each step's error state, then the check page, options and summary with answers."""
+    page = wrapped.page
+    for path in STEP_PATHS:
+        wrapped.goto(path)
+        yield path
+        slug = path.strip("/").rsplit("/", 1)[-1]
+        if rejects_an_empty_form(slug):
+            page.locator("#step form button[type=submit]").click()
+            page.locator(".error-summary").wait_for()
+            yield f"{path} with errors"
+        fill_step(page, leg_for_years, "Will I be able to drive after it?")
+    for path in ("/check/", "/options/", "/summary/"):
+        wrapped.goto(path)
+        yield f"{path} with answers"
+
+
+def axe_failures(wrapped, states) -> dict:
+    return {state: found for state in states if (found := axe_violations(wrapped))}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+def test_every_page_passes_axe_as_make_run_serves_it(open_page, debug_server, javascript):
+    wrapped = open_page(debug_server, javascript=javascript)
+    assert axe_failures(wrapped, the_pages(wrapped)) == {}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+def test_every_step_its_errors_the_check_page_and_summary_pass_axe(
+    open_page, app_url, content, javascript
+):
+    wrapped = open_page(app_url, javascript=javascript)
+    assert axe_failures(wrapped, the_journey(wrapped)) == {}
+
+
+def test_every_page_fits_360_px_and_every_target_is_big_enough(open_page, debug_server):
+    wrapped = open_page(debug_server, viewport={"width": 360, "height": 740})
+    wide, small = {}, {}
+    for state in itertools.chain(the_pages(wrapped), the_journey(wrapped)):
+        if (overflow := sideways(wrapped.page)) > 0:
+            wide[state] = overflow
+        if targets := wrapped.page.evaluate(SMALL_TARGETS):
+            small[state] = targets
+    assert wide == {}
+    assert small == {}
