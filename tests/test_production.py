@@ -73,8 +73,15 @@ def test_static_files_have_hashed_names_and_are_cached_for_a_year(production_ser
     with urllib.request.urlopen(f"{production_server}/static/{hashed}") as response:
         assert response.status == 200
         cache = response.headers["Cache-Control"]
-    assert "max-age=31536000" in cache
-    assert "immutable" in cache
+    assert cache == "max-age=31536000, public, immutable"  # one year, and never revalidated
+
+
+def test_static_files_without_a_hash_are_cached_only_briefly(production_server):
+    with urllib.request.urlopen(f"{production_server}/static/css/screen.css") as response:
+        assert response.status == 200
+        cache = response.headers["Cache-Control"]
+    # They change on every release, so a browser must check again soon.
+    assert cache == "max-age=60, public"
 
 
 def test_static_files_are_served_compressed(production_server):
