@@ -69,6 +69,18 @@ def empty_content() -> None:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
 
 
+def table_rows() -> dict[str, int]:
+    """How many rows each content table holds."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        rows = {}
+        for table in content_tables():
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            rows[table] = cursor.fetchone()[0]
+    return rows
+
+
 def content_is_loaded() -> bool:
     from treatments.models import Option
 
@@ -81,6 +93,7 @@ class SessionDatabase:
     def __init__(self):
         from django.db import connection
 
+        self.rows = table_rows()
         self.copy = None
         if connection.vendor == "sqlite" and connection.is_in_memory_db():
             connection.ensure_connection()
