@@ -33,8 +33,12 @@ def production_server(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('prod') / 'db.sqlite3'}",
     }
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=PROJECT, env=env, check=True)
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=PROJECT, env=env, check=True)
+    # Independent of each other, so they run side by side.
+    setup = [
+        subprocess.Popen([*manage, command, "--noinput", "-v0"], cwd=PROJECT, env=env)
+        for command in ("collectstatic", "migrate")
+    ]
+    assert [process.wait() for process in setup] == [0, 0], "collectstatic or migrate failed"
     port = free_port()
     server = subprocess.Popen(
         [
