@@ -15,7 +15,7 @@ DEMO_ENV := DJANGO_DEBUG=0 \
 DEPLOY_CHECK_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=decisionaid.example.org \
 	DJANGO_SECRET_KEY=deploy-check-only-4f9c1e7b2a8d6035e1c9b7a4d2f8e6c0b3a5d7f9e1c3b5a7
 
-.PHONY: run serve test fuzz lint format bench content clean chromium
+.PHONY: run serve test test-fast fuzz lint format bench content clean chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,9 @@ test: $(VENV)/.dev-installed chromium lint
 # 13 fuzzed endpoints x 770 examples: just over 10,000 in all (the suite itself runs 100 each).
 fuzz: $(VENV)/.dev-installed
 	FUZZ_EXAMPLES=770 $(PY) -m pytest tests/test_fuzz.py -q -p no:cacheprovider
+# Every test but the browser ones, with no lint or checks: the quick loop while working.
+test-fast: $(VENV)/.dev-installed
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py

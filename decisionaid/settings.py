@@ -86,7 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "decisionaid.middleware.StaticFiles",
     "decisionaid.middleware.permissions_policy",
     "csp.middleware.CSPMiddleware",
     "decisionaid.middleware.personal_pages_not_cached",
@@ -154,8 +154,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Hashed files never change, so browsers may keep them for a year.
-WHITENOISE_MAX_AGE = 0 if DEBUG else 31536000
+# Hashed files are kept a year by decisionaid.middleware.StaticFiles; others only for a minute.
 
 # A patient's answers live in a signed cookie in their own browser, never in our database.
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS
 
+from tests.markup import table_rows
 from treatments.models import Claim, Option, Term
 
 pytestmark = pytest.mark.django_db
@@ -199,4 +200,8 @@ def test_every_change_is_recorded_with_who_made_it(editor_client, editor, factor
     assert records[-1].text == "New wording."
     assert records[-1].history_user == editor
     html = editor_client.get(f"/admin/treatments/claim/{claim.pk}/history/").content.decode()
-    assert "editor" in html
+    header, *rows = table_rows(html, "change-history")
+    changed_by = [dict(zip(header, row, strict=True))["Changed by"] for row in rows]
+    # Newest first: the editor's change, then the factory's unnamed ones.
+    assert changed_by[0] == editor.username
+    assert set(changed_by[1:]) == {"None"}
