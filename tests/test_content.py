@@ -22,6 +22,7 @@ from treatments.writing import (
     certainty_problems,
     headline_problems,
     names_set_aside,
+    option_report,
     patient_texts,
     site_texts,
     too_hard,
@@ -232,6 +233,15 @@ def test_the_headline_rule_catches_a_main_benefit_from_weaker_evidence(factory):
     assert "main benefit" in problem and trial.slug in problem
     main.sources.add(trial)
     assert headline_problems(Option.objects.with_content().get(pk=option.pk)) == []
+
+
+def test_editors_see_the_headline_and_certainty_rules_beside_the_option(factory):
+    option = factory.make_option(certainty_basis=Option.CertaintyBasis.REVIEW)
+    trial = factory.make_source(kind=Source.Kind.RANDOMISED_TRIAL)
+    factory.make_claim(option, is_main=True, sources=[factory.make_source(kind="case_series")])
+    factory.make_claim(option, text="In a trial, pain was no lower.", sources=[trial])
+    warning = option_report(option).warning
+    assert "Lead with the best evidence" in warning and "must name that review" in warning
 
 
 def test_the_headline_rule_wants_one_main_harm(factory):

@@ -177,7 +177,12 @@ def option_report(option: Option) -> OptionReport:
         names=names_set_aside(option),
         texts=patient_texts(option),
         balance=balance,
-        warning=interest_warning(claims),
+        warning=" ".join(
+            filter(
+                None,
+                [interest_warning(claims), *headline_problems(option), *certainty_problems(option)],
+            )
+        ),
     )
 
 
