@@ -9,18 +9,24 @@ from django.core.management import call_command
 
 from treatments.content import bundled_fixtures
 from treatments.models import (
-    Choice,
     Claim,
     Consideration,
     Option,
-    PageSection,
     Question,
     Source,
+    Study,
     Term,
     Value,
 )
-from treatments.readability import GRADE_LIMIT, reading_grade
-from treatments.writing import names_set_aside, patient_texts
+from treatments.writing import (
+    certainty_problems,
+    headline_problems,
+    names_set_aside,
+    option_report,
+    patient_texts,
+    site_texts,
+    too_hard,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -140,24 +146,123 @@ def test_sources_with_a_seller_behind_them_declare_it(content):
         assert source.interest, source.slug
 
 
-def test_patient_facing_text_is_at_or_below_grade_eight(content):
-    too_hard = []
+def report(failures: list[str]) -> str:
+    return f"{len(failures)} to fix:\n" + "\n".join(failures)
+
+
+def test_every_text_of_two_sentences_or_more_is_at_or_below_grade_eight_on_its_own(content):
+    failures = []
     for option in published():
-        text = " ".join(text for _, text in patient_texts(option))
-        grade = reading_grade(text, names_set_aside(option))
-        if grade > GRADE_LIMIT:
-            too_hard.append((option.slug, grade))
+        for label, grade, text in too_hard(patient_texts(option), names_set_aside(option)):
+            failures.append(f"{option.slug} | {label} | grade {grade} | {text}")
     terms = list(Term.objects.values_list("term", flat=True))
-    for section in PageSection.objects.all():
-        grade = reading_grade(section.body, terms)
-        if grade is not None and grade > GRADE_LIMIT:
-            too_hard.append((f"{section.page.slug}: {section.heading}", grade))
-    questions = " ".join(f"{q.text} {q.hint}" for q in Question.objects.all()) + " ".join(
-        Choice.objects.values_list("label", flat=True)
+    for label, grade, text in too_hard(site_texts(), terms):
+        failures.append(f"site | {label} | grade {grade} | {text}")
+    assert not failures, report(failures)
+
+
+def test_main_benefit_and_main_harm_come_from_the_best_evidence(content):
+    failures = [
+        f"{option.slug} | {problem}"
+        for option in published()
+        for problem in headline_problems(option)
+    ]
+    assert not failures, report(failures)
+
+
+def test_every_certainty_says_whose_rating_it_is_and_why(content):
+    failures = [
+        f"{option.slug} | {problem}"
+        for option in published()
+        for problem in certainty_problems(option)
+    ]
+    assert not failures, report(failures)
+
+
+def test_every_published_option_says_what_living_with_it_is_like(content):
+    failures = [option.slug for option in published() if not option.living_with_it]
+    assert not failures, report([f"{slug} | add a living-with-it claim" for slug in failures])
+
+
+@pytest.mark.parametrize("field", ["pmid", "doi"])
+def test_no_two_sources_share_a_pmid_or_doi(content, field):
+    seen: dict[str, str] = {}
+    failures = []
+    for source in Source.objects.exclude(**{field: ""}).order_by("slug"):
+        key = getattr(source, field).strip().lower()
+        if key in seen:
+            failures.append(f"{field} {key}: {seen[key]} and {source.slug}; keep one, reuse it")
+        seen.setdefault(key, source.slug)
+    assert not failures, report(failures)
+
+
+def test_a_study_checked_against_the_paper_has_a_checked_source(content):
+    failures = [
+        f"{study.option.slug} | {study.source.slug} is marked checked, its source has no checked_on"
+        for study in Study.objects.filter(
+            checked_against_primary=True, source__checked_on__isnull=True
+        ).select_related("option", "source")
+    ]
+    assert not failures, report(failures)
+
+
+# The rules above must catch a broken row: each is shown failing on one here.
+
+
+def test_the_plain_words_rule_measures_each_text_on_its_own(db):
+    hard = (
+        "Intravenous administration necessitates continuous cardiovascular monitoring. "
+        "Contraindications encompass uncontrolled hypertension and cardiovascular instability."
     )
-    if (grade := reading_grade(questions, terms)) > GRADE_LIMIT:
-        too_hard.append(("questionnaire", grade))
-    assert too_hard == []
+    easy = "You sit in a chair. A nurse puts a thin tube in your arm. It takes an hour."
+    single = "Intravenous administration necessitates continuous cardiovascular monitoring."
+    found = too_hard([("hard", hard), ("easy", easy), ("one sentence", single)])
+    assert [label for label, _, _ in found] == ["hard"]
+    assert too_hard([("averaged", f"{easy} {easy} {easy} {hard}")]) == []
+
+
+def test_the_headline_rule_catches_a_main_benefit_from_weaker_evidence(factory):
+    option = factory.make_option()
+    series = factory.make_source(kind=Source.Kind.CASE_SERIES)
+    trial = factory.make_source(kind=Source.Kind.RANDOMISED_TRIAL)
+    main = factory.make_claim(option, is_main=True, sources=[series])
+    factory.make_claim(option, text="In a trial, pain was no lower.", sources=[trial])
+    factory.make_claim(option, kind="harm", is_main=True, sources=[series])
+    option = Option.objects.with_content().get(pk=option.pk)
+    [problem] = headline_problems(option)
+    assert "main benefit" in problem and trial.slug in problem
+    main.sources.add(trial)
+    assert headline_problems(Option.objects.with_content().get(pk=option.pk)) == []
+
+
+def test_editors_see_the_headline_and_certainty_rules_beside_the_option(factory):
+    option = factory.make_option(certainty_basis=Option.CertaintyBasis.REVIEW)
+    trial = factory.make_source(kind=Source.Kind.RANDOMISED_TRIAL)
+    factory.make_claim(option, is_main=True, sources=[factory.make_source(kind="case_series")])
+    factory.make_claim(option, text="In a trial, pain was no lower.", sources=[trial])
+    warning = option_report(option).warning
+    assert "Lead with the best evidence" in warning and "must name that review" in warning
+
+
+def test_the_headline_rule_wants_one_main_harm(factory):
+    option = factory.make_option()
+    factory.make_claim(option, is_main=True)
+    factory.make_claim(option, kind="harm")
+    factory.make_claim(option, kind="harm")
+    option = Option.objects.with_content().get(pk=option.pk)
+    assert headline_problems(option) == ["Mark exactly one main harm (0 marked now)."]
+
+
+def test_the_certainty_rule_wants_the_review_named_or_a_reason(factory):
+    option = factory.make_option(certainty_basis=Option.CertaintyBasis.REVIEW)
+    option.certainty_sources.set([factory.make_source(kind=Source.Kind.RANDOMISED_TRIAL)])
+    assert certainty_problems(option)
+    option.certainty_sources.add(factory.make_source(kind=Source.Kind.SYSTEMATIC_REVIEW))
+    assert certainty_problems(option) == []
+    option.certainty_basis, option.certainty_reason = Option.CertaintyBasis.AID, " "
+    assert certainty_problems(option)
+    option.certainty_basis = ""
+    assert certainty_problems(option)
 
 
 def test_our_own_words_have_no_marketing_words_or_exclamations(content):

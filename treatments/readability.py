@@ -12,6 +12,7 @@ import textstat
 
 GRADE_LIMIT = 8.0
 _REFERENCE = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
 def reading_grade(text: str, names: Iterable[str] = ()) -> float | None:
@@ -24,6 +25,12 @@ def reading_grade(text: str, names: Iterable[str] = ()) -> float | None:
     if not re.search(r"[.!?]\s*$", text.strip()):
         text = text.strip() + "."
     return round(textstat.flesch_kincaid_grade(text), 1)
+
+
+def sentence_count(text: str) -> int:
+    """How many sentences `text` has: the readability rule measures texts of two or more."""
+    text = _REFERENCE.sub("", text or "").strip()
+    return sum(1 for part in _SENTENCE_BREAK.split(text) if re.search(r"[A-Za-z]", part))
 
 
 def is_plain(grade: float | None) -> bool:

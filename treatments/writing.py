@@ -3,7 +3,19 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from treatments.models import Claim, Option, Source, Term
+from treatments.models import (
+    EVIDENCE_ORDER,
+    Choice,
+    Claim,
+    Option,
+    Page,
+    Question,
+    Source,
+    SuggestedQuestion,
+    Term,
+    Value,
+)
+from treatments.readability import GRADE_LIMIT, reading_grade, sentence_count
 
 
 @dataclass
@@ -40,13 +52,107 @@ def patient_texts(option: Option) -> list[tuple[str, str]]:
         texts.append((f"Claim check: {check.claim[:40]}…", check.claim))
         texts.append(("… what the studies found", check.what_studies_found))
     for study in option.studies.all():
-        texts.append((f"Study: {study.design[:40]}", f"{study.measured}. {study.found}"))
+        measured = study.measured.strip().rstrip(".")
+        texts.append((f"Study: {study.design[:40]}", f"{measured}. {study.found}"))
+    texts += [(f"Cost {cost.display}: what it covers", cost.covers) for cost in option.costs.all()]
     return [(label, text) for label, text in texts if text and text.strip()]
 
 
 def names_set_aside(option: Option) -> list[str]:
     """Words a patient cannot be spared: the option's name and the glossary's terms."""
     return [option.name, *Term.objects.values_list("term", flat=True)]
+
+
+def site_texts() -> list[tuple[str, str]]:
+    """Every patient-facing text outside the options: pages, glossary, questionnaire, values."""
+    texts = []
+    for page in Page.objects.prefetch_related("sections"):
+        texts.append((f"Page “{page.title}”: summary", page.summary))
+        texts += [(f"Page “{page.title}”: {s.heading}", s.body) for s in page.sections.all()]
+    texts += [(f"Glossary: {term.term}", term.definition) for term in Term.objects.all()]
+    for question in Question.objects.all():
+        texts.append((f"Question: {question.text[:40]}", question.text))
+        texts.append((f"Question hint: {question.text[:40]}", question.hint))
+    texts += [
+        (f"Answer: {c.label[:40]}", c.label) for c in Choice.objects.select_related("question")
+    ]
+    for value in Value.objects.all():
+        texts.append((f"Value: {value.statement}", value.statement))
+        texts.append((f"Value hint: {value.statement}", value.hint))
+    texts += [(f"Suggested question {q.pk}", q.text) for q in SuggestedQuestion.objects.all()]
+    return [(label, text) for label, text in texts if text and text.strip()]
+
+
+def too_hard(texts: list[tuple[str, str]], names=()) -> list[tuple[str, float, str]]:
+    """Texts of two sentences or more whose reading grade, measured on its own, is over the limit.
+
+    Each text is measured alone: a hard paragraph is never hidden by easy ones around it.
+    A single sentence (a heading, a label, a short claim) is left to the editor's judgement.
+    """
+    hard = []
+    for label, text in texts:
+        if sentence_count(text) < 2:
+            continue
+        grade = reading_grade(text, names)
+        if grade is not None and grade > GRADE_LIMIT:
+            hard.append((label, grade, text))
+    return hard
+
+
+def evidence_rank(source: Source) -> int:
+    """Where a source's kind stands in EVIDENCE_ORDER: 0 is the strongest."""
+    return EVIDENCE_ORDER.index(source.kind)
+
+
+def headline_problems(option: Option) -> list[str]:
+    """The headline rule: the main benefit and the main harm come from the best evidence.
+
+    Among all of an option's benefits, find the strongest kind of source cited (by
+    EVIDENCE_ORDER); the main benefit must cite a source of that kind. The same for harms.
+    """
+    problems = []
+    for kind, word in ((Claim.Kind.BENEFIT, "benefit"), (Claim.Kind.HARM, "harm")):
+        claims = option.claims_of(kind)
+        if not claims:
+            continue
+        mains = [claim for claim in claims if claim.is_main]
+        if len(mains) != 1:
+            problems.append(f"Mark exactly one main {word} ({len(mains)} marked now).")
+            continue
+        sources = [source for claim in claims for source in claim.sources.all()]
+        if not sources:
+            continue
+        best = min(sources, key=evidence_rank)
+        main = mains[0]
+        if not any(evidence_rank(s) == evidence_rank(best) for s in main.sources.all()):
+            problems.append(
+                f"The main {word} “{main.text[:70]}” cites no "
+                f"{best.get_kind_display().lower()}, but another {word} does ({best.slug}). "
+                f"Lead with the best evidence."
+            )
+    return problems
+
+
+def certainty_problems(option: Option) -> list[str]:
+    """Whose certainty rating it is, and what stands behind it."""
+    basis = option.certainty_basis
+    if basis == Option.CertaintyBasis.REVIEW:
+        reviews = [
+            s
+            for s in option.certainty_sources.all()
+            if s.kind in (Source.Kind.SYSTEMATIC_REVIEW, Source.Kind.GUIDELINE)
+        ]
+        if not reviews:
+            return [
+                "A review's rating must name that review: add the systematic review or "
+                "guideline to the certainty sources, or call it this aid's own judgement."
+            ]
+    elif basis == Option.CertaintyBasis.AID:
+        if not option.certainty_reason.strip():
+            return ["This aid's own rating needs a sentence on why."]
+    else:
+        return ["Say whose certainty rating this is: a named review's, or this aid's."]
+    return []
 
 
 def option_report(option: Option) -> OptionReport:
@@ -71,7 +177,12 @@ def option_report(option: Option) -> OptionReport:
         names=names_set_aside(option),
         texts=patient_texts(option),
         balance=balance,
-        warning=interest_warning(claims),
+        warning=" ".join(
+            filter(
+                None,
+                [interest_warning(claims), *headline_problems(option), *certainty_problems(option)],
+            )
+        ),
     )
 
 
