@@ -51,12 +51,14 @@ class BrowserPage:
         self.outside_requests: list[str] = []
         # A form with mistakes is answered 422 on purpose; Chromium logs every 4xx it receives.
         self.expected_statuses = {422}
+        self.blocked_scripts = False  # the test stopped the page's scripts loading, on purpose
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
         page.on("request", self._request)
 
     def _console(self, message):
         expected = any(f"status of {code} " in message.text for code in self.expected_statuses)
+        expected = expected or (self.blocked_scripts and "net::ERR_FAILED" in message.text)
         if message.type == "error" and not expected:
             self.console_errors.append(message.text)
 
@@ -128,8 +130,13 @@ def open_page(browser):
     to other origins are checked when the test ends."""
     opened = []
 
-    def make(base_url: str, *, javascript: bool = True, viewport=None) -> BrowserPage:
+    def make(base_url: str, *, javascript: bool = True, viewport=None, scripts=True) -> BrowserPage:
+        """`scripts=False`: JavaScript is on but none of the page's own scripts load, as in a
+        browser without it, so axe-core (which needs JavaScript) can still run."""
         context, wrapped = _make_page(browser, base_url, javascript=javascript, viewport=viewport)
+        if not scripts:
+            context.route("**/*.js", lambda route: route.abort())
+            wrapped.blocked_scripts = True
         opened.append((context, wrapped))
         return wrapped
 

@@ -91,7 +91,7 @@ def axe_failures(wrapped, states) -> dict:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
 def test_every_page_passes_axe_as_make_run_serves_it(open_page, debug_server, javascript):
-    wrapped = open_page(debug_server, javascript=javascript)
+    wrapped = open_page(debug_server, scripts=javascript)
     assert axe_failures(wrapped, the_pages(wrapped)) == {}
 
 
@@ -99,7 +99,7 @@ def test_every_page_passes_axe_as_make_run_serves_it(open_page, debug_server, ja
 def test_every_step_its_errors_the_check_page_and_summary_pass_axe(
     open_page, app_url, content, javascript
 ):
-    wrapped = open_page(app_url, javascript=javascript)
+    wrapped = open_page(app_url, scripts=javascript)
     assert axe_failures(wrapped, the_journey(wrapped)) == {}
 
 
