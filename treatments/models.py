@@ -222,8 +222,8 @@ class Option(models.Model):
         "what it is, in a few words",
         max_length=80,
         blank=True,
-        help_text='For the options at a glance, e.g. "A low-dose drip over 4 to 7 days in '
-        'hospital". Leave blank to show the sentences above.',
+        help_text='For the options at a glance, e.g. "A low-dose ketamine drip in hospital". '
+        "Needed to publish.",
     )
     how_given = models.TextField(
         "how it is given", help_text="Where and how it happens: by drip, by mouth, an injection..."
@@ -235,8 +235,7 @@ class Option(models.Model):
         "time it takes, in a few words",
         max_length=60,
         blank=True,
-        help_text='For the options at a glance, e.g. "4 to 7 days in hospital". Leave blank to '
-        "show the sentences above.",
+        help_text='For the options at a glance, e.g. "4 to 7 days in hospital". Needed to publish.',
     )
     reversibility = models.CharField(
         "can it be undone",
@@ -392,6 +391,10 @@ class Option(models.Model):
             problems.append("Say whose certainty rating this is: a named review's, or this aid's.")
         if not self.certainty_reason.strip():
             problems.append("Write one sentence on why the evidence has this certainty.")
+        if not self.in_brief.strip() or not self.time_in_brief.strip():
+            problems.append(
+                "Say what it is and the time it takes in a few words, for the options at a glance."
+            )
         if not self.costs.exists() and not self.no_reliable_cost:
             problems.append('Add a cost, or tick "no reliable cost figure found".')
         unsourced = [c for c in claims if not c.sources.exists()]
