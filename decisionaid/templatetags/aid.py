@@ -61,13 +61,10 @@ VERY_SMALL_STUDY = 30
 DESIGNS = {
     SourceKind.SYSTEMATIC_REVIEW: ("a review of several studies", "a review of studies"),
     SourceKind.NARRATIVE_REVIEW: ("a review", "a review"),
-    SourceKind.RANDOMISED_TRIAL: (
-        "a randomised trial, which compares groups chosen by chance",
-        "a randomised trial",
-    ),
+    SourceKind.RANDOMISED_TRIAL: ("a randomised trial", "a randomised trial"),
     SourceKind.GUIDELINE: ("a guideline", "a guideline"),
     SourceKind.OBSERVATIONAL: (
-        "an observational study, where people were not put in groups by chance",
+        "an observational study, with no groups chosen by chance",
         "an observational study",
     ),
     SourceKind.CASE_SERIES: (
