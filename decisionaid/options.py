@@ -56,14 +56,6 @@ class FirstPoint:
     answered: str = ""  # what this person answered, when it raises the point
     considerations: list[Consideration] = field(default_factory=list)
 
-    @property
-    def sources(self):
-        seen = {}
-        for consideration in self.considerations:
-            for source in consideration.sources.all():
-                seen.setdefault(source.pk, source)
-        return list(seen.values())
-
 
 def personal_view(option: Option, answers: Answers, values: list[Value]) -> None:
     """Attach what this person said to the option: considerations raised and values they chose."""

@@ -131,7 +131,8 @@ def test_on_a_phone_the_table_scrolls_in_its_own_region_with_the_questions_in_pl
     browser.keyboard.press("ArrowRight")
     browser.keyboard.press("ArrowRight")
     browser.keyboard.press("ArrowRight")
-    browser.wait_for_function("document.querySelector('.comparison__scroll').scrollLeft > 0")
+    browser.wait_for_timeout(300)
+    assert browser.locator(".comparison__scroll").evaluate("e => e.scrollLeft") > 0
     assert question.bounding_box()["x"] == pytest.approx(left_before, abs=1)
     assert sideways_overflow(phone) <= 0
 
