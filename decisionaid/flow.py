@@ -333,3 +333,8 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, "Your saved answers are open. Check them, then carry on.")
         return redirect("check")
     return render(request, "decisionaid/resume.html", {"token": token})
+
+
+def options_step_numbers() -> tuple[int, int, int]:
+    """The options pages' step number, the next step's, and the total, from STEPS above."""
+    return STEP_BY_SLUG["values"].number + 1, STEP_BY_SLUG["considering"].number, TOTAL_STEPS

@@ -1,4 +1,9 @@
-"""Every published option side by side, and one page per option (with a preview for editors)."""
+"""The options: all at a glance, two to four side by side, and one page per option.
+
+Nothing here ranks an option. The overview groups them by kind and sorts each group by name.
+"""
+
+from dataclasses import dataclass, field
 
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
@@ -8,34 +13,79 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from decisionaid.answers import Answers
+from decisionaid.flow import options_step_numbers
 from decisionaid.references import Glossary, References
-from treatments.models import Option, Term, Value
+from treatments.models import Consideration, Option, Question, Term, Value
 
 # Alphabetical by name, never by how well an option works: the page says so.
 ORDER = (Lower("name"), "pk")
 
-# The rows of the comparison: the same for every option, in the same order.
-ASPECTS = [
-    {"key": "summary", "label": "What it is"},
-    {"key": "benefit", "label": "Main benefit"},
-    {"key": "harm", "label": "Main harm or side effect"},
-    {"key": "cost", "label": "Cost"},
-    {"key": "time", "label": "Time it takes"},
-    {"key": "undo", "label": "Can it be undone"},
-    {"key": "certainty", "label": "How sure anyone can be"},
+Category = Option.Category
+
+# The groups of the overview, by kind of treatment, in the order a person meets them.
+GROUPS = [
+    ("medicines", "Medicines by mouth or on the skin", [Category.MEDICINE]),
+    ("drips", "Medicines by drip", [Category.INFUSION]),
+    ("injections", "Injections and nerve blocks", [Category.INJECTION]),
+    ("devices", "Devices and surgery", [Category.DEVICE_SURGERY]),
+    ("therapies", "Therapies and rehabilitation", [Category.THERAPY, Category.PSYCHOLOGICAL]),
+    ("none", "No new treatment", [Category.CURRENT_CARE]),
 ]
+
+# Side by side: up to this many columns, each a picked option.
+MOST_SIDE_BY_SIDE = 4
+
+# The rows of the side-by-side table: the same questions for every option, in the same order.
+# Each row's detail lives under this heading of the option's own page.
+ROWS = [
+    {"key": "summary", "label": "What it is", "detail": "top"},
+    {"key": "benefit", "label": "How likely it is to help", "detail": "benefits"},
+    {"key": "harm", "label": "The main harm, and how often", "detail": "harms"},
+    {"key": "certainty", "label": "How sure anyone can be", "detail": "at-a-glance"},
+    {"key": "cost", "label": "Cost", "detail": "costs"},
+    {"key": "time", "label": "Time and hospital stays", "detail": "how-given"},
+    {"key": "undo", "label": "Can it be undone", "detail": "how-given"},
+]
+
+
+@dataclass
+class FirstPoint:
+    """One line of "who should talk to a clinician first": one question, in general words."""
+
+    text: str
+    answered: str = ""  # what this person answered, when it raises the point
+    considerations: list[Consideration] = field(default_factory=list)
 
 
 def personal_view(option: Option, answers: Answers, values: list[Value]) -> None:
     """Attach what this person said to the option: considerations raised and values they chose."""
     pairs = answers.chosen_pairs()
-    option.personal_considerations = [
-        consideration
-        for consideration in option.considerations.all()
-        if (consideration.choice.question.slug, consideration.choice.slug) in pairs
-    ]
+    considerations = list(option.considerations.all())
+    for consideration in considerations:
+        choice = consideration.choice
+        consideration.is_theirs = (choice.question.slug, choice.slug) in pairs
+    option.all_considerations = considerations
+    option.personal_considerations = [c for c in considerations if c.is_theirs]
     ratings = {rating.value_id: rating for rating in option.value_ratings.all()}
     option.on_values = [(value, ratings.get(value.pk)) for value in values]
+
+
+def first_points(option: Option) -> list[FirstPoint]:
+    """Health questions that raise something, one line each, plus any other point that is theirs.
+
+    A question's general words come from its first answer that raises a point ("If you are
+    pregnant or may be"), so someone who answered nothing still reads who it concerns.
+    """
+    points: dict[int, FirstPoint] = {}
+    for consideration in option.all_considerations:
+        question = consideration.choice.question
+        if question.step != Question.Step.HEALTH and not consideration.is_theirs:
+            continue
+        point = points.setdefault(question.pk, FirstPoint(consideration.choice.general_form))
+        point.considerations.append(consideration)
+        if consideration.is_theirs:
+            point.answered = consideration.choice.label
+    return list(points.values())
 
 
 def chosen_values(answers: Answers) -> list[Value]:
@@ -46,42 +96,59 @@ def chosen_values(answers: Answers) -> list[Value]:
     return [by_slug[slug] for slug in answers.values if slug in by_slug]
 
 
+def grouped(options: list[Option]) -> list[dict]:
+    """The overview's groups, each alphabetical; a group with no published option is left out."""
+    groups = []
+    for slug, label, categories in GROUPS:
+        members = [option for option in options if option.category in categories]
+        if members:
+            groups.append({"slug": slug, "label": label, "options": members})
+    return groups
+
+
 @require_safe
 @vary_on_headers("HX-Request")
 def compare(request: HttpRequest) -> HttpResponse:
     options = list(Option.objects.published().with_content().order_by(*ORDER))
-    wanted = set(request.GET.getlist("compare"))
-    picked = [option for option in options if option.slug in wanted]
-    shown = picked or options
+    wanted = list(dict.fromkeys(request.GET.getlist("compare")))
+    by_slug = {option.slug: option for option in options}
+    found = [slug for slug in wanted if slug in by_slug]
+    # Columns follow the overview's order, so a shared address always shows the same table.
+    groups = grouped(options)
+    in_order = [option.slug for group in groups for option in group["options"]]
+    picked = [by_slug[slug] for slug in sorted(found, key=in_order.index)]
+    shown = picked[:MOST_SIDE_BY_SIDE]
 
     answers = Answers.from_session(request.session)
     values = chosen_values(answers)
-    for option in shown:
+    for option in options:
         personal_view(option, answers, values)
 
-    has_answers = bool(answers.choices)
-    aspects = [*ASPECTS]
-    if has_answers:
-        aspects.append({"key": "discuss", "label": "Things to discuss"})
-    aspects += [
+    rows = [*ROWS]
+    rows += [
         {"key": "value", "label": f"You said this matters: {value.statement}", "value": value}
         for value in values
     ]
+    rows.append({"key": "discuss", "label": "Things to discuss", "detail": "first"})
 
-    # The table and the cards show the same content: each links its own first uses of a term.
-    words = Glossary(Term.objects.all(), marks_uses=False)
+    step, next_step, total_steps = options_step_numbers()
     context = {
-        "options": options,
+        "groups": groups,
+        "count": len(options),
         "shown": shown,
         "picked": {option.slug for option in picked},
-        "as_table": len(shown) <= 4,
-        "aspects": aspects,
-        "has_answers": has_answers,
+        "too_many": len(picked) > MOST_SIDE_BY_SIDE,
+        "most": MOST_SIDE_BY_SIDE,
+        "not_found": len(found) < len(wanted),
+        "rows": rows,
+        "has_answers": bool(answers.choices),
         "values": values,
         "refs": References(),
-        "words": words,
-        "table_words": words.view(),
-        "card_words": words.view(),
+        "glance_refs": References("glance-ref"),
+        "words": Glossary(Term.objects.all(), marks_uses=False),
+        "step_number": step,
+        "next_step_number": next_step,
+        "total_steps": total_steps,
     }
     template = "decisionaid/options/compare.html"
     if request.htmx:
@@ -95,6 +162,7 @@ def render_option(request: HttpRequest, option: Option, *, preview: bool) -> Htt
     personal_view(option, answers, values)
     context = {
         "option": option,
+        "first_points": first_points(option),
         "preview": preview,
         "has_answers": bool(answers.choices),
         "values": values,

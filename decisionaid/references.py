@@ -15,9 +15,15 @@ from treatments.models import Source, Term
 
 
 class References:
-    """Numbers sources for one page, in order of first citation."""
+    """Numbers sources for one page, in order of first citation.
 
-    def __init__(self) -> None:
+    A page with two independent lists (one swapped in place by htmx) gives each its own prefix,
+    so their anchors never clash.
+    """
+
+    def __init__(self, prefix: str = "ref") -> None:
+        self.prefix = prefix
+        self.heading_id = "references-heading" if prefix == "ref" else f"{prefix}s-heading"
         self._numbers: dict[int, int] = {}
         self._sources: list[Source] = []
 

@@ -30,6 +30,15 @@ def test_publishing_names_everything_that_is_missing(factory):
     assert option.status == Option.Status.DRAFT
 
 
+def test_an_option_without_its_few_words_for_the_overview_cannot_be_published(factory):
+    option = factory.make_option(time_in_brief=" ")
+    factory.make_claim(option, kind=Claim.Kind.BENEFIT)
+    factory.make_claim(option, kind=Claim.Kind.HARM)
+    assert option.publication_problems() == [
+        "Say what it is and the time it takes in a few words, for the options at a glance."
+    ]
+
+
 def test_an_option_without_harms_cannot_be_published(factory):
     option = factory.make_option()
     factory.make_claim(option, kind=Claim.Kind.BENEFIT)

@@ -2,21 +2,28 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from decisionaid.answers import Answers
+from decisionaid.flow import STEP_BY_SLUG, options_step_numbers
 from decisionaid.references import Glossary, References
-from decisionaid.templatetags.aid import icon_array
+from decisionaid.templatetags.aid import frequency_brief, frequency_sentence, icon_array
 from treatments.models import Claim, ClaimCheck, Option, Source, Term
 
 pytestmark = pytest.mark.django_db
 
 OPTION_SECTIONS = [
     "at-a-glance",
-    "discuss",
+    "main-points",
+    "first",
+    "contents-heading",
+    "how-given",
+    "certainty",
     "values",
+    "discuss",
     "benefits",
     "harms",
     "limitations",
@@ -55,15 +62,17 @@ def cited_in(fragment: str) -> list[int]:
 
 
 def claim_blocks(html: str) -> list[str]:
-    return re.findall(r'<li class="claim">(.*?)</li>', html, re.S)
+    return re.findall(r'<li class="claim" id="claim-\d+">(.*?)</li>', html, re.S)
 
 
 def full_option(factory, **fields) -> Option:
-    """A published option with something in every section."""
+    """A published option with something in every section; its main points have numbers."""
     option = factory.make_option(publish=True, **fields)
+    option.claims.update(is_main=False)
     factory.make_claim(
         option,
         kind=Claim.Kind.BENEFIT,
+        is_main=True,
         text="Pain was lower for some people.",
         frequency_count=25,
         frequency_total=33,
@@ -73,6 +82,7 @@ def full_option(factory, **fields) -> Option:
     factory.make_claim(
         option,
         kind=Claim.Kind.HARM,
+        is_main=True,
         text="Some people felt sick.",
         frequency_count=30,
         frequency_total=1000,
@@ -104,133 +114,219 @@ def full_option(factory, **fields) -> Option:
     return option
 
 
-# The comparison page
+# The options at a glance
 
 
-def test_the_comparison_shows_every_published_option_alphabetically_and_no_drafts(client, factory):
+def glance_names(html: str) -> list[str]:
+    return re.findall(r'class="glance__name" href="[^"]+">([^<]+)</a>', html)
+
+
+def table_of(html: str) -> str:
+    return html[html.index('<table class="comparison__table') : html.index("</table>")]
+
+
+def test_the_overview_shows_every_published_option_alphabetically_and_no_drafts(client, factory):
     factory.make_option(publish=True, name="Zinc plan")
     factory.make_option(publish=True, name="apple plan")
     factory.make_option(publish=True, name="Middle plan")
     factory.make_option(name="Draft plan")
     html = client.get(reverse("options")).content.decode()
-    names = re.findall(r'<h3 id="card-[^"]+" class="option-card__name">([^<]+)</h3>', html)
-    assert names == ["apple plan", "Middle plan", "Zinc plan"]
+    assert glance_names(html) == ["apple plan", "Middle plan", "Zinc plan"]
     assert "Draft plan" not in html
+    assert "<table" not in html
 
 
-def test_the_comparison_says_how_the_order_was_chosen_and_never_ranks(client, factory):
+def test_the_overview_groups_options_by_kind_and_sorts_each_group_by_name(client, factory):
+    kinds = Option.Category
+    factory.make_option(publish=True, name="Talking", category=kinds.PSYCHOLOGICAL)
+    factory.make_option(publish=True, name="Carry on", category=kinds.CURRENT_CARE)
+    factory.make_option(publish=True, name="B drip", category=kinds.INFUSION)
+    factory.make_option(publish=True, name="A drip", category=kinds.INFUSION)
+    factory.make_option(publish=True, name="Exercise", category=kinds.THERAPY)
+    factory.make_option(publish=True, name="Tablet", category=kinds.MEDICINE)
+    html = client.get(reverse("options")).content.decode()
+    groups = re.findall(r'<h3 id="group-([a-z]+)">([^<]+)</h3>', html)
+    assert groups == [
+        ("medicines", "Medicines by mouth or on the skin"),
+        ("drips", "Medicines by drip"),
+        ("therapies", "Therapies and rehabilitation"),
+        ("none", "No new treatment"),
+    ]
+    assert glance_names(html) == ["Tablet", "A drip", "B drip", "Exercise", "Talking", "Carry on"]
+
+
+def test_every_overview_row_says_what_it_is_how_sure_undo_time_and_cost(client, factory):
+    option = factory.make_option(
+        publish=True,
+        in_brief="A short drip",
+        time_in_brief="Two hours",
+        reversibility=Option.Reversibility.PARTLY,
+        certainty=Option.Certainty.MODERATE,
+    )
+    factory.make_cost(option, low=400, high=900, unit="per session")
+    html = client.get(reverse("options")).content.decode()
+    start = html.index('<li class="glance__row"')
+    row = text_of(html[start : html.index("</li>", start)])
+    assert row.startswith(f"{option.name} A short drip. Compare {option.name}")
+    assert "How sure: ⊕⊕⊕◯ Moderate" in row
+    assert "Undo: Partly" in row
+    assert "Time: Two hours" in row
+    assert "Cost: US$400 to US$900 per session [" in row
+    assert f'href="{reverse("option", args=[option.slug])}"' in html
+
+
+def test_the_overview_says_how_the_order_was_chosen_and_never_ranks(client, factory):
     factory.make_option(publish=True)
     html = client.get(reverse("options")).content.decode()
-    assert "alphabetical order by name" in html
-    assert "says nothing about how well they work" in html
+    assert "alphabetical order" in html
+    assert "says nothing about how well an option works" in html
     for word in ("best match", "score", "recommended", "top choice", "ranked"):
         assert word not in html.lower()
 
 
-def test_every_option_is_compared_under_the_same_headings(client, factory):
-    full_option(factory)
+def test_the_overview_shows_what_matters_to_the_person_and_flags_what_to_discuss(client, factory):
+    option = factory.make_option(publish=True, name="Flagged plan")
+    other = factory.make_option(publish=True, name="Quiet plan")
+    question = factory.make_question(choices=("yes", "no"))
+    factory.make_consideration(question.choices.get(slug="yes"), option, text="Heart talk.")
+    value = factory.make_value(statement="Avoiding anything permanent")
+    give_answers(client, Answers(choices={question.slug: ["yes"]}, values=[value.slug]))
+    html = client.get(reverse("options")).content.decode()
+    assert "You said these matter to you: <strong>avoiding anything permanent</strong>" in html
+    rows = {
+        name: row
+        for row in html.split('<li class="glance__row"')[1:]
+        for name in [other.name, option.name]
+        if name in row
+    }
+    assert "Discuss</span>" in rows[option.name]
+    assert "Discuss</span>" not in rows[other.name]
+
+
+def test_the_step_numbers_come_from_the_journey(client, factory):
     factory.make_option(publish=True)
     html = client.get(reverse("options")).content.decode()
-    cards = html.split('<li class="option-card">')[1:]
-    assert len(cards) == 2
-    aspects = [re.findall(r'data-aspect="([a-z]+)"', card) for card in cards]
-    assert (
-        aspects[0]
-        == aspects[1]
-        == ["summary", "benefit", "harm", "cost", "time", "undo", "certainty"]
-    )
+    this, after, total = options_step_numbers()
+    assert (this, after) == (STEP_BY_SLUG["values"].number + 1, STEP_BY_SLUG["considering"].number)
+    assert f'<p class="progress">Step {this} of {total}</p>' in html
+    assert f"This is step {after} of {total}." in html
 
 
-def test_a_few_options_are_shown_in_a_table_with_one_column_each(client, factory):
+# Side by side
+
+
+def test_two_picked_options_are_shown_in_a_table_with_one_column_each(client, factory):
     first, second = factory.make_option(publish=True), factory.make_option(publish=True)
-    html = client.get(reverse("options")).content.decode()
-    table = html[html.index("<table>") : html.index("</table>")]
+    factory.make_option(publish=True, name="Not picked")
+    html = client.get(reverse("options"), {"compare": [first.slug, second.slug]}).content.decode()
+    table = table_of(html)
     assert table.count('<th scope="col">') == 2
-    for row in re.findall(r"<tr data-aspect=.*?</tr>", table, re.S):
+    rows = re.findall(r'<tr data-row="([a-z]+)">(.*?)</tr>', table, re.S)
+    assert [key for key, _ in rows] == [
+        "summary",
+        "benefit",
+        "harm",
+        "certainty",
+        "cost",
+        "time",
+        "undo",
+        "discuss",
+    ]
+    for _key, row in rows:
         assert row.count("<td>") == 2
-    assert first.name in table and second.name in table
+    assert first.name in table and second.name in table and "Not picked" not in table
+    assert 'role="region" aria-labelledby="comparison-heading" tabindex="0"' in html
 
 
-def test_many_options_are_shown_as_cards_only(client, factory):
-    for _ in range(5):
-        factory.make_option(publish=True)
-    html = client.get(reverse("options")).content.decode()
-    assert "<table>" not in html
-    assert html.count('<li class="option-card">') == 5
+def test_every_cell_of_the_table_links_to_its_detail(client, factory):
+    option = full_option(factory)
+    other = factory.make_option(publish=True)
+    html = client.get(reverse("options"), {"compare": [option.slug, other.slug]}).content.decode()
+    table = table_of(html)
+    page = reverse("option", args=[option.slug])
+    for anchor in ("top", "benefits", "harms", "at-a-glance", "costs", "how-given"):
+        assert f'href="{page}#{anchor}"' in table
+    assert "in a randomised trial of 33 people." in table
 
 
-def test_a_person_can_pick_which_options_to_compare(client, factory):
-    kept = factory.make_option(publish=True, name="Kept plan")
-    factory.make_option(publish=True, name="Left-out plan")
-    html = client.get(reverse("options"), {"compare": [kept.slug]}).content.decode()
-    assert html.count('<li class="option-card">') == 1
-    assert (
-        f'value="{kept.slug}" id="compare-{kept.slug}" aria-describedby="compare-hint" checked'
-        in html
-    )
-    assert "Left-out plan</label>" in html
-    assert "Showing 1 of 2 options" in html
+def test_the_columns_follow_the_overview_order_whatever_the_address_says(client, factory):
+    zinc = factory.make_option(publish=True, name="Zinc plan")
+    apple = factory.make_option(publish=True, name="Apple plan")
+    html = client.get(reverse("options"), {"compare": [zinc.slug, apple.slug]}).content.decode()
+    assert re.findall(r'<th scope="col"><a [^>]+>([^<]+)</a>', html) == ["Apple plan", "Zinc plan"]
 
 
-def test_an_unknown_pick_shows_every_option(client, factory):
+def test_picks_stay_ticked_and_more_than_four_shows_four_and_says_so(client, factory):
+    options = [factory.make_option(publish=True, name=f"Plan {n}") for n in range(6)]
+    html = client.get(reverse("options"), {"compare": [o.slug for o in options]}).content.decode()
+    assert table_of(html).count('<th scope="col">') == 4
+    assert "You picked more than 4. The table shows 4 at a time" in html
+    for option in options:
+        assert (
+            f'value="{option.slug}" id="pick-{option.slug}" aria-describedby="pick-hint" checked'
+        ) in html
+
+
+def test_an_unknown_pick_is_left_out_and_said_so(client, factory):
+    kept = factory.make_option(publish=True)
     factory.make_option(publish=True)
-    factory.make_option(publish=True)
-    html = client.get(reverse("options"), {"compare": ["no-such-option"]}).content.decode()
-    assert html.count('<li class="option-card">') == 2
+    response = client.get(reverse("options"), {"compare": ["no-such-option", kept.slug]})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Some options you picked are no longer listed, so they are left out." in html
+    assert table_of(html).count('<th scope="col">') == 1
+    assert "Tick at least one more option below" in html
 
 
 def test_htmx_gets_only_the_comparison(client, factory):
-    option = factory.make_option(publish=True)
-    response = client.get(reverse("options"), {"compare": [option.slug]}, HTTP_HX_REQUEST="true")
+    one, two = factory.make_option(publish=True), factory.make_option(publish=True)
+    response = client.get(
+        reverse("options"), {"compare": [one.slug, two.slug]}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="comparison"')
-    assert "<html" not in html and "Choose which options to compare" not in html
+    assert "<html" not in html and "Show side by side" not in html
     assert 'id="ref-1"' in html
     assert "HX-Request" in response["Vary"]
 
 
-def test_the_comparison_shows_a_persons_considerations_and_values(client, factory):
+def test_the_table_shows_a_persons_considerations_and_values(client, factory):
     option = factory.make_option(publish=True)
     other = factory.make_option(publish=True)
     question = factory.make_question(choices=("yes", "no"))
     yes = question.choices.get(slug="yes")
+    yes.applies_to = "If you have a heart problem"
+    yes.save()
     factory.make_consideration(yes, option, text="Talk about your heart before starting.")
     value = factory.make_value(statement="Avoiding anything permanent")
     factory.make_value_rating(value, option, text="It wears off within weeks.")
     give_answers(client, Answers(choices={question.slug: ["yes"]}, values=[value.slug]))
 
-    html = client.get(reverse("options")).content.decode()
-
-    assert "Talk about your heart before starting." in html
-    assert "Discuss</span>" in html
-    assert "You said this matters: Avoiding anything permanent" in html
-    assert "It wears off within weeks." in html
-    cards = html.split('<li class="option-card">')[1:]
-    other_card = next(card for card in cards if other.name in card)
-    assert "Nothing you told us raises a point about this option." in other_card
-    assert "No information on this yet." in other_card
-
-
-def test_considerations_for_answers_not_given_are_not_shown(client, factory):
-    option = factory.make_option(publish=True)
-    question = factory.make_question(choices=("yes", "no"))
-    factory.make_consideration(question.choices.get(slug="yes"), option, text="Heart talk.")
-    give_answers(client, Answers(choices={question.slug: ["no"]}))
-    html = client.get(reverse("options")).content.decode()
-    assert "Heart talk." not in html
-    assert "Things to discuss" in html
+    html = client.get(reverse("options"), {"compare": [option.slug, other.slug]}).content.decode()
+    rows = dict(re.findall(r'<tr data-row="([a-z]+)">(.*?)</tr>', table_of(html), re.S))
+    assert "You said this matters: Avoiding anything permanent" in rows["value"]
+    assert "It wears off within weeks." in rows["value"]
+    assert "No information on this yet." in rows["value"]
+    discuss = rows["discuss"].split("<td>")
+    assert "Discuss</span> Your answers raise 1 point: if you have a heart problem." in discuss[1]
+    assert "Nothing you told us raises a point." not in discuss[1]
+    assert "We list no one who should talk to a clinician first." in discuss[2]
 
 
-def test_every_fact_on_the_comparison_is_cited_to_the_source_list(client, factory):
-    full_option(factory)
-    html = client.get(reverse("options")).content.decode()
-    entries = references_in(html)
-    cited = cited_in(html.split('id="references-heading"')[0])
-    assert cited and set(cited) == set(entries)
-    assert sorted(entries) == list(range(1, len(entries) + 1))
+def test_every_fact_in_the_table_and_the_overview_is_cited_to_its_own_list(client, factory):
+    one, two = full_option(factory), factory.make_option(publish=True)
+    html = client.get(reverse("options"), {"compare": [one.slug, two.slug]}).content.decode()
+    table_part, overview_part = html.split('<form class="glance"')
+    table_refs = set(re.findall(r'<li id="ref-(\d+)"', table_part))
+    assert table_refs and table_refs == set(re.findall(r'href="#ref-(\d+)"', table_part))
+    glance_refs = set(re.findall(r'<li id="glance-ref-(\d+)"', overview_part))
+    assert glance_refs and glance_refs == set(
+        re.findall(r'href="#glance-ref-(\d+)"', overview_part)
+    )
+    assert 'href="#ref-' not in overview_part
 
 
-def test_the_comparison_has_the_certainty_legend(client, factory):
+def test_the_overview_has_the_certainty_legend(client, factory):
     factory.make_option(publish=True, certainty=Option.Certainty.MODERATE)
     html = client.get(reverse("options")).content.decode()
     assert (
@@ -285,7 +381,7 @@ def test_benefits_and_harms_are_laid_out_alike(client, factory):
         part = re.sub(r"(<use [^>]*/>)+", "<use/>", part)
         return re.sub(r">[^<]*<", "><", re.sub(r'"[^"]*"', '""', part))
 
-    assert benefits.count('<li class="claim">') == harms.count('<li class="claim">') == 2
+    assert benefits.count('<li class="claim"') == harms.count('<li class="claim"') == 2
     assert benefits.count("<svg") == harms.count("<svg") == 1
     assert strip(benefits).count("<") == strip(harms).count("<")
 
@@ -353,31 +449,88 @@ def test_personal_considerations_are_flagged_to_discuss(client, factory):
     factory.make_consideration(question.choices.get(slug="yes"), option, text="Ask about X.")
     give_answers(client, Answers(choices={question.slug: ["yes"]}))
     html = client.get(reverse("option", args=[option.slug])).content.decode()
-    section = html[html.index('id="discuss"') : html.index('id="values"')]
+    section = html[html.index('id="discuss"') : html.index('id="benefits"')]
     assert re.search(
-        r'<span class="flag"><svg[^>]*aria-hidden="true".*?</svg> Discuss</span> Ask about X\.',
+        r'<span class="flag"><svg[^>]*aria-hidden="true".*?</svg> Discuss</span> '
+        r"<strong>If you answered “Yes” to “[^”]+” \(your answer\):</strong> Ask about X\.",
         section,
     )
     assert cited_in(section)
 
 
+def test_someone_who_answered_nothing_still_sees_who_should_talk_to_a_clinician_first(
+    client, factory
+):
+    option = factory.make_option(publish=True)
+    health = factory.make_question(choices=("yes", "not-sure", "no"), step="health")
+    yes, not_sure = health.choices.get(slug="yes"), health.choices.get(slug="not-sure")
+    yes.applies_to = "If you are pregnant or may be"
+    yes.save()
+    factory.make_consideration(yes, option, text="Usually avoided in pregnancy; discuss.")
+    factory.make_consideration(not_sure, option, text="Say if you might be pregnant.")
+    practical = factory.make_question(choices=("far", "near"), step="practical")
+    factory.make_consideration(practical.choices.get(slug="far"), option, text="Travel talk.")
+
+    html = client.get(reverse("option", args=[option.slug])).content.decode()
+    first = html[html.index('id="first"') : html.index('id="contents-heading"')]
+    # One line per health question, in general words, cited; nothing marked as theirs.
+    assert text_of(first).count("If you are pregnant or may be.") == 1
+    assert "Travel talk" not in first and "Discuss</span>" not in first
+    assert cited_in(first)
+    assert "none is marked as yours" in first
+    # Further down, every point in full, each in general words.
+    discuss = text_of(html[html.index('id="discuss"') : html.index('id="benefits"')])
+    assert "If you are pregnant or may be: Usually avoided in pregnancy; discuss." in discuss
+    assert f"If you answered “{not_sure.label}” to “{health.text}”: Say if you might be" in discuss
+    assert "Travel talk." in discuss
+
+    give_answers(client, Answers(choices={health.slug: ["not-sure"]}))
+    html = client.get(reverse("option", args=[option.slug])).content.decode()
+    first = html[html.index('id="first"') : html.index('id="contents-heading"')]
+    assert re.search(
+        r'<li class="first-list__theirs"><span class="flag">.*?</span> If you are pregnant or '
+        r"may be <span class=\"first-list__answer\">\(you answered “" + not_sure.label,
+        first,
+    )
+
+
+def test_the_first_part_of_an_option_page_holds_the_main_benefit_and_harm_with_numbers(
+    client, factory
+):
+    option = full_option(factory)
+    html = client.get(reverse("option", args=[option.slug])).content.decode()
+    top = html[html.index('id="main-points"') : html.index('id="first"')]
+    assert "Pain was lower for some people." in top and "Some people felt sick." in top
+    assert top.count('<svg class="icon-array"') == 2
+    assert "About 76 in 100 people, in a randomised trial of 33 people." in top
+    assert "3 in 100 people, in a randomised trial of 1000 people." in top
+    contents = html[html.index('id="contents-heading"') : html.index('id="how-given"')]
+    for section in OPTION_SECTIONS[4:-3]:
+        assert f'href="#{section}"' in contents
+
+
 # Icon arrays
 
 
-def test_an_icon_array_has_n_figures_and_the_sentence_as_its_text(client, factory):
+def test_every_icon_array_has_100_figures_and_the_sentence_as_its_text(client, factory):
     option = full_option(factory)
     html = client.get(reverse("option", args=[option.slug])).content.decode()
     svgs = re.findall(r"<svg class=\"icon-array\".*?</svg>", html, re.S)
     small = next(svg for svg in svgs if "25 of 33" in svg)
-    sentence = "25 of 33 people in one small trial, over 12 weeks."
+    sentence = (
+        "About 76 in 100 people. That is 25 of 33 people in one small trial, over 12 weeks. "
+        "It comes from a randomised trial."
+    )
     assert f'role="img" aria-label="{sentence}"' in small
     assert f"<title>{sentence}</title>" in small
     filled, empty = small.split('class="icon-array__empty"')
-    assert filled.count("<use") == 25 and empty.count("<use") == 8
+    assert filled.count("<use") == 76 and empty.count("<use") == 24
     assert f'<p class="frequency__text">{sentence}</p>' in html
+    for svg in svgs:
+        assert svg.count("<use") == 100
 
 
-def test_an_icon_array_over_100_people_is_scaled_and_says_so(factory):
+def test_an_icon_array_over_100_people_is_drawn_out_of_100(factory):
     option = factory.make_option()
     claim = factory.make_claim(
         option,
@@ -389,8 +542,8 @@ def test_an_icon_array_over_100_people_is_scaled_and_says_so(factory):
     drawn = icon_array(claim)
     assert len(drawn["filled"]) == 3 and len(drawn["filled"]) + len(drawn["empty"]) == 100
     assert drawn["sentence"] == (
-        "30 of 1000 people in a large study, during treatment. "
-        "The picture shows this as about 3 in every 100 people."
+        "3 in 100 people. That is 30 of 1000 people in a large study, during treatment. "
+        "It comes from a randomised trial."
     )
 
 
@@ -404,7 +557,64 @@ def test_an_icon_array_never_hides_a_rare_event(factory):
     )
     drawn = icon_array(claim)
     assert drawn["filled"] == []
-    assert "fewer than 1 in 100" in drawn["sentence"]
+    assert drawn["sentence"].startswith("Fewer than 1 in 100 people.")
+
+
+def test_a_number_from_a_very_small_study_says_so_in_words(factory):
+    case_report = factory.make_source(kind=Source.Kind.CASE_SERIES)
+    claim = factory.make_claim(
+        factory.make_option(),
+        sources=[case_report],
+        frequency_count=3,
+        frequency_total=6,
+        frequency_group="people in one small study",
+        frequency_timeframe="over two courses",
+    )
+    assert frequency_sentence(claim) == (
+        "50 in 100 people. That is 3 of 6 people in one small study, over two courses. "
+        "It comes from reports of people treated, with no comparison group. "
+        "Only 6 people were in it, too few to be sure of the number."
+    )
+    assert frequency_brief(claim) == (
+        "50 in 100 people, in a case report or series of only 6 people: too few to be sure."
+    )
+
+
+def test_a_percentage_gives_the_studys_real_size_and_its_range(factory):
+    claim = factory.make_claim(
+        factory.make_option(),
+        frequency_count=62,
+        frequency_total=100,
+        study_size=48,
+        range_low=48,
+        range_high=75,
+        frequency_group="people treated in one hospital",
+        frequency_timeframe="at the end of the drip",
+    )
+    assert frequency_sentence(claim) == (
+        "62 in 100 people. That is from a study of 48 people: people treated in one hospital, "
+        "at the end of the drip. It comes from a randomised trial. "
+        "The study gives a range of 48 to 75 in 100."
+    )
+    assert frequency_brief(claim) == (
+        "62 in 100 people (range 48 to 75), in a randomised trial of 48 people."
+    )
+
+
+def test_a_range_must_run_low_to_high_within_100(factory):
+    claim = factory.make_claim(
+        factory.make_option(),
+        frequency_count=5,
+        frequency_total=10,
+        frequency_group="people",
+        frequency_timeframe="in a year",
+    )
+    claim.range_low, claim.range_high = 60, 40
+    with pytest.raises(ValidationError):
+        claim.clean()
+    claim.range_low, claim.range_high = 40, None
+    with pytest.raises(ValidationError):
+        claim.clean()
 
 
 # Glossary
@@ -424,16 +634,11 @@ def test_the_first_use_of_a_term_links_to_its_definition_on_the_page(client, fac
     assert '<dt id="term-infusion"><dfn>Infusion</dfn></dt><dd>A drip into a vein.' in html
 
 
-def test_the_comparison_links_a_term_in_the_table_and_again_in_the_cards(client, factory):
+def test_the_table_links_a_term_to_its_definition_in_the_table_s_own_list(client, factory):
     Term.objects.create(slug="infusion", term="Infusion", definition="A drip into a vein.")
     option = factory.make_option(publish=True, summary="Medicine by infusion.")
     html = client.get(reverse("options"), {"compare": option.slug}).content.decode()
-    table, cards = html.split('class="comparison__cards"')
-    link = '<a class="term" href="#term-infusion">infusion</a>'
-    # The table shows on a wide screen and the cards on a phone: each links its own first use.
-    assert table.count(link) == 1
-    assert cards.split('class="words"')[0].count(link) == 1
-    assert "term-use-" not in html  # two first uses: no one place for a definition to lead back to
+    assert table_of(html).count('<a class="term" href="#term-infusion">infusion</a>') == 1
     assert '<dt id="term-infusion"><dfn>Infusion</dfn></dt><dd>A drip into a vein.</dd>' in html
 
 

@@ -83,6 +83,7 @@ class ClaimInline(admin.StackedInline):
         "text_grade",
         ("frequency_count", "frequency_total"),
         ("frequency_group", "frequency_timeframe"),
+        ("study_size", "range_low", "range_high"),
         "sources",
     ]
     readonly_fields = ["text_grade"]
@@ -197,12 +198,16 @@ class OptionAdmin(ContentAdmin):
     fieldsets = [
         ("Publication", {"fields": ["publication"]}),
         ("Writing aids", {"fields": ["writing_aids"]}),
-        ("The option", {"fields": ["name", "slug", "category", "summary", "how_given"]}),
+        (
+            "The option",
+            {"fields": ["name", "slug", "category", "summary", "in_brief", "how_given"]},
+        ),
         (
             "Living with it",
             {
                 "fields": [
                     "time_commitment",
+                    "time_in_brief",
                     "reversibility",
                     "reversibility_note",
                     "availability",
@@ -426,7 +431,7 @@ class StudyAdmin(ContentAdmin):
 class ChoiceInline(admin.TabularInline):
     model = Choice
     extra = 0
-    fields = ["label", "slug", "order", "exclusive"]
+    fields = ["label", "slug", "applies_to", "order", "exclusive"]
     prepopulated_fields = {"slug": ["label"]}
 
 

@@ -218,11 +218,24 @@ class Option(models.Model):
         "what it is",
         help_text="One or two short sentences on what this option is. Grade 8 or below.",
     )
+    in_brief = models.CharField(
+        "what it is, in a few words",
+        max_length=80,
+        blank=True,
+        help_text='For the options at a glance, e.g. "A low-dose ketamine drip in hospital". '
+        "Needed to publish.",
+    )
     how_given = models.TextField(
         "how it is given", help_text="Where and how it happens: by drip, by mouth, an injection..."
     )
     time_commitment = models.TextField(
         help_text="Sessions, hours, days in hospital, how long a course lasts."
+    )
+    time_in_brief = models.CharField(
+        "time it takes, in a few words",
+        max_length=60,
+        blank=True,
+        help_text='For the options at a glance, e.g. "4 to 7 days in hospital". Needed to publish.',
     )
     reversibility = models.CharField(
         "can it be undone",
@@ -378,6 +391,10 @@ class Option(models.Model):
             problems.append("Say whose certainty rating this is: a named review's, or this aid's.")
         if not self.certainty_reason.strip():
             problems.append("Write one sentence on why the evidence has this certainty.")
+        if not self.in_brief.strip() or not self.time_in_brief.strip():
+            problems.append(
+                "Say what it is and the time it takes in a few words, for the options at a glance."
+            )
         if not self.costs.exists() and not self.no_reliable_cost:
             problems.append('Add a cost, or tick "no reliable cost figure found".')
         unsourced = [c for c in claims if not c.sources.exists()]
@@ -457,6 +474,23 @@ class Claim(models.Model):
         blank=True,
         help_text='e.g. "over 12 weeks" or "during the infusion".',
     )
+    study_size = models.PositiveIntegerField(
+        "people in the study",
+        null=True,
+        blank=True,
+        help_text="How many people the study had, when x of N is not the study itself "
+        '(e.g. a percentage written as "62 of 100"). Leave blank when N is the study.',
+    )
+    range_low = models.PositiveSmallIntegerField(
+        "range from (in 100)",
+        null=True,
+        blank=True,
+        help_text="The low end of the range the study gives (e.g. a 95% confidence interval), "
+        "per 100 people. Leave blank when the study gives none.",
+    )
+    range_high = models.PositiveSmallIntegerField(
+        "range to (in 100)", null=True, blank=True, help_text="The high end, per 100 people."
+    )
     sources = models.ManyToManyField(
         Source, related_name="claims", help_text="Every claim needs at least one source."
     )
@@ -477,6 +511,16 @@ class Claim(models.Model):
                     frequency_count__lte=models.F("frequency_total"),
                 ),
                 name="claim_frequency_x_of_n",
+            ),
+            models.CheckConstraint(
+                condition=Q(range_low__isnull=True, range_high__isnull=True)
+                | Q(
+                    range_low__isnull=False,
+                    range_high__isnull=False,
+                    range_low__lte=models.F("range_high"),
+                    range_high__lte=100,
+                ),
+                name="claim_range_low_to_high_in_100",
             ),
         ]
 
@@ -504,6 +548,12 @@ class Claim(models.Model):
                 raise ValidationError({"frequency_count": "x cannot be more than N."})
             if not self.frequency_group.strip() or not self.frequency_timeframe.strip():
                 raise ValidationError("Say which group and over what time the frequency applies.")
+        if (self.range_low is None) != (self.range_high is None):
+            raise ValidationError("Give both ends of the range, or neither.")
+        if self.range_low is not None and not self.range_low <= self.range_high <= 100:
+            raise ValidationError("A range runs from low to high, and at most to 100.")
+        if (self.study_size is not None or self.range_low is not None) and not self.has_frequency:
+            raise ValidationError("A study size or a range goes with a frequency (x of N).")
 
 
 class Finding(models.TextChoices):
@@ -746,6 +796,13 @@ class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     slug = models.SlugField(max_length=80, help_text=slug_help)
     label = models.CharField(max_length=200, help_text="The answer as the person reads it.")
+    applies_to = models.CharField(
+        "who it applies to",
+        max_length=150,
+        blank=True,
+        help_text='This answer in general words, for everyone to read on option pages, e.g. "If '
+        'you are pregnant or may be". Leave blank to quote the question and this answer.',
+    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
     exclusive = models.BooleanField(
         default=False,
@@ -769,6 +826,11 @@ class Choice(models.Model):
 
     def natural_key(self):
         return (self.question.slug, self.slug)
+
+    @property
+    def general_form(self) -> str:
+        """Who this answer is about, in words anyone can read whether or not they answered."""
+        return self.applies_to or f"If you answered “{self.label}” to “{self.question.text}”"
 
     natural_key.dependencies = ["treatments.question"]
 

@@ -34,8 +34,10 @@ def patient_texts(option: Option) -> list[tuple[str, str]]:
     """Every patient-facing text of an option, labelled for an editor."""
     texts = [
         ("What it is", option.summary),
+        ("What it is, in a few words", option.in_brief),
         ("How it is given", option.how_given),
         ("Time commitment", option.time_commitment),
+        ("Time, in a few words", option.time_in_brief),
         ("Can it be undone", option.reversibility_note),
         ("Availability", option.availability),
         ("Why this certainty", option.certainty_reason),

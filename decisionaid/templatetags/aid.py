@@ -5,7 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from decisionaid.references import Glossary, References
-from treatments.models import Certainty
+from treatments.models import Certainty, Option, SourceKind
 
 register = template.Library()
 
@@ -26,10 +26,6 @@ CERTAINTY_MEANINGS = {
     Certainty.VERY_LOW: "The studies give very little idea of what is likely to happen. "
     "What really happens may be quite different.",
 }
-
-FIGURES_PER_ROW = 10
-FIGURE_WIDTH = 10
-FIGURE_HEIGHT = 15
 
 
 @register.inclusion_tag("_certainty.html#badge")
@@ -52,58 +48,133 @@ def certainty_legend() -> dict:
     return {"levels": levels}
 
 
-def icon_array_figures(count: int, total: int) -> dict:
-    """How many figures to draw and fill: N when N <= 100, else 100 scaled to match."""
-    if total <= 100:
-        return {"shown": total, "filled": count, "scaled": False}
-    filled = round(count * 100 / total)
-    return {"shown": 100, "filled": filled, "scaled": True}
+# Every icon array has the same denominator: 100 figures, in 5 rows of 20.
+FIGURES = 100
+FIGURES_PER_ROW = 20
+FIGURE_WIDTH = 10
+FIGURE_HEIGHT = 15
+PIXELS_PER_UNIT = 1.2
+# Fewer people than this and a frequency says in words that it cannot be precise.
+VERY_SMALL_STUDY = 30
+
+# A source's kind as the design of the study a number comes from.
+DESIGNS = {
+    SourceKind.SYSTEMATIC_REVIEW: ("a review of several studies", "a review of studies"),
+    SourceKind.NARRATIVE_REVIEW: ("a review", "a review"),
+    SourceKind.RANDOMISED_TRIAL: ("a randomised trial", "a randomised trial"),
+    SourceKind.GUIDELINE: ("a guideline", "a guideline"),
+    SourceKind.OBSERVATIONAL: (
+        "an observational study, with no groups chosen by chance",
+        "an observational study",
+    ),
+    SourceKind.CASE_SERIES: (
+        "reports of people treated, with no comparison group",
+        "a case report or series",
+    ),
+    SourceKind.REGULATOR: ("a regulator's or drug maker's report", "a drug label"),
+    SourceKind.CLINIC_WEBSITE: ("a clinic's website", "a clinic's website"),
+    SourceKind.NEWS: ("a news report", "a news report"),
+    SourceKind.PERSONAL_STORY: ("a personal story", "a personal story"),
+}
+
+
+def per_hundred(count: int, total: int) -> int:
+    return round(count * FIGURES / total)
+
+
+def in_hundred(claim) -> str:
+    """The frequency out of 100, never hiding a rare event nor rounding a few away."""
+    count, total = claim.frequency_count, claim.frequency_total
+    filled = per_hundred(count, total)
+    if count and filled == 0:
+        return "Fewer than 1 in 100 people"
+    if count < total and filled == FIGURES:
+        return "More than 99 in 100 people"
+    exact = count * FIGURES % total == 0
+    return f"{'' if exact else 'About '}{filled} in 100 people"
+
+
+def study_size(claim) -> int:
+    return claim.study_size or claim.frequency_total
+
+
+def designs(claim, long: bool = True) -> str:
+    kinds = dict.fromkeys(source.kind for source in claim.sources.all())
+    words = [DESIGNS[kind][0 if long else 1] for kind in kinds if kind in DESIGNS]
+    return " and ".join(words)
+
+
+def range_text(claim) -> str:
+    if claim.range_low is None:
+        return ""
+    return f"The study gives a range of {claim.range_low} to {claim.range_high} in 100."
 
 
 @register.filter
 def frequency_sentence(claim) -> str:
-    """The frequency in words, saying honestly how a picture of 100 figures scales it."""
+    """Out of 100 first, then what was really seen: how many people, the design, any range."""
     if not claim.has_frequency:
         return ""
-    sentence = claim.frequency_text + "."
-    figures = icon_array_figures(claim.frequency_count, claim.frequency_total)
-    if not figures["scaled"]:
-        return sentence
-    filled = figures["filled"]
-    if claim.frequency_count and filled == 0:
-        note = "That is fewer than 1 in 100, too few to fill one of the 100 figures shown."
-    elif claim.frequency_count < claim.frequency_total and filled == 100:
-        note = "That is more than 99 in 100, so all 100 figures shown are filled."
+    parts = [f"{in_hundred(claim)}."]
+    timeframe = f", {claim.frequency_timeframe}" if claim.frequency_timeframe else ""
+    if claim.study_size:
+        parts.append(
+            f"That is from a study of {claim.study_size} people: "
+            f"{claim.frequency_group}{timeframe}."
+        )
     else:
-        note = f"The picture shows this as about {filled} in every 100 people."
-    return f"{sentence} {note}"
+        parts.append(f"That is {claim.frequency_text}.")
+    design = designs(claim)
+    if design:
+        parts.append(f"It comes from {design}.")
+    if range_text(claim):
+        parts.append(range_text(claim))
+    if study_size(claim) < VERY_SMALL_STUDY:
+        parts.append(
+            f"Only {study_size(claim)} people were in it, too few to be sure of the number."
+        )
+    return " ".join(parts)
+
+
+@register.filter
+def frequency_brief(claim) -> str:
+    """The same frequency in one short sentence, for a table cell."""
+    if not claim.has_frequency:
+        return ""
+    design = designs(claim, long=False) or "a study"
+    size = study_size(claim)
+    people = f"{size} people"
+    if size < VERY_SMALL_STUDY:
+        people = f"only {people}: too few to be sure"
+    spread = ""
+    if claim.range_low is not None:
+        spread = f" (range {claim.range_low} to {claim.range_high})"
+    return f"{in_hundred(claim)}{spread}, in {design} of {people}."
 
 
 @register.inclusion_tag("_icon_array.svg")
 def icon_array(claim, uid: str = "") -> dict:
-    """An SVG of N figures, x of them filled, whose text equivalent is the frequency sentence."""
-    figures = icon_array_figures(claim.frequency_count, claim.frequency_total)
-    shown, filled = figures["shown"], figures["filled"]
-    columns = min(shown, FIGURES_PER_ROW)
-    rows = -(-shown // FIGURES_PER_ROW)
+    """100 figures, the frequency's share of them filled; its text equivalent is the sentence."""
+    filled = per_hundred(claim.frequency_count, claim.frequency_total)
     positions = [
         {
             "x": (i % FIGURES_PER_ROW) * FIGURE_WIDTH,
             "y": (i // FIGURES_PER_ROW) * FIGURE_HEIGHT,
             "filled": i < filled,
         }
-        for i in range(shown)
+        for i in range(FIGURES)
     ]
+    width = FIGURES_PER_ROW * FIGURE_WIDTH
+    height = FIGURES // FIGURES_PER_ROW * FIGURE_HEIGHT
     return {
         "uid": uid or f"claim-{claim.pk}",
         "sentence": frequency_sentence(claim),
         "filled": [p for p in positions if p["filled"]],
         "empty": [p for p in positions if not p["filled"]],
-        "width": columns * FIGURE_WIDTH,
-        "height": rows * FIGURE_HEIGHT,
-        "pixel_width": columns * 14,
-        "pixel_height": rows * 21,
-        "scaled": figures["scaled"],
+        "width": width,
+        "height": height,
+        "pixel_width": round(width * PIXELS_PER_UNIT),
+        "pixel_height": round(height * PIXELS_PER_UNIT),
     }
 
 
@@ -115,8 +186,8 @@ def cite(refs: References, sources) -> SafeString:
         return SafeString("")
     links = format_html_join(
         ", ",
-        '<a href="#ref-{0}" aria-label="Source {0}">{0}</a>',
-        ((number,) for number, _source in cited),
+        '<a href="#{1}-{0}" aria-label="Source {0}">{0}</a>',
+        ((number, refs.prefix) for number, _source in cited),
     )
     return format_html('<sup class="ref">[{}]</sup>', links)
 
@@ -132,3 +203,33 @@ def sentence(text) -> str:
 def glossary(text, words: Glossary) -> SafeString:
     """Links the first use on the page of each glossary term to its definition."""
     return words.link(text or "")
+
+
+# "Can it be undone" in a word or two, for the options at a glance.
+UNDO_IN_BRIEF = {
+    Option.Reversibility.REVERSIBLE: "Yes, it wears off",
+    Option.Reversibility.PARTLY: "Partly",
+    Option.Reversibility.PERMANENT: "Hard or impossible",
+}
+
+
+@register.filter
+def undo_in_brief(reversibility: str) -> str:
+    return UNDO_IN_BRIEF.get(reversibility, "Not known")
+
+
+@register.filter
+def lower_first(text) -> str:
+    """ "If you are pregnant" as it reads mid-sentence: "if you are pregnant"."""
+    text = str(text or "")
+    return text[:1].lower() + text[1:]
+
+
+@register.filter
+def sources_of(items) -> list:
+    """Every source of some cited things, once each, in order."""
+    seen = {}
+    for item in items:
+        for source in item.sources.all():
+            seen.setdefault(source.pk, source)
+    return list(seen.values())

@@ -8,9 +8,10 @@
     });
   }
 
-  // After a step is swapped in, move focus to the error summary or the new heading.
+  // After a swap, move focus to the error summary or the new heading (a step's h1, or a
+  // heading marked data-swap-focus such as the side-by-side table's), so nobody loses their place.
   function focusNewContent(root) {
-    var target = root.querySelector(".error-summary") || root.querySelector("h1");
+    var target = root.querySelector(".error-summary") || root.querySelector("h1, [data-swap-focus]");
     if (!target) return;
     if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
     target.focus();
@@ -27,6 +28,13 @@
     var old = event.detail.target;
     focusNewContent((old.id && document.getElementById(old.id)) || old);
     showPrintButtons();
+  });
+
+  // Sources folded away on screen are printed open, so a printout keeps its references.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details[data-print-open]").forEach(function (details) {
+      details.open = true;
+    });
   });
 
   document.addEventListener("click", function (event) {

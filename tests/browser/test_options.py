@@ -1,9 +1,45 @@
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import _make_page, axe_violations
 from treatments.models import Claim, Option
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# The issue's limits, in screens of the viewport above.
+OVERVIEW_SCREENS = {"desktop": 4, "phone": 10}
+SIDE_BY_SIDE_SCREENS = {"desktop": 3, "phone": 8}
+OPTION_TOP_SCREENS = 2  # phone: facts, main benefit and harm, who should talk to a clinician first
+# The overview is built to hold this many options within its limits.
+OPTIONS_PLANNED = 32
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context, wrapped = _make_page(browser, live_server, javascript=True, viewport=PHONE)
+    yield wrapped
+    context.close()
+    assert wrapped.console_errors == []
+
+
+@pytest.fixture
+def zoomed(browser, live_server):
+    """A 1280 px wide window at 200 % zoom lays out as 640 CSS pixels."""
+    context, wrapped = _make_page(
+        browser, live_server, javascript=True, viewport={"width": 640, "height": 450}
+    )
+    yield wrapped
+    context.close()
+
+
+def screens(page, viewport) -> float:
+    return page.page.evaluate("document.documentElement.scrollHeight") / viewport["height"]
+
+
+def region_screens(page, selector, viewport) -> float:
+    height = page.page.locator(selector).evaluate("e => e.getBoundingClientRect().height")
+    return height / viewport["height"]
 
 
 def sideways_overflow(page) -> int:
@@ -12,35 +48,202 @@ def sideways_overflow(page) -> int:
     )
 
 
-def first_options(count: int) -> list[Option]:
-    return list(Option.objects.published().order_by("name")[:count])
+def heaviest(count: int) -> list[Option]:
+    """The options with the most to say in the table: the hardest case for its height."""
+
+    def weight(option):
+        claims = [option.main_benefit, option.main_harm]
+        return len(option.summary) + sum(len(claim.text) for claim in claims if claim)
+
+    options = Option.objects.published().prefetch_related("claims", "costs")
+    return sorted(options, key=weight, reverse=True)[:count]
 
 
-def test_the_comparison_of_every_option_has_no_accessibility_violations(page, content):
+def picks(options) -> str:
+    return "&".join(f"compare={option.slug}" for option in options)
+
+
+def add_options_up_to(total: int) -> None:
+    """More published options, as other kinds of content will add, each with its own words."""
+    existing = list(Option.objects.published().order_by("pk"))
+    for n in range(total - len(existing)):
+        model = existing[n % len(existing)]
+        certainty_sources = list(model.certainty_sources.all())
+        claims = list(model.claims.prefetch_related("sources"))
+        model.pk = None
+        model.slug = f"{model.slug}-another-{n}"
+        model.name = f"{model.name}, another kind"
+        model.save()
+        model.certainty_sources.set(certainty_sources)
+        for claim in claims:
+            sources = list(claim.sources.all())
+            claim.pk, claim.option = None, model
+            claim.save()
+            claim.sources.set(sources)
+
+
+# Heights: the limits of the issue, measured
+
+
+def test_the_overview_fits_its_screens_now_and_with_every_planned_option(page, phone, content):
+    for size, viewport, browser in (("desktop", DESKTOP, page), ("phone", PHONE, phone)):
+        browser.goto("/options/")
+        assert browser.page.locator(".glance__row").count() == Option.objects.published().count()
+        assert screens(browser, viewport) <= OVERVIEW_SCREENS[size], size
+    add_options_up_to(OPTIONS_PLANNED)
+    for size, viewport, browser in (("desktop", DESKTOP, page), ("phone", PHONE, phone)):
+        browser.goto("/options/")
+        assert browser.page.locator(".glance__row").count() == OPTIONS_PLANNED
+        assert screens(browser, viewport) <= OVERVIEW_SCREENS[size], size
+
+
+def test_three_picked_options_fit_one_table_on_a_desktop_and_a_phone(page, phone, content):
+    chosen = heaviest(3)
+    for size, viewport, browser in (("desktop", DESKTOP, page), ("phone", PHONE, phone)):
+        browser.goto(f"/options/?{picks(chosen)}")
+        headers = browser.page.locator(".comparison__table thead th").all_inner_texts()
+        assert headers == sorted(headers, key=[o.name for o in chosen].index) and len(headers) == 3
+        assert (
+            region_screens(browser, ".comparison__scroll", viewport) <= (SIDE_BY_SIDE_SCREENS[size])
+        ), size
+
+
+def test_every_option_page_leads_with_what_matters_within_two_phone_screens(phone, content):
+    for option in Option.objects.published():
+        phone.goto(f"/options/{option.slug}/")
+        bottom = phone.page.locator("section[aria-labelledby=first]").evaluate(
+            "e => e.getBoundingClientRect().bottom + window.scrollY"
+        )
+        assert bottom / PHONE["height"] <= OPTION_TOP_SCREENS, option.slug
+
+
+# The table on a phone: one table, the questions held in place, scrolled in its own region
+
+
+def test_on_a_phone_the_table_scrolls_in_its_own_region_with_the_questions_in_place(phone, content):
+    phone.goto(f"/options/?{picks(heaviest(3))}")
+    browser = phone.page
+    region = browser.get_by_role("region", name="Side by side: 3 options you picked")
+    assert region.get_attribute("tabindex") == "0"
+    question = browser.locator(".comparison__table tbody th").first
+    left_before = question.bounding_box()["x"]
+    region.focus()
+    browser.keyboard.press("ArrowRight")
+    browser.keyboard.press("ArrowRight")
+    browser.keyboard.press("ArrowRight")
+    browser.wait_for_timeout(300)
+    assert browser.locator(".comparison__scroll").evaluate("e => e.scrollLeft") > 0
+    assert question.bounding_box()["x"] == pytest.approx(left_before, abs=1)
+    assert sideways_overflow(phone) <= 0
+
+
+def test_nothing_scrolls_sideways_at_360_pixels_outside_the_table(phone_page, content):
+    option = heaviest(1)[0]
+    for path in ("/options/", f"/options/?{picks(heaviest(4))}", f"/options/{option.slug}/"):
+        phone_page.goto(path)
+        assert sideways_overflow(phone_page) <= 0, path
+
+
+def test_at_200_percent_zoom_nothing_scrolls_sideways_and_the_table_is_reachable(zoomed, content):
+    zoomed.goto(f"/options/?{picks(heaviest(3))}")
+    assert sideways_overflow(zoomed) <= 0
+    assert zoomed.page.locator(".comparison__table").is_visible()
+    zoomed.goto("/options/")
+    assert sideways_overflow(zoomed) <= 0
+    zoomed.page.get_by_label(f"Compare {heaviest(1)[0].name}", exact=True).check()
+
+
+# Accessibility, with JavaScript on and off
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_the_options_pages_have_no_accessibility_violations(
+    browser, live_server, content, javascript
+):
+    context, wrapped = _make_page(browser, live_server, javascript=True)
+    if not javascript:
+        # The page's own scripts never load, as in a browser without JavaScript; axe still runs.
+        context.route("**/*.js", lambda route: route.abort())
+    option = Option.objects.published().filter(claims__frequency_total__isnull=False).first()
+    try:
+        for path in ("/options/", f"/options/?{picks(heaviest(3))}", f"/options/{option.slug}/"):
+            wrapped.goto(path)
+            assert wrapped.page.evaluate("typeof window.htmx") == (
+                "object" if javascript else "undefined"
+            )
+            assert axe_violations(wrapped) == [], path
+    finally:
+        context.close()
+
+
+# Picking
+
+
+def test_picking_options_works_without_javascript(page_without_js, content):
+    chosen = heaviest(3)
+    page_without_js.goto("/options/")
+    browser = page_without_js.page
+    for option in chosen:
+        browser.get_by_label(f"Compare {option.name}", exact=True).check()
+    browser.get_by_role("button", name="Show side by side").first.click()
+    assert all(f"compare={option.slug}" in browser.url for option in chosen)
+    headers = browser.locator(".comparison__table thead th").all_inner_texts()
+    assert sorted(headers) == sorted(option.name for option in chosen)
+    for option in chosen:
+        assert browser.get_by_label(f"Compare {option.name}", exact=True).is_checked()
+
+
+def test_picking_with_javascript_swaps_the_table_in_place_and_keeps_the_address(page, content):
+    chosen = heaviest(3)
     page.goto("/options/")
-    assert page.page.locator(".option-card").count() == Option.objects.published().count()
-    assert axe_violations(page) == []
+    browser = page.page
+    browser.evaluate("window.marker = 'still the same page'")
+    for option in chosen:
+        browser.get_by_label(f"Compare {option.name}", exact=True).check()
+    browser.get_by_role("button", name="Show side by side").last.click()
+    browser.wait_for_url("**compare=*")
+    browser.locator(".comparison__table").wait_for()
+    assert browser.evaluate("window.marker") == "still the same page"
+    assert all(f"compare={option.slug}" in browser.url for option in chosen)
+    assert sorted(browser.locator(".comparison__table thead th").all_inner_texts()) == sorted(
+        option.name for option in chosen
+    )
+    assert browser.evaluate("document.activeElement.id") == "comparison-heading"
+    # The address is the pick: opening it afresh shows the same table.
+    address = browser.url
+    browser.goto(address)
+    assert browser.locator(".comparison__table thead th").count() == 3
 
 
-def test_the_comparison_table_has_no_accessibility_violations(page, content):
-    picks = "&".join(f"compare={option.slug}" for option in first_options(4))
-    page.goto(f"/options/?{picks}")
-    assert page.page.locator(".comparison__table table").is_visible()
-    assert page.page.locator(".comparison__cards").is_hidden()
-    assert axe_violations(page) == []
+def test_the_table_prints_within_an_a4_or_letter_page(page, content):
+    page.goto(f"/options/?{picks(heaviest(4))}")
+    browser = page.page
+    browser.emulate_media(media="print")
+    browser.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    for width_mm in (210, 216):  # A4, Letter; 12 mm margins each side
+        browser.set_viewport_size({"width": round((width_mm - 24) * 96 / 25.4), "height": 1000})
+        table = browser.locator(".comparison__table")
+        assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
+        assert browser.locator(".glance").is_hidden()
+        assert browser.locator(".comparison__sources").evaluate("d => d.open")
 
 
-def test_an_option_page_has_no_accessibility_violations(page, content):
+# Option pages
+
+
+def test_an_option_page_draws_every_number_out_of_100(page, content):
     option = (
         Option.objects.published()
         .filter(claims__frequency_total__isnull=False)
         .order_by("name")
         .first()
     )
-    assert option, "the bundled content has a frequency to draw"
     page.goto(f"/options/{option.slug}/")
-    assert page.page.locator("svg.icon-array[role=img]").count() >= 1
-    assert axe_violations(page) == []
+    arrays = page.page.locator("svg.icon-array[role=img]")
+    assert arrays.count() >= 1
+    for n in range(arrays.count()):
+        assert arrays.nth(n).locator("use").count() == 100
+        assert arrays.nth(n).get_attribute("aria-label")
 
 
 def test_the_sources_page_has_no_accessibility_violations(page, content):
@@ -55,57 +258,8 @@ def test_the_glossary_has_no_accessibility_violations(page, content):
     assert axe_violations(page) == []
 
 
-def test_the_comparison_fits_a_phone_without_sideways_scrolling(phone_page, content):
-    phone_page.goto("/options/")
-    assert phone_page.page.locator(".option-card").first.is_visible()
-    assert sideways_overflow(phone_page) <= 0
-    picks = "&".join(f"compare={option.slug}" for option in first_options(4))
-    phone_page.goto(f"/options/?{picks}")
-    assert phone_page.page.locator(".comparison__table").is_hidden()
-    assert phone_page.page.locator(".option-card").count() == 4
-    assert sideways_overflow(phone_page) <= 0
-    assert axe_violations(phone_page) == []
-
-
-def test_an_option_page_fits_a_phone_without_sideways_scrolling(phone_page, content):
-    option = first_options(1)[0]
-    phone_page.goto(f"/options/{option.slug}/")
-    assert sideways_overflow(phone_page) <= 0
-
-
-def test_picking_options_works_without_javascript(page_without_js, content):
-    chosen = first_options(2)
-    page_without_js.goto("/options/")
-    browser = page_without_js.page
-    browser.get_by_text("Choose which options to compare").click()
-    for option in chosen:
-        browser.get_by_label(option.name, exact=True).check()
-    browser.get_by_role("button", name="Show these options").click()
-    assert all(f"compare={option.slug}" in browser.url for option in chosen)
-    headers = browser.locator(".comparison__table thead th").all_inner_texts()
-    assert headers == [option.name for option in chosen]
-
-
-def test_picking_options_with_javascript_swaps_the_comparison_and_keeps_the_address(page, content):
-    chosen = first_options(3)
-    page.goto("/options/")
-    browser = page.page
-    browser.evaluate("window.marker = 'still the same page'")
-    browser.get_by_text("Choose which options to compare").click()
-    for option in chosen:
-        browser.get_by_label(option.name, exact=True).check()
-    browser.get_by_role("button", name="Show these options").click()
-    browser.wait_for_url("**compare=*")
-    browser.locator(".comparison__table").wait_for()
-    assert browser.evaluate("window.marker") == "still the same page"
-    assert browser.locator(".comparison__table thead th").all_inner_texts() == [
-        option.name for option in chosen
-    ]
-    assert browser.locator("#references-heading").count() == 1
-
-
 def test_a_glossary_word_on_an_option_page_leads_to_its_definition_by_keyboard(page, content):
-    option = first_options(1)[0]
+    option = Option.objects.published().order_by("name").first()
     page.goto(f"/options/{option.slug}/")
     term = page.page.locator("a.term").first
     if term.count() == 0:
