@@ -36,6 +36,17 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
   if (element.tagName === "A" && style.display === "inline") return [];
   if (element.classList.contains("skip-link")) return [];
   if (box.width >= 44 && box.height >= 44) return [];
+  if (element.type === "checkbox" || element.type === "radio") {
+    // The target is all that takes the click: the box and its label (and the label's padding).
+    element.scrollIntoView({block: "center"});
+    const at = element.getBoundingClientRect();
+    const [x, y] = [at.left + at.width / 2, at.top + at.height / 2];
+    const hits = [[-21, -21], [21, -21], [-21, 21], [21, 21]].every(([dx, dy]) => {
+      const hit = document.elementFromPoint(x + dx, y + dy);
+      return hit && (hit === element || hit.closest(`label[for="${element.id}"]`));
+    });
+    if (hits) return [];
+  }
   const label = (element.innerText || element.name || element.id || "").trim().slice(0, 40);
   const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
   return [`${element.tagName.toLowerCase()} "${label}" ${size}`];
