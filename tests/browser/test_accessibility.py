@@ -38,14 +38,20 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
   if (box.width >= 44 && box.height >= 44) return [];
   if (element.type === "checkbox" || element.type === "radio") {
     // The target is all that takes the click: the box and its label (and the label's padding).
+    // Measure how far that region reaches across and down through the box's centre.
     element.scrollIntoView({block: "center"});
     const at = element.getBoundingClientRect();
     const [x, y] = [at.left + at.width / 2, at.top + at.height / 2];
-    const hits = [[-21, -21], [21, -21], [-21, 21], [21, 21]].every(([dx, dy]) => {
-      const hit = document.elementFromPoint(x + dx, y + dy);
-      return hit && (hit === element || hit.closest(`label[for="${element.id}"]`));
-    });
-    if (hits) return [];
+    const takes = (px, py) => {
+      const hit = document.elementFromPoint(px, py);
+      return !!hit && (hit === element || !!hit.closest(`label[for="${element.id}"]`));
+    };
+    const reach = (dx, dy) => {
+      let n = 0;
+      while (n < 60 && takes(x + dx * (n + 1), y + dy * (n + 1))) n++;
+      return n;
+    };
+    if (reach(-1, 0) + reach(1, 0) + 1 >= 44 && reach(0, -1) + reach(0, 1) + 1 >= 44) return [];
   }
   const label = (element.innerText || element.name || element.id || "").trim().slice(0, 40);
   const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
