@@ -54,7 +54,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     picked = [option for option in options if option.slug in wanted]
     shown = picked or options
 
-    answers = Answers.from_session(request.session)
+    answers = Answers.from_request(request)
     values = chosen_values(answers)
     for option in shown:
         personal_view(option, answers, values)
@@ -90,7 +90,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 def render_option(request: HttpRequest, option: Option, *, preview: bool) -> HttpResponse:
-    answers = Answers.from_session(request.session)
+    answers = Answers.from_request(request)
     values = chosen_values(answers)
     personal_view(option, answers, values)
     context = {

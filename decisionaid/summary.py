@@ -17,6 +17,7 @@ from decisionaid.answers import RESUME_MAX_AGE, SURE_ITEMS, Answers, make_resume
 from decisionaid.forms import SURE_QUESTIONS
 from decisionaid.options import ORDER, chosen_values
 from decisionaid.references import References
+from decisionaid.security import no_referrer
 from treatments.models import (
     Choice,
     Claim,
@@ -184,8 +185,9 @@ def qr_svg(url: str) -> SafeString:
 
 @require_GET
 @never_cache
+@no_referrer
 def summary(request: HttpRequest) -> HttpResponse:
-    answers = Answers.from_session(request.session)
+    answers = Answers.from_request(request)
     if answers.is_empty:
         return render(request, "decisionaid/summary.html", {"answers": answers, "empty": True})
 
@@ -196,7 +198,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     content = Option.objects.published().aggregate(
         updated=Max("updated_at"), reviewed=Max("last_reviewed_on")
     )
-    resume_url = request.build_absolute_uri(reverse("resume", args=[make_resume_token(answers)]))
+    resume_url = request.build_absolute_uri(reverse("resume")) + "#" + make_resume_token(answers)
 
     context = {
         "answers": answers,

@@ -1,7 +1,6 @@
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.urls import reverse
 from decisionaid.answers import Answers
 from decisionaid.references import Glossary, References
 from decisionaid.templatetags.aid import icon_array
+from tests.answers_cookie import give_answers
 from treatments.models import Claim, ClaimCheck, Option, Source, Term
 
 pytestmark = pytest.mark.django_db
@@ -31,13 +31,6 @@ OPTION_SECTIONS = [
     "words-heading",
     "references-heading",
 ]
-
-
-def give_answers(client, answers: Answers) -> None:
-    session = client.session
-    answers.save(session)
-    session.save()
-    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
 
 
 def references_in(html: str) -> dict[int, str]:
