@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class DecisionAidConfig(AppConfig):
+    default = True
     name = "decisionaid"
     verbose_name = "Guided flow"
+
+    def ready(self) -> None:
+        from decisionaid import checks  # noqa: F401  (registers the system checks)
+        from decisionaid.logging import attach_everywhere
+
+        attach_everywhere()
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """The admin, with a sign-in that asks for a second factor when STAFF_REQUIRE_2FA is on."""
+
+    default = False  # named in INSTALLED_APPS instead of django.contrib.admin
+    default_site = "decisionaid.security.StaffAdminSite"
