@@ -8,10 +8,14 @@ class DecisionAidConfig(AppConfig):
     verbose_name = "Guided flow"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from decisionaid import checks  # noqa: F401  (registers the system checks)
         from decisionaid.logging import attach_everywhere
+        from decisionaid.security import mark_sign_in
 
         attach_everywhere()
+        user_logged_in.connect(mark_sign_in, dispatch_uid="decisionaid.mark_sign_in")
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

@@ -4,15 +4,35 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
+from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.auth import logout
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
+from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 
 STARTED = "_staff_started"
 LAST_SEEN = "_staff_last_seen"
+
+
+class StaffLoginForm(OTPAdminAuthenticationForm):
+    """Password and code on one form: the code is checked against the person's one device."""
+
+    def _chosen_device(self, user):
+        device = super()._chosen_device(user)
+        if device is None:
+            devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+            if not devices:
+                raise forms.ValidationError(
+                    "No authenticator app is enrolled for this account yet. Ask an "
+                    "administrator to enrol one (manage.py enrol_totp).",
+                    code="no_device",
+                )
+            if len(devices) == 1:
+                device = devices[0]
+        return device
 
 
 class StaffAdminSite(AdminSite):
@@ -20,7 +40,7 @@ class StaffAdminSite(AdminSite):
 
     @property
     def login_form(self):
-        return OTPAdminAuthenticationForm if settings.STAFF_REQUIRE_2FA else None
+        return StaffLoginForm if settings.STAFF_REQUIRE_2FA else None
 
     @property
     def login_template(self):
@@ -44,7 +64,7 @@ def staff_session_timeout(get_response: Callable[[HttpRequest], HttpResponse]):
         session = request.session
         if session.session_key is not None and request.user.is_authenticated:
             now = time.time()
-            started = session.get(STARTED, now)
+            started = session.get(STARTED, now)  # set at sign-in (mark_sign_in)
             last_seen = session.get(LAST_SEEN, now)
             if (
                 now - last_seen > settings.STAFF_IDLE_MINUTES * 60
@@ -58,6 +78,12 @@ def staff_session_timeout(get_response: Callable[[HttpRequest], HttpResponse]):
         return get_response(request)
 
     return middleware
+
+
+def mark_sign_in(sender, request, user, **kwargs) -> None:
+    """The staff session's lifetime counts from the moment of sign-in."""
+    if request is not None and hasattr(request, "session"):
+        request.session[STARTED] = request.session[LAST_SEEN] = time.time()
 
 
 class MessageCookieStorage(CookieStorage):

@@ -279,6 +279,7 @@ AXES_FAILURE_LIMIT = envint("DJANGO_SIGNIN_FAILURE_LIMIT", 10, minimum=3, maximu
 AXES_COOLOFF_TIME = timedelta(minutes=envint("DJANGO_SIGNIN_COOLOFF_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failed attempt, kept after a lock is lifted
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Never log what was typed as a password (axes already leaves it out) or the answers cookie.
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]

@@ -167,18 +167,16 @@ def test_the_token_is_found_in_whatever_was_pasted(pasted):
 # --- The answers cookie -------------------------------------------------------------------------
 
 
-def answer_a_step(client, content_question=None):
+def answer_a_step(client):
+    """Answer every question of the first step; return the response and the first question."""
     from treatments.models import Question
 
-    question = Question.objects.filter(step="about").prefetch_related("choices").first()
-    choice = question.choices.first()
-    response = client.post(reverse("step", args=["about"]), {question.slug: [choice.slug]})
-    return response, question, choice
-
-
-def set_cookie_header(response, name="answers") -> str:
-    cookie = response.cookies[name]
-    return cookie.output(header="")
+    questions = list(Question.objects.filter(step="about").prefetch_related("choices"))
+    data = {q.slug: [next(c for c in q.choices.all() if not c.exclusive).slug] for q in questions}
+    response = client.post(reverse("step", args=["about"]), data)
+    assert response.status_code == 302
+    question = questions[0]
+    return response, question, question.choices.get(slug=data[question.slug][0])
 
 
 def test_the_answers_cookie_is_a_browser_session_cookie_until_the_person_opts_in(client, content):
