@@ -148,3 +148,18 @@ def test_port_is_read_from_the_environment():
     ok, output = load_settings(PORT="8123", DJANGO_DEBUG="1")
     assert ok, output
     assert output.strip().endswith("8123")
+
+
+def test_the_system_check_refuses_a_placeholder_key_when_debug_is_off(settings):
+    from decisionaid.checks import check_keys
+
+    settings.DEBUG = False
+    settings.SECRET_KEY = SECRET
+    settings.ANSWERS_KEYS = [SECRET]
+    assert check_keys(None) == []
+    settings.ANSWERS_KEYS = [SECRET, "an-example-key-" + "k" * 40]
+    [error] = check_keys(None)
+    assert error.id == "decisionaid.E001"
+    assert "ANSWERS_KEYS looks like a placeholder" in error.msg
+    settings.DEBUG = True
+    assert check_keys(None) == []
