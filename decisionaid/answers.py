@@ -309,6 +309,7 @@ class _State:
                 request,
                 "The answers saved in this browser had not been used for a long time, so they "
                 "have been cleared. You can start again, or open a link you saved.",
+                fail_silently=True,
             )
             return
         except TokenError:
@@ -317,6 +318,7 @@ class _State:
                 request,
                 "The answers saved in this browser could not be read, so they have been "
                 "cleared. You can start again, or open a link you saved.",
+                fail_silently=True,
             )
             return
         self.answers, self.remember = answers, bool(flags & _FLAG_REMEMBER)
