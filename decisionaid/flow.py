@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 
 from decisionaid import forms as flow_forms
 from decisionaid.answers import RESUME_MAX_AGE, Answers, make_resume_token, remembers
-from decisionaid.security import no_referrer
 from treatments.models import Option, Question, SuggestedQuestion, Value
 
 TOTAL_STEPS = 8
@@ -292,7 +291,6 @@ def answer_rows(answers: Answers) -> list[dict]:
 
 
 @require_http_methods(["GET", "HEAD"])
-@no_referrer
 def check(request: HttpRequest) -> HttpResponse:
     answers = Answers.from_request(request)
     finished = "sure" in answers.done

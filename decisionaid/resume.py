@@ -1,8 +1,13 @@
 """Opening saved answers from a resume link, and choosing to keep answers on this device.
 
 The link carries its token after '#', so the token stays in the browser: it is never in the
-request line, a server log or a Referer. The resume page's script posts it; without JavaScript,
-the person pastes the link or code into the box on the same page.
+request line, a server log or a Referer (browsers never send the part after '#'). The resume
+page's script puts it in the form; without JavaScript, the person pastes the link or code into
+the box on the same page.
+
+Only a link with the token in its path is answered with Referrer-Policy: no-referrer. Pages
+with a form keep the site's same-origin policy: under no-referrer, browsers send "Origin: null"
+with a form, which Django's CSRF protection rightly refuses; and no page's address holds a token.
 """
 
 from django.contrib import messages
@@ -29,7 +34,6 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@no_referrer
 def resume(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _private(render(request, "decisionaid/resume.html"))

@@ -17,7 +17,6 @@ from decisionaid.answers import RESUME_MAX_AGE, SURE_ITEMS, Answers, make_resume
 from decisionaid.forms import SURE_QUESTIONS
 from decisionaid.options import ORDER, chosen_values
 from decisionaid.references import References
-from decisionaid.security import no_referrer
 from treatments.models import (
     Choice,
     Claim,
@@ -185,7 +184,6 @@ def qr_svg(url: str) -> SafeString:
 
 @require_GET
 @never_cache
-@no_referrer
 def summary(request: HttpRequest) -> HttpResponse:
     answers = Answers.from_request(request)
     if answers.is_empty:

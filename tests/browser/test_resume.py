@@ -69,7 +69,7 @@ def test_a_damaged_link_gets_a_calm_page(page, content):
     )
 
 
-def test_remember_on_this_device_and_clear_from_pages_without_referrer(page, content):
+def test_remember_on_this_device_then_start_again_from_the_summary(page, content):
     give(page, ANSWERS)
     page.goto("/check/")
     page.page.get_by_label("Remember my answers on this device for 30 days").check()
