@@ -123,12 +123,19 @@ _SHORT = {
 _LONG = {short: name for name, short in _SHORT.items()}
 
 
+# The flow's steps, in order (decisionaid/flow.py): "done" travels as their positions.
+STEP_ORDER = ("about", "health", "practical", "values", "considering", "questions", "sure")
+
+
 def _compact(answers: Answers) -> bytes:
     data = {_SHORT[name]: value for name, value in answers.to_data().items() if value}
+    if "c" in data:  # a single choice travels as a string, not a list of one
+        data["c"] = {q: cs[0] if len(cs) == 1 else cs for q, cs in answers.choices.items()}
     if "s" in data:  # four items as one string: "yn-y" (- for not answered)
-        data["s"] = "".join(
-            {"yes": "y", "no": "n"}.get(answers.sure.get(i), "-") for i in SURE_ITEMS
-        )
+        marks = {"yes": "y", "no": "n"}
+        data["s"] = "".join(marks.get(answers.sure.get(item), "-") for item in SURE_ITEMS)
+    if "d" in data and all(d in STEP_ORDER for d in answers.done):  # as digits: "0123"
+        data["d"] = "".join(str(STEP_ORDER.index(d)) for d in answers.done)
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -137,6 +144,9 @@ def _expand(raw: bytes) -> Answers:
     if not isinstance(data, dict):
         raise TokenInvalid("not an object")
     long = {_LONG[k]: v for k, v in data.items() if k in _LONG}
+    choices = long.get("choices")
+    if isinstance(choices, dict):
+        long["choices"] = {q: [cs] if isinstance(cs, str) else cs for q, cs in choices.items()}
     sure = long.get("sure")
     if isinstance(sure, str):
         long["sure"] = {
@@ -144,6 +154,10 @@ def _expand(raw: bytes) -> Answers:
             for item, mark in zip(SURE_ITEMS, sure, strict=False)
             if mark in "yn"
         }
+    done = long.get("done")
+    if isinstance(done, str):
+        digits = "0123456789"[: len(STEP_ORDER)]
+        long["done"] = [STEP_ORDER[int(i)] for i in done if i in digits]
     return Answers.from_data(long)
 
 
