@@ -71,10 +71,11 @@ def staff_session_timeout(get_response: Callable[[HttpRequest], HttpResponse]):
                 or now - started > settings.STAFF_SESSION_HOURS * 3600
             ):
                 logout(request)  # deletes the session row: the old cookie opens nothing
-            else:
+            elif STARTED not in session or now - last_seen > 60:
+                # At most one session write a minute: every write is a database query, and
+                # the admin's live aids send several requests at once.
                 session[STARTED] = started
-                if now - last_seen > 30 or LAST_SEEN not in session:  # one write a half-minute
-                    session[LAST_SEEN] = now
+                session[LAST_SEEN] = now
         return get_response(request)
 
     return middleware

@@ -10,7 +10,9 @@ from tests.answers_cookie import cookie_value
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ANSWERS = Answers(values=["x"], own_questions="A question only I should see", done=["about"])
+ANSWERS = Answers(
+    values=["x"], own_questions="A question only I should see", done=["about", "questions"]
+)
 
 
 def give(page, answers: Answers) -> None:
