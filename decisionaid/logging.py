@@ -6,7 +6,7 @@ import re
 REDACTED = "[redacted]"
 _PATTERNS = [
     # A link's path or fragment: /resume/<token>/ (old links) and /resume/#<token>
-    (re.compile(r"(/resume/#?)[^\s\"'<>?]+"), r"\1" + REDACTED),
+    (re.compile(r"(/resume/#?)[^\s\"'<>?/]+"), r"\1" + REDACTED),
     # The answers cookie, as a header or a cookie jar prints it
     (re.compile(r"((?:__Host-)?answers=)[^;\s\"']+"), r"\1" + REDACTED),
     # A token on its own: any long run of URL-safe base64 (tokens are 40 characters or more)
