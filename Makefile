@@ -6,38 +6,65 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-# Production-shaped settings for `make serve` and the deploy check. The secret is a throwaway
-# for a local demo only: a real deployment sets its own DJANGO_SECRET_KEY.
+# Debug is off unless asked for: `make run` asks. Loopback only, so the built-in development key.
+DEV_ENV := DJANGO_DEBUG=1
+# A fresh random key for each `make serve` and deploy check, unless DJANGO_SECRET_KEY is given.
+# (Sessions and answers saved in a browser do not outlive a restart with a random key.)
+RANDOM_KEY = $$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
+# Production-shaped settings for `make serve`: debug off, HTTPS cookies (browsers accept them
+# from 127.0.0.1 and localhost), two-factor sign-in for staff.
 DEMO_ENV := DJANGO_DEBUG=0 \
-	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-local-demo-only-not-secret-$$(hostname)-0123456789abcdefghijklmnopqrstuvwxyz}" \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$serve_key}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}"
 DEPLOY_CHECK_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=decisionaid.example.org \
-	DJANGO_SECRET_KEY=deploy-check-only-4f9c1e7b2a8d6035e1c9b7a4d2f8e6c0b3a5d7f9e1c3b5a7
+	DJANGO_SECRET_KEY="$(RANDOM_KEY)"
+# The lock files: exact versions with hashes, for every platform and supported Python.
+LOCK_ARGS := --universal --generate-hashes --python-version 3.11 --quiet
 
-.PHONY: run serve test test-fast fuzz lint format bench content clean chromium
+.PHONY: run serve test test-fast fuzz lint format bench content clean chromium lock audit enrol
 
-$(VENV)/.installed: pyproject.toml
+# Installs exactly what the lock files name, checking every file's hash.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade "pip>=25.1"
-	$(VENV)/bin/pip install --quiet -e .
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements.lock
+	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
-	$(VENV)/bin/pip install --quiet --group dev
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.lock
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+# Refresh the lock files from pyproject.toml (needs the package index).
+lock: $(VENV)/.dev-installed
+	$(VENV)/bin/uv pip compile pyproject.toml $(LOCK_ARGS) -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --group pyproject.toml:dev $(LOCK_ARGS) \
+		-o requirements-dev.lock
+
+# Known vulnerabilities in the locked dependencies (needs the advisory database: see .ci/audit).
+audit: $(VENV)/.dev-installed
+	.ci/audit
+
+# Enrol a staff member's authenticator app for two-factor sign-in: make enrol STAFF=<username>
+enrol: $(VENV)/.installed
+	$(DEV_ENV) $(PY) manage.py enrol_totp $(STAFF)
 
 run: $(VENV)/.installed
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_content
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py load_content
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 serve: $(VENV)/.installed
-	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	$(DEMO_ENV) $(PY) manage.py migrate --noinput
-	$(DEMO_ENV) $(PY) manage.py load_content
-	@echo "Serving the production way on http://127.0.0.1:$(PORT) (a local demo secret is used unless DJANGO_SECRET_KEY is set)"
-	$(DEMO_ENV) $(VENV)/bin/gunicorn decisionaid.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket
+	@serve_key=$(RANDOM_KEY); set -e; \
+	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0; \
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput; \
+	$(DEMO_ENV) $(PY) manage.py load_content; \
+	echo "Serving the production way on http://127.0.0.1:$(PORT) with a new random secret key"; \
+	echo "(set DJANGO_SECRET_KEY to keep sign-ins and saved answers across restarts)."; \
+	echo "Staff sign in with a code: first run 'make enrol STAFF=<username>'."; \
+	$(DEMO_ENV) exec $(VENV)/bin/gunicorn decisionaid.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
+		--no-control-socket
 
 # Debian's Chromium drives the browser tests; Playwright cannot download its own here. The print
 # tests count pages, so they need fonts with Arial's metrics (Liberation) to measure the same anywhere.
@@ -57,14 +84,14 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 
 test: $(VENV)/.dev-installed chromium lint
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEV_ENV) $(PY) manage.py check
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# 13 fuzzed endpoints x 770 examples: just over 10,000 in all (the suite itself runs 100 each).
+# 15 fuzzed endpoints x 667 examples: just over 10,000 in all (the suite itself runs 100 each).
 fuzz: $(VENV)/.dev-installed
-	FUZZ_EXAMPLES=770 $(PY) -m pytest tests/test_fuzz.py -q -p no:cacheprovider
+	FUZZ_EXAMPLES=667 $(PY) -m pytest tests/test_fuzz.py -q -p no:cacheprovider
 # Every test but the browser ones, with no lint or checks: the quick loop while working.
 test-fast: $(VENV)/.dev-installed
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)

@@ -15,17 +15,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "decisionaid.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")  # local, loopback-only settings, as `make run` uses
 os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
 
 import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from decisionaid.answers import Answers  # noqa: E402
+from decisionaid.answers import PURPOSE_COOKIE, Answers, encrypt  # noqa: E402
 from treatments.models import Consideration, Option, Value  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
@@ -43,10 +45,7 @@ def main() -> None:
         sure={"sure": "no", "understand": "yes", "risks_benefits": "no", "support": "yes"},
     )
     client = Client()
-    session = client.session
-    session["answers"] = heavy.to_data()
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    client.cookies[settings.ANSWERS_COOKIE_NAME] = encrypt(heavy, PURPOSE_COOKIE)
     pages = [
         "/",
         "/questions/health/",

@@ -1,13 +1,29 @@
-"""A person's answers: kept in their session (a signed cookie), never in our database.
+"""A person's answers: kept in their own browser, encrypted, never in our database.
 
-The answers are plain slugs and short strings, so they can also travel in a signed resume link.
+The answers travel in two places, both encrypted and authenticated with AES-GCM under the
+ANSWERS_KEYS setting: a cookie (for as long as the browser is open, or 30 days if the person
+asks), and a resume link that reopens them anywhere. Without the key, neither says anything but
+roughly how much was answered. The first key encrypts; every key in the list still decrypts, so a
+key can be rotated without losing anyone's answers.
 """
 
+import base64
+import json
+import os
+import struct
+import time
+import zlib
 from dataclasses import asdict, dataclass, field, fields
 
-from django.core import signing
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
-SESSION_KEY = "answers"
 SURE_ITEMS = ("sure", "understand", "risks_benefits", "support")
 
 
@@ -56,11 +72,23 @@ class Answers:
         return answers
 
     @classmethod
-    def from_session(cls, session) -> "Answers":
-        return cls.from_data(session.get(SESSION_KEY))
+    def from_request(cls, request: HttpRequest) -> "Answers":
+        """The answers in this browser's cookie (empty if there are none or they cannot be read)."""
+        return _state(request).answers
 
-    def save(self, session) -> None:
-        session[SESSION_KEY] = self.to_data()
+    def save(self, request: HttpRequest) -> None:
+        """Keep these answers in the browser's cookie; AnswersMiddleware writes it."""
+        state = _state(request)
+        state.answers = self
+        state.changed = True
+
+    @staticmethod
+    def clear(request: HttpRequest) -> None:
+        """Forget the answers: the cookie is deleted, and so is the choice to remember it."""
+        state = _state(request)
+        state.answers = Answers()
+        state.remember = False
+        state.cleared = True
 
     def to_data(self) -> dict:
         return asdict(self)
@@ -81,15 +109,283 @@ class Answers:
         return sum(1 for v in self.sure.values() if v == "yes")
 
 
-RESUME_SALT = "decisionaid.resume"
+# --- Compact form: short keys, so that the link (and its QR code) stays small -----------------
+
+_SHORT = {
+    "choices": "c",
+    "values": "v",
+    "considering": "k",
+    "suggested_questions": "q",
+    "own_questions": "o",
+    "sure": "s",
+    "done": "d",
+}
+_LONG = {short: name for name, short in _SHORT.items()}
+
+
+# The flow's steps, in order (decisionaid/flow.py): "done" travels as their positions.
+STEP_ORDER = ("about", "health", "practical", "values", "considering", "questions", "sure")
+
+
+def _compact(answers: Answers) -> bytes:
+    data = {_SHORT[name]: value for name, value in answers.to_data().items() if value}
+    if "c" in data:  # a single choice travels as a string, not a list of one
+        data["c"] = {q: cs[0] if len(cs) == 1 else cs for q, cs in answers.choices.items()}
+    if "s" in data:  # four items as one string: "yn-y" (- for not answered)
+        marks = {"yes": "y", "no": "n"}
+        data["s"] = "".join(marks.get(answers.sure.get(item), "-") for item in SURE_ITEMS)
+    if "d" in data and all(d in STEP_ORDER for d in answers.done):  # as digits: "0123"
+        data["d"] = "".join(str(STEP_ORDER.index(d)) for d in answers.done)
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _expand(raw: bytes) -> Answers:
+    data = json.loads(raw)
+    if not isinstance(data, dict):
+        raise TokenInvalid("not an object")
+    long = {_LONG[k]: v for k, v in data.items() if k in _LONG}
+    choices = long.get("choices")
+    if isinstance(choices, dict):
+        long["choices"] = {q: [cs] if isinstance(cs, str) else cs for q, cs in choices.items()}
+    sure = long.get("sure")
+    if isinstance(sure, str):
+        long["sure"] = {
+            item: {"y": "yes", "n": "no"}[mark]
+            for item, mark in zip(SURE_ITEMS, sure, strict=False)
+            if mark in "yn"
+        }
+    done = long.get("done")
+    if isinstance(done, str):
+        digits = "0123456789"[: len(STEP_ORDER)]
+        long["done"] = [STEP_ORDER[int(i)] for i in done if i in digits]
+    return Answers.from_data(long)
+
+
+# --- Encryption ---------------------------------------------------------------------------------
+
+VERSION = 1
+HEADER = struct.Struct(">BI")  # version, issued at (whole seconds since 1970)
+NONCE_BYTES = 12
+# Well above any real answers (a few hundred bytes), well below what could hurt to decode.
+MAX_TOKEN_CHARS = 3500
+MAX_PLAIN_BYTES = 16 * 1024
 RESUME_MAX_AGE = 90 * 24 * 3600  # a resume link works for 90 days
+REMEMBER_MAX_AGE = 30 * 24 * 3600  # answers kept on a device the person chose to trust
+# A cookie the person did not ask us to keep lasts until the browser closes; as some browsers
+# never close, the server also stops reading it a day after the answers last changed.
+COOKIE_MAX_AGE = 24 * 3600
+# A token made for one place cannot be used in the other.
+PURPOSE_COOKIE = b"decisionaid.answers.cookie"
+PURPOSE_RESUME = b"decisionaid.answers.resume"
+_FLAG_COMPRESSED = 1
+_FLAG_REMEMBER = 2
+
+
+class TokenError(Exception):
+    """The answers in a link or cookie cannot be read."""
+
+
+class TokenInvalid(TokenError):
+    """Damaged, cut short, changed, too long, or made with a key we do not hold."""
+
+
+class TokenExpired(TokenError):
+    """Genuine, but older than it may be."""
+
+
+def _aes_key(secret: str) -> AESGCM:
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"decisionaid.answers.v1"
+    ).derive(secret.encode())
+    return AESGCM(key)
+
+
+_ciphers: dict[tuple[str, ...], list[AESGCM]] = {}
+
+
+def _keys() -> list[AESGCM]:
+    secrets = tuple(settings.ANSWERS_KEYS)
+    if secrets not in _ciphers:
+        _ciphers.clear()
+        _ciphers[secrets] = [_aes_key(secret) for secret in secrets]
+    return _ciphers[secrets]
+
+
+def _b64encode(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _b64decode(text: str) -> bytes:
+    if not text or len(text) > MAX_TOKEN_CHARS:
+        raise TokenInvalid("empty or too long")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, TypeError) as error:
+        raise TokenInvalid("not base64") from error
+
+
+def encrypt(answers: Answers, purpose: bytes, *, flags: int = 0, now: float | None = None) -> str:
+    """The answers as a short opaque string: header, nonce, then AES-GCM ciphertext and tag."""
+    plain = _compact(answers)
+    packed = zlib.compress(plain, 9, wbits=-15)
+    if len(packed) < len(plain):
+        plain, flags = packed, flags | _FLAG_COMPRESSED
+    header = HEADER.pack(VERSION, int(time.time() if now is None else now))
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = _keys()[0].encrypt(nonce, bytes([flags]) + plain, purpose + header)
+    return _b64encode(header + nonce + sealed)
+
+
+def decrypt(token: str, purpose: bytes, max_age: int) -> tuple[Answers, int, float]:
+    """The answers, flags and age in seconds of a token.
+
+    Raises TokenInvalid or TokenExpired; never returns part of a token's answers.
+    """
+    raw = _b64decode(token.strip())
+    if len(raw) < HEADER.size + NONCE_BYTES + 16 + 1:
+        raise TokenInvalid("too short")
+    header = raw[: HEADER.size]
+    nonce = raw[HEADER.size : HEADER.size + NONCE_BYTES]
+    sealed = raw[HEADER.size + NONCE_BYTES :]
+    version, issued = HEADER.unpack(header)
+    if version != VERSION:
+        raise TokenInvalid("unknown version")
+    for key in _keys():
+        try:
+            plain = key.decrypt(nonce, sealed, purpose + header)
+            break
+        except InvalidTag:
+            continue
+    else:
+        raise TokenInvalid("not made with any key we hold, or changed")
+    # Authenticated, so the time is genuine: check it only now.
+    age = time.time() - issued
+    if age > max_age:
+        raise TokenExpired("too old")
+    if age < -300:  # made in the future: a clock far off, or a key misused
+        raise TokenInvalid("made in the future")
+    flags, body = plain[0], plain[1:]
+    if flags & _FLAG_COMPRESSED:
+        inflater = zlib.decompressobj(wbits=-15)
+        try:
+            body = inflater.decompress(body, MAX_PLAIN_BYTES)
+        except zlib.error as error:
+            raise TokenInvalid("not compressed data") from error
+        if inflater.unconsumed_tail:
+            raise TokenInvalid("too long once decompressed")
+    try:
+        return _expand(body), flags, age
+    except (ValueError, UnicodeDecodeError) as error:
+        raise TokenInvalid("not answers") from error
 
 
 def make_resume_token(answers: Answers) -> str:
-    """The answers, compressed and signed, for a link that reopens the journey anywhere."""
-    return signing.dumps(answers.to_data(), salt=RESUME_SALT, compress=True)
+    """The answers, compressed and encrypted, for a link that reopens the journey anywhere."""
+    return encrypt(answers, PURPOSE_RESUME)
 
 
 def read_resume_token(token: str) -> Answers:
-    """The answers in a resume link. Raises signing.BadSignature (or SignatureExpired)."""
-    return Answers.from_data(signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE))
+    """The answers in a resume link. Raises TokenInvalid or TokenExpired."""
+    return decrypt(token, PURPOSE_RESUME, RESUME_MAX_AGE)[0]
+
+
+def token_from_link(text: str) -> str:
+    """The token in whatever the person pasted: the whole link, or only the code after '#'."""
+    text = "".join(text.split())  # a link copied from paper may have broken across lines
+    for marker in ("#", "/resume/"):
+        if marker in text:
+            text = text.rsplit(marker, 1)[1]
+    return text.strip("/")
+
+
+# --- The cookie -----------------------------------------------------------------------------------
+
+
+class _State:
+    """What this request knows about the answers cookie, read once and only when asked."""
+
+    def __init__(self, request: HttpRequest):
+        self.answers = Answers()
+        self.remember = False
+        self.changed = False
+        self.cleared = False
+        self.unreadable = False
+        raw = request.COOKIES.get(settings.ANSWERS_COOKIE_NAME)
+        if raw is None:
+            return
+        try:
+            answers, flags, age = decrypt(raw, PURPOSE_COOKIE, REMEMBER_MAX_AGE)
+            if not flags & _FLAG_REMEMBER and age > COOKIE_MAX_AGE:
+                raise TokenExpired("a browser-session cookie left for more than a day")
+        except TokenExpired:
+            self.unreadable = True
+            messages.info(
+                request,
+                "The answers saved in this browser had not been used for a long time, so they "
+                "have been cleared. You can start again, or open a link you saved.",
+                fail_silently=True,
+            )
+            return
+        except TokenError:
+            self.unreadable = True
+            messages.info(
+                request,
+                "The answers saved in this browser could not be read, so they have been "
+                "cleared. You can start again, or open a link you saved.",
+                fail_silently=True,
+            )
+            return
+        self.answers, self.remember = answers, bool(flags & _FLAG_REMEMBER)
+
+
+def _state(request: HttpRequest) -> _State:
+    state = getattr(request, "_answers_state", None)
+    if state is None:
+        state = request._answers_state = _State(request)
+    return state
+
+
+def remembers(request: HttpRequest) -> bool:
+    """Whether the person asked this browser to keep their answers for 30 days."""
+    return _state(request).remember
+
+
+def set_remember(request: HttpRequest, remember: bool) -> None:
+    state = _state(request)
+    state.remember = remember
+    state.changed = True
+
+
+class AnswersMiddleware:
+    """Writes the answers cookie when a view saved answers, and deletes one that cannot be read.
+
+    A cookie that is not remembered has no Max-Age, so the browser forgets it when it closes; the
+    server also stops accepting it a day after the last answer was saved.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        state = getattr(request, "_answers_state", None)
+        if state is None:
+            return response
+        # The page was built from the answers cookie: no shared cache may keep it for another.
+        patch_vary_headers(response, ["Cookie"])
+        name = settings.ANSWERS_COOKIE_NAME
+        if state.changed:
+            response.set_cookie(
+                name,
+                encrypt(
+                    state.answers, PURPOSE_COOKIE, flags=_FLAG_REMEMBER if state.remember else 0
+                ),
+                max_age=REMEMBER_MAX_AGE if state.remember else None,
+                path="/",
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        elif state.cleared or state.unreadable:
+            response.delete_cookie(name, path="/", samesite="Lax")
+        return response

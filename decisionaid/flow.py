@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
 from decisionaid import forms as flow_forms
-from decisionaid.answers import Answers, make_resume_token, read_resume_token
+from decisionaid.answers import RESUME_MAX_AGE, Answers, make_resume_token, remembers
 from treatments.models import Option, Question, SuggestedQuestion, Value
 
 TOTAL_STEPS = 8
@@ -210,7 +209,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     current = STEP_BY_SLUG.get(slug)
     if current is None:
         raise Http404("No such step")
-    answers = Answers.from_session(request.session)
+    answers = Answers.from_request(request)
     returning = request.GET.get("return") == "check"
 
     if request.method == "POST":
@@ -219,7 +218,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
             current.save(form, answers)
             if current.slug not in answers.done:
                 answers.done.append(current.slug)
-            answers.save(request.session)
+            answers.save(request)
             return redirect(reverse("check") if returning else next_url(current))
     else:
         form = current.build(None, answers)
@@ -297,16 +296,18 @@ def answer_rows(answers: Answers) -> list[dict]:
 
 @require_safe
 def check(request: HttpRequest) -> HttpResponse:
-    answers = Answers.from_session(request.session)
+    answers = Answers.from_request(request)
     finished = "sure" in answers.done
     context = {
         "answers": answers,
         "rows": answer_rows(answers),
         "continue_url": reverse("summary") if finished else reverse("options"),
         "continue_label": "Continue to your summary" if finished else "Continue to your options",
-        "resume_url": request.build_absolute_uri(
-            reverse("resume", args=[make_resume_token(answers)])
-        ),
+        "resume_url": request.build_absolute_uri(reverse("resume"))
+        + "#"
+        + make_resume_token(answers),
+        "resume_days": RESUME_MAX_AGE // (24 * 3600),
+        "remembered": remembers(request),
     }
     return render_step_page(request, "decisionaid/check.html", context)
 
@@ -314,25 +315,12 @@ def check(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def clear(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        request.session.flush()
+        Answers.clear(request)
+        if request.session.session_key is not None:
+            request.session.flush()
         messages.success(request, "Your answers have been cleared from this browser.")
         return redirect("home")
     return render(request, "decisionaid/clear.html")
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def resume(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        answers = read_resume_token(token)
-    except signing.SignatureExpired:
-        return render(request, "decisionaid/resume_invalid.html", {"expired": True}, status=400)
-    except (signing.BadSignature, ValueError, UnicodeDecodeError):
-        return render(request, "decisionaid/resume_invalid.html", {"expired": False}, status=400)
-    if request.method == "POST":
-        answers.save(request.session)
-        messages.success(request, "Your saved answers are open. Check them, then carry on.")
-        return redirect("check")
-    return render(request, "decisionaid/resume.html", {"token": token})
 
 
 def options_step_numbers() -> tuple[int, int, int]:

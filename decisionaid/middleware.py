@@ -65,7 +65,7 @@ def personal_pages_not_cached(get_response: Middleware) -> Middleware:
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
-        answers_cookie = settings.SESSION_COOKIE_NAME
+        answers_cookie = settings.ANSWERS_COOKIE_NAME
         if answers_cookie in request.COOKIES or answers_cookie in response.cookies:
             add_never_cache_headers(response)  # no-store and private, among others
         return response

@@ -119,7 +119,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     picked = [by_slug[slug] for slug in sorted(found, key=in_order.index)]
     shown = picked[:MOST_SIDE_BY_SIDE]
 
-    answers = Answers.from_session(request.session)
+    answers = Answers.from_request(request)
     values = chosen_values(answers)
     for option in options:
         personal_view(option, answers, values)
@@ -157,7 +157,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 def render_option(request: HttpRequest, option: Option, *, preview: bool) -> HttpResponse:
-    answers = Answers.from_session(request.session)
+    answers = Answers.from_request(request)
     values = chosen_values(answers)
     personal_view(option, answers, values)
     context = {

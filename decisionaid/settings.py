@@ -1,10 +1,12 @@
 """Settings for the CRPS decision aid, read from the environment.
 
-Local use needs no configuration: debug is on and the database is a SQLite file.
-Production sets DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
+Fail closed: debug is off unless DJANGO_DEBUG=1 (`make run` sets it). With debug on and only
+loopback hosts, a built-in development key is used; anything else needs DJANGO_SECRET_KEY.
+Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see the README).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,22 +56,69 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return items
 
 
-DEBUG = envbool("DJANGO_DEBUG", True)
+def envkeys(name: str) -> list[str]:
+    """Secret keys separated by commas, newest first; none if unset or blank."""
+    return [key.strip() for key in os.environ.get(name, "").split(",") if key.strip()]
+
+
+DEBUG = envbool("DJANGO_DEBUG", False)
+
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", LOOPBACK_HOSTS)
+_GENERATE = "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+# Placeholder keys are refused when debug is off (and by a system check, decisionaid/checks.py).
+PLACEHOLDER_KEY_WORDS = (
+    "insecure", "change", "placeholder", "example", "secret-key", "not-secret", "notsecret",
+    "demo", "default", "dummy", "sample", "test", "xxxx", "0123456789", "abcdef",
+)  # fmt: skip
+
+
+def placeholder_key_problem(key: str) -> str | None:
+    """Why `key` looks like a placeholder rather than a real random secret, or None."""
+    lowered = key.lower()
+    if len(key) < 50 or len(set(key)) < 10:
+        return "it is shorter than 50 characters or repeats too few characters"
+    for word in PLACEHOLDER_KEY_WORDS:
+        if word in lowered:
+            return f"it contains {word!r}, as placeholder keys do"
+    return None
+
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off. "
-            "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            f"DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off. {_GENERATE}"
         )
+    if any(host not in LOOPBACK_HOSTS for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is required when serving beyond this computer "
+            f"(DJANGO_ALLOWED_HOSTS names {', '.join(ALLOWED_HOSTS)}). {_GENERATE}"
+        )
+    # Known to anyone who reads this file: only ever used on this computer's loopback address.
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"
+elif not DEBUG and (problem := placeholder_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY looks like a placeholder: {problem}. {_GENERATE}"
+    )
+# Old keys, newest first, still accepted for reading during a rotation (see the README).
+SECRET_KEY_FALLBACKS = envkeys("DJANGO_SECRET_KEY_FALLBACKS")
 
-ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+# The key for a person's answers (their cookie and resume links): its own setting, so it can be
+# rotated without signing staff out. The first key encrypts; all of them decrypt. Unset, it is
+# derived from the secret key (and its fallbacks).
+ANSWERS_KEYS = envkeys("DJANGO_ANSWERS_KEYS") or [SECRET_KEY, *SECRET_KEY_FALLBACKS]
+if not DEBUG:
+    for _key in ANSWERS_KEYS:
+        if problem := placeholder_key_problem(_key):
+            raise ImproperlyConfigured(
+                f"A key in DJANGO_ANSWERS_KEYS looks like a placeholder: {problem}. {_GENERATE}"
+            )
 PORT = envint("PORT", 8000, minimum=1, maximum=65535)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "decisionaid.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,6 +129,9 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "treatments",
     "decisionaid",
 ]
@@ -95,10 +147,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "decisionaid.security.staff_session_timeout",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "decisionaid.answers.AnswersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it sees the sign-in that failed and answers a locked-out address.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "decisionaid.urls"
@@ -132,7 +189,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -156,10 +216,21 @@ STORAGES = {
 }
 # Hashed files are kept a year by decisionaid.middleware.StaticFiles; others only for a minute.
 
-# A patient's answers live in a signed cookie in their own browser, never in our database.
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
-# Answers are kept for 30 days so a person can stop and come back on the same browser.
-SESSION_COOKIE_AGE = 30 * 24 * 3600
+# Patients have no server session: their answers live in their own encrypted cookie
+# (decisionaid/answers.py), a browser-session cookie unless they ask to be remembered.
+ANSWERS_COOKIE_NAME = "answers"
+# Staff sessions live in the database, so logging out ends them everywhere. They end when the
+# browser closes, after DJANGO_STAFF_SESSION_HOURS in all, or after DJANGO_STAFF_IDLE_MINUTES
+# without a request (decisionaid/security.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+STAFF_SESSION_HOURS = envint("DJANGO_STAFF_SESSION_HOURS", 8, minimum=1, maximum=24)
+STAFF_IDLE_MINUTES = envint("DJANGO_STAFF_IDLE_MINUTES", 30, minimum=5, maximum=24 * 60)
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Messages ("Your answers have been cleared") travel in a cookie: patient pages never touch the
+# session table.
+MESSAGE_STORAGE = "decisionaid.security.MessageCookieStorage"
+MESSAGES_COOKIE_NAME = "messages"
 # JavaScript never needs the session or CSRF cookies.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -195,34 +266,73 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Staff sign-in: two factors (a password and a code from an authenticator app, enrolled with
+# `manage.py enrol_totp`), required unless debug is on or DJANGO_STAFF_2FA=0.
+STAFF_REQUIRE_2FA = envbool("DJANGO_STAFF_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "CRPS decision aid"
+# Ten wrong passwords for one account, or from one address, lock it for half an hour. Every
+# failed attempt is recorded (admin: Axes). Wrong codes are slowed down by django-otp itself.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("DJANGO_SIGNIN_FAILURE_LIMIT", 10, minimum=3, maximum=100)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("DJANGO_SIGNIN_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failed attempt, kept after a lock is lifted
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Never log what was typed as a password (axes already leaves it out) or the answers cookie.
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+
 if not DEBUG:
-    # Cookies travel only over HTTPS.
+    # Cookies travel only over HTTPS, and with the __Host- prefix: the browser then refuses them
+    # unless they were set over HTTPS, for the whole site, by this host alone.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    ANSWERS_COOKIE_NAME = "__Host-answers"
+    MESSAGES_COOKIE_NAME = "__Host-messages"
     # Send plain-HTTP visitors to HTTPS; switch off when a proxy in front already does it.
     SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", True)
     # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto header.
     if envbool("DJANGO_BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # The sign-in lock-out counts the visitor's address, which the proxy passes on.
+        AXES_IPWARE_PROXY_COUNT = 1
     # Browsers remember to use HTTPS for a year, on every subdomain.
     SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Nothing a person types or chooses is logged: only errors, without request bodies.
+# Nothing a person types or chooses is logged: only errors, without request bodies. Every
+# handler and logger redacts resume links and answer cookies (decisionaid/logging.py), and
+# Django's own loggers are replaced, not added to, so no line is printed twice, once unredacted.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_resume_links": {"()": "decisionaid.logging.RedactResumeLinks"}},
+    "filters": {"redact": {"()": "decisionaid.logging.RedactResumeLinks"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["redact_resume_links"],
+            "filters": ["redact"],
         }
     },
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "root": {"handlers": ["console"], "level": "WARNING", "filters": ["redact"]},
     "loggers": {
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {
+            "handlers": ["console"],
+            "level": "INFO" if DEBUG else "WARNING",
+            "filters": ["redact"],
+            "propagate": False,
+        },
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "filters": ["redact"],
+            "propagate": False,
+        },
     },
 }
 

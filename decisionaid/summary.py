@@ -197,7 +197,7 @@ def qr_svg(url: str) -> SafeString | None:
 @require_safe
 @never_cache
 def summary(request: HttpRequest) -> HttpResponse:
-    answers = Answers.from_session(request.session)
+    answers = Answers.from_request(request)
     if answers.is_empty:
         return render(request, "decisionaid/summary.html", {"answers": answers, "empty": True})
 
@@ -208,7 +208,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     content = Option.objects.published().aggregate(
         updated=Max("updated_at"), reviewed=Max("last_reviewed_on")
     )
-    resume_url = request.build_absolute_uri(reverse("resume", args=[make_resume_token(answers)]))
+    resume_url = request.build_absolute_uri(reverse("resume")) + "#" + make_resume_token(answers)
 
     context = {
         "answers": answers,

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from decisionaid import flow, options, summary, views
+from decisionaid import flow, options, resume, summary, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,7 +12,9 @@ urlpatterns = [
     path("questions/<slug:slug>/", flow.step, name="step"),
     path("check/", flow.check, name="check"),
     path("clear/", flow.clear, name="clear"),
-    path("resume/<str:token>/", flow.resume, name="resume"),
+    path("resume/", resume.resume, name="resume"),
+    path("resume/<str:token>/", resume.resume_in_path, name="resume_in_path"),
+    path("remember/", resume.remember, name="remember"),
     path("options/", options.compare, name="options"),
     path("options/<slug:slug>/", options.option, name="option"),
     path("options/<slug:slug>/preview/", options.option_preview, name="option_preview"),

@@ -16,7 +16,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    has_answers = not Answers.from_session(request.session).is_empty
+    has_answers = not Answers.from_request(request).is_empty
     return render(request, "home.html", {"has_answers": has_answers})
 
 

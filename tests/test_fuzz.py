@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from decisionaid.answers import Answers, make_resume_token
 from decisionaid.flow import STEPS
+from tests.answers_cookie import give_answers, stored
 from tests.conftest import FORM, FormClient
-from tests.test_flow import stored
-from tests.test_summary import give_answers, typical_persona
+from tests.test_summary import typical_persona
 from treatments.models import Question
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def cookie_damage():
 
 
 def damage(client, how: str, data) -> None:
-    name = settings.SESSION_COOKIE_NAME
+    name = settings.ANSWERS_COOKIE_NAME
     value = client.cookies[name].value if name in client.cookies else ""
     if how == "none":
         client.cookies.pop(name, None)
@@ -105,6 +105,19 @@ def test_junk_posted_to_a_step_never_fails_and_a_rejection_changes_nothing(conte
         assert stored(client) == before
 
 
+@pytest.mark.parametrize("name", ["remember", "clear"])
+@fuzz
+@given(data=st.data())
+def test_junk_posted_to_the_other_forms_never_fails(content, name, data):
+    counted()
+    client = FormClient(enforce_csrf_checks=data.draw(st.booleans()))
+    give_answers(client, persona())
+    damage(client, data.draw(cookie_damage()), data)
+    pairs = data.draw(st.lists(st.tuples(st.one_of(st.just("remember"), junk_text), junk_text)))
+    response = client.post(reverse(name), encode(pairs), FORM)
+    assert response.status_code < 500
+
+
 def junk_tokens(real: str):
     return st.one_of(
         st.text(st.characters(codec="ascii", exclude_characters="/"), min_size=1, max_size=60),
@@ -123,9 +136,9 @@ def test_damaged_resume_links_never_fail_and_never_load_anything(content, data):
     before = stored(client)
     real = make_resume_token(Answers(values=["x"], own_questions="Will it hurt?"))
     token = data.draw(junk_tokens(real))
-    path = reverse("resume", args=[quote(token, safe="")])
-    assert client.get(path).status_code < 500
-    response = client.post(path)
+    in_path = reverse("resume_in_path", args=[quote(token, safe="")])
+    assert client.get(in_path).status_code < 500
+    response = client.post(reverse("resume"), encode([("link", token)]), FORM)
     assert response.status_code < 500
     if response.status_code != 302:
         assert stored(client) == before

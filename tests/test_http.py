@@ -6,7 +6,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from decisionaid.flow import STEPS
-from tests.test_summary import give_answers, typical_persona
+from tests.answers_cookie import give_answers
+from tests.test_summary import typical_persona
 from treatments.models import Option, Page
 
 pytestmark = pytest.mark.django_db
@@ -77,14 +78,14 @@ def test_a_file_upload_is_refused_before_it_is_read(client, content):
 
 def test_a_body_larger_than_any_form_needs_is_refused(client, content):
     give_answers(client, typical_persona())
-    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    before = client.cookies[settings.ANSWERS_COOKIE_NAME].value
     data = "own=" + "x" * (settings.PATIENT_MAX_BODY + 1)
     response = client.post(
         reverse("step", args=["questions"]), data, content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 413
     assert "much longer than any of this aid's forms allow" in response.content.decode()
-    assert client.cookies[settings.SESSION_COOKIE_NAME].value == before
+    assert client.cookies[settings.ANSWERS_COOKIE_NAME].value == before
 
 
 def test_a_form_of_ordinary_size_still_goes_through(client, content):

@@ -1,7 +1,6 @@
 import re
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +10,7 @@ from decisionaid.answers import Answers
 from decisionaid.flow import STEP_BY_SLUG, options_step_numbers
 from decisionaid.references import Glossary, References
 from decisionaid.templatetags.aid import frequency_brief, frequency_sentence, icon_array
+from tests.answers_cookie import give_answers
 from treatments.models import Claim, ClaimCheck, Option, Source, Term
 
 pytestmark = pytest.mark.django_db
@@ -38,13 +38,6 @@ OPTION_SECTIONS = [
     "words-heading",
     "references-heading",
 ]
-
-
-def give_answers(client, answers: Answers) -> None:
-    session = client.session
-    answers.save(session)
-    session.save()
-    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
 
 
 def references_in(html: str) -> dict[int, str]:

@@ -2,10 +2,13 @@
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -22,11 +25,18 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def production_server(tmp_path_factory):
+def server_log(tmp_path_factory) -> Path:
+    """Where the production server's stderr (all its logging) goes."""
+    return tmp_path_factory.mktemp("log") / "server.log"
+
+
+@pytest.fixture(scope="module")
+def production_server(tmp_path_factory, server_log):
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "decisionaid.settings",
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "production-test-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_BEHIND_TLS_PROXY": "1",
@@ -53,7 +63,7 @@ def production_server(tmp_path_factory):
         cwd=PROJECT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=server_log.open("w"),
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -64,7 +74,7 @@ def production_server(tmp_path_factory):
             time.sleep(0.1)
     else:
         server.kill()
-        pytest.fail("gunicorn did not start: " + server.stderr.read().decode())
+        pytest.fail("gunicorn did not start: " + server_log.read_text())
     yield base
     server.terminate()
     server.wait(timeout=10)
@@ -114,3 +124,60 @@ def test_https_responses_tell_browsers_to_keep_using_https(production_server):
         cookies = response.headers.get_all("Set-Cookie") or []
     assert hsts == "max-age=31536000; includeSubDomains; preload"
     assert all("Secure" in cookie for cookie in cookies)
+
+
+def https_get(url: str, cookie: str = "") -> tuple[int, dict, str]:
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", "Cookie": cookie})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def test_cookies_use_the_host_prefix_and_answers_a_browser_session_cookie(production_server):
+    import re
+
+    status, headers, html = https_get(production_server + "/questions/about/")
+    assert status == 200
+    csrf_cookie = next(
+        c for c in headers.get_all("Set-Cookie") if c.startswith("__Host-csrftoken=")
+    )
+    assert "Secure" in csrf_cookie and "Path=/" in csrf_cookie and "Domain" not in csrf_cookie
+    csrf_value = csrf_cookie.split(";")[0].split("=", 1)[1]
+    form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+    request = urllib.request.Request(
+        production_server + "/questions/about/",
+        data=urllib.parse.urlencode({"csrfmiddlewaretoken": form_token}).encode(),
+        headers={
+            "X-Forwarded-Proto": "https",
+            "Cookie": f"__Host-csrftoken={csrf_value}",
+            "Origin": production_server.replace("http://", "https://"),
+        },
+    )
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    try:
+        urllib.request.build_opener(NoRedirect).open(request)
+        pytest.fail("a saved step redirects")
+    except urllib.error.HTTPError as response:
+        assert response.code == 302
+        cookies = response.headers.get_all("Set-Cookie")
+    answers = next(c for c in cookies if c.startswith("__Host-answers="))
+    assert "Secure" in answers and "HttpOnly" in answers and "Path=/" in answers
+    assert "Max-Age" not in answers and "expires" not in answers.lower()
+    assert not any(c.startswith(("sessionid", "__Host-sessionid")) for c in cookies)
+
+
+def test_a_real_token_never_reaches_the_production_log(production_server, server_log):
+    token = "AQ" + secrets.token_urlsafe(120)  # shaped as a resume token; the key is not needed
+    for path in [f"/resume/{token}/", f"/resume/{token}/not-a-page/", f"/{token}"]:
+        https_get(production_server + path)
+    time.sleep(0.5)
+    log = server_log.read_text()
+    assert "Not Found: /resume/[redacted]" in log
+    assert token not in log
+    assert token[:40] not in log

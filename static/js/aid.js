@@ -17,7 +17,18 @@
     target.focus();
   }
 
+  // A resume link carries its answers after "#", which never leaves the browser. Put it in the
+  // form, then take it out of the address bar (and so out of the browser's history).
+  function fillResumeForm() {
+    var form = document.querySelector("[data-resume-form]");
+    if (!form || window.location.hash.length < 2) return;
+    form.querySelector("textarea").value = window.location.hash.slice(1);
+    window.history.replaceState(null, "", window.location.pathname);
+    form.querySelector("button").focus();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    fillResumeForm();
     var summary = document.querySelector(".error-summary");
     if (summary) summary.focus();
     showPrintButtons();

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.signed_cookies import SessionStore
 from pypdf import PdfReader
 
 from decisionaid.answers import Answers
+from tests.answers_cookie import cookie_value
 from tests.browser.conftest import axe_violations
 from tests.test_summary import SECTIONS, heaviest_persona, typical_persona
 
@@ -23,12 +23,15 @@ PAPER_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
 
 
 def open_summary(page, answers: Answers):
-    """Give the browser a session holding these answers, as the flow would, and open the page."""
-    session = SessionStore()
-    session["answers"] = answers.to_data()
-    session.save()
+    """Give the browser a cookie holding these answers, as the flow would, and open the page."""
     page.page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": page.base_url}]
+        [
+            {
+                "name": settings.ANSWERS_COOKIE_NAME,
+                "value": cookie_value(answers),
+                "url": page.base_url,
+            }
+        ]
     )
     response = page.goto("/summary/")
     assert response.status == 200

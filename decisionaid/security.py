@@ -1,0 +1,107 @@
+"""Staff sign-in and sessions, and the headers and cookies that keep answers private."""
+
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin import AdminSite
+from django.contrib.auth import logout
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpRequest, HttpResponse
+from django_otp import devices_for_user
+from django_otp.admin import OTPAdminAuthenticationForm
+
+STARTED = "_staff_started"
+LAST_SEEN = "_staff_last_seen"
+
+
+class StaffLoginForm(OTPAdminAuthenticationForm):
+    """Password and code on one form: the code is checked against the person's one device."""
+
+    def _chosen_device(self, user):
+        device = super()._chosen_device(user)
+        if device is None:
+            devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+            if not devices:
+                raise forms.ValidationError(
+                    "No authenticator app is enrolled for this account yet. Ask an "
+                    "administrator to enrol one (manage.py enrol_totp).",
+                    code="no_device",
+                )
+            if len(devices) == 1:
+                device = devices[0]
+        return device
+
+
+class StaffAdminSite(AdminSite):
+    """The admin; with STAFF_REQUIRE_2FA, only staff who gave a code from their device get in."""
+
+    @property
+    def login_form(self):
+        return StaffLoginForm if settings.STAFF_REQUIRE_2FA else None
+
+    @property
+    def login_template(self):
+        return "otp/admin111/login.html" if settings.STAFF_REQUIRE_2FA else None
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        allowed = super().has_permission(request)
+        if settings.STAFF_REQUIRE_2FA:
+            return allowed and request.user.is_verified()
+        return allowed
+
+
+def staff_session_timeout(get_response: Callable[[HttpRequest], HttpResponse]):
+    """End a signed-in session after STAFF_IDLE_MINUTES idle or STAFF_SESSION_HOURS in all.
+
+    Only a request that brings a session cookie is looked at, so patient pages (which have none)
+    never read the session table.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if session.session_key is not None and request.user.is_authenticated:
+            now = time.time()
+            started = session.get(STARTED, now)  # set at sign-in (mark_sign_in)
+            last_seen = session.get(LAST_SEEN, now)
+            if (
+                now - last_seen > settings.STAFF_IDLE_MINUTES * 60
+                or now - started > settings.STAFF_SESSION_HOURS * 3600
+            ):
+                logout(request)  # deletes the session row: the old cookie opens nothing
+            elif STARTED not in session or now - last_seen > 60:
+                # At most one session write a minute: every write is a database query, and
+                # the admin's live aids send several requests at once.
+                session[STARTED] = started
+                session[LAST_SEEN] = now
+        return get_response(request)
+
+    return middleware
+
+
+def mark_sign_in(sender, request, user, **kwargs) -> None:
+    """The staff session's lifetime counts from the moment of sign-in."""
+    if request is not None and hasattr(request, "session"):
+        request.session[STARTED] = request.session[LAST_SEEN] = time.time()
+
+
+class MessageCookieStorage(CookieStorage):
+    """Messages in a cookie (never the session), named with __Host- in production."""
+
+    @property
+    def cookie_name(self) -> str:
+        return settings.MESSAGES_COOKIE_NAME
+
+
+def no_referrer(view):
+    """Pages that show or open a resume link tell the browser to send no Referer from them."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapped

@@ -1,0 +1,212 @@
+"""Staff accounts are hard to take over: lock-out, server sessions, two factors, passwords."""
+
+import base64
+import io
+import re
+import time
+from unittest import mock
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-and-unusual-passphrase-42"
+LOGIN = "/admin/login/?next=/admin/"
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
+
+
+def sign_in(client, password=PASSWORD, **extra):
+    return client.post(LOGIN, {"username": "editor", "password": password, **extra})
+
+
+def code_for(key: bytes) -> str:
+    totp = TOTP(key)
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+def test_ten_wrong_passwords_lock_the_account_even_for_the_right_one(client, editor):
+    for attempt in range(9):
+        assert sign_in(client, "wrong-password").status_code == 200, attempt
+    response = sign_in(client, "wrong-password")  # the tenth
+    assert response.status_code == 429
+    assert "Sign-in paused" in response.content.decode()
+    response = sign_in(client)
+    assert response.status_code == 429
+    assert client.get("/admin/").status_code == 302  # still not signed in
+    attempt = AccessAttempt.objects.get(username="editor")
+    assert attempt.failures_since_start >= 10
+    assert AccessFailureLog.objects.filter(username="editor").count() >= 10
+    assert PASSWORD not in str(attempt.post_data)
+
+
+def test_the_lock_is_per_account_and_per_address(client, editor, django_user_model):
+    for _ in range(10):
+        sign_in(client, "wrong-password")
+    # The same account from another address is locked too ...
+    other = Client(REMOTE_ADDR="203.0.113.9")
+    assert sign_in(other).status_code == 429
+    # ... and so is another account from the first address.
+    django_user_model.objects.create_user("writer", password=PASSWORD, is_staff=True)
+    response = client.post(LOGIN, {"username": "writer", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_a_few_mistakes_then_the_right_password_signs_in(client, editor):
+    for _ in range(3):
+        sign_in(client, "wrong-password")
+    assert sign_in(client).status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_staff_sessions_live_on_the_server_and_end_at_logout(client, editor):
+    assert sign_in(client).status_code == 302
+    kept = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.filter(session_key=kept).exists()
+    assert client.get("/admin/").status_code == 200
+    client.post("/admin/logout/")
+    assert not Session.objects.filter(session_key=kept).exists()
+
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = kept
+    response = thief.get("/admin/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login/")
+
+
+def test_staff_session_cookie_ends_with_the_browser_and_lasts_hours(client, editor):
+    response = sign_in(client)
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == "" and cookie["expires"] == ""
+    assert cookie["httponly"]
+    session = Session.objects.get()
+    hours = (session.expire_date.timestamp() - time.time()) / 3600
+    assert 1 <= hours <= settings.STAFF_SESSION_HOURS
+
+
+@pytest.mark.parametrize(
+    ("minutes_later", "signed_in"),
+    [(5, True), (settings.STAFF_IDLE_MINUTES + 1, False)],
+)
+def test_an_idle_staff_session_ends(client, editor, minutes_later, signed_in):
+    sign_in(client)
+    assert client.get("/admin/").status_code == 200
+    later = time.time() + minutes_later * 60
+    with mock.patch("decisionaid.security.time.time", return_value=later):
+        response = client.get("/admin/")
+    assert (response.status_code == 200) == signed_in
+    assert Session.objects.exists() == signed_in
+
+
+def test_a_busy_staff_session_still_ends_after_its_lifetime(client, editor):
+    start = time.time()
+    sign_in(client)
+    lifetime = settings.STAFF_SESSION_HOURS * 3600
+    step = (settings.STAFF_IDLE_MINUTES - 5) * 60
+    now = start
+    while now + step < start + lifetime:
+        now += step
+        with mock.patch("decisionaid.security.time.time", return_value=now):
+            assert client.get("/admin/").status_code == 200
+    with mock.patch("decisionaid.security.time.time", return_value=start + lifetime + 60):
+        assert client.get("/admin/").status_code == 302
+    assert not Session.objects.exists()
+
+
+@pytest.mark.parametrize("password", ["Passw0rd!", "editor123", "password1234", "short-pass1"])
+def test_weak_and_short_passwords_are_refused(password, editor):
+    with pytest.raises(ValidationError):
+        validate_password(password, editor)
+
+
+def test_a_long_unusual_password_is_accepted(editor):
+    validate_password("lantern-orchard-copper-47", editor)
+
+
+# --- Two factors --------------------------------------------------------------------------------
+
+
+@override_settings(STAFF_REQUIRE_2FA=True)
+def test_with_two_factors_a_password_alone_does_not_sign_in(client, editor):
+    device = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
+    html = client.get(LOGIN).content.decode()
+    assert 'name="otp_token"' in html
+    response = sign_in(client)
+    assert response.status_code == 200
+    assert client.get("/admin/").status_code == 302
+    response = sign_in(client, otp_token="000000" if code_for(device.bin_key) != "000000" else "1")
+    assert client.get("/admin/").status_code == 302
+
+    device.refresh_from_db()
+    device.throttling_failure_count = 0
+    device.throttling_failure_timestamp = None
+    device.save()
+    assert sign_in(client, otp_token=code_for(device.bin_key)).status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+@override_settings(STAFF_REQUIRE_2FA=True)
+def test_staff_without_an_enrolled_app_are_told_what_to_do(client, editor):
+    response = sign_in(client, otp_token="123456")
+    assert "No authenticator app is enrolled for this account yet" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+@override_settings(STAFF_REQUIRE_2FA=True)
+def test_with_two_factors_a_session_without_a_code_opens_nothing(client, editor):
+    client.force_login(editor)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login/")
+
+
+def enrol(username: str, answers=None):
+    """Run the enrol command, typing into it the code an app would show (or `answers`)."""
+    out = io.StringIO()
+
+    def fake_input(prompt):
+        if answers:
+            return answers.pop(0)
+        secret = re.search(r"secret=([A-Z2-7]+)", out.getvalue())[1]
+        return code_for(base64.b32decode(secret + "=" * (-len(secret) % 8)))
+
+    with mock.patch("builtins.input", fake_input):
+        call_command("enrol_totp", username, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_enrolling_an_app_confirms_a_device_with_a_code(editor):
+    old = TOTPDevice.objects.create(user=editor, name="lost phone", confirmed=True)
+    output = enrol("editor")
+    assert "otpauth://totp/" in output
+    assert "now signs in with a code" in output
+    device = TOTPDevice.objects.get(user=editor)
+    assert device.confirmed and device.pk != old.pk
+
+
+def test_enrolling_with_wrong_codes_changes_nothing(editor):
+    old = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
+    with pytest.raises(CommandError, match="nothing was changed"):
+        enrol("editor", answers=["000000", "111111", "222222"])
+    assert list(TOTPDevice.objects.filter(user=editor)) == [old]
+
+
+def test_only_staff_can_be_enrolled(django_user_model):
+    django_user_model.objects.create_user("patient", password=PASSWORD)
+    with pytest.raises(CommandError, match="not staff"):
+        enrol("patient")
+    with pytest.raises(CommandError, match="No user"):
+        enrol("nobody")
