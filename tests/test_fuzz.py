@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from decisionaid.answers import Answers, make_resume_token
+from decisionaid.answers import Answers, TokenError, make_resume_token
 from decisionaid.flow import STEPS
 from tests.answers_cookie import give_answers, stored
 from tests.conftest import FORM, FormClient
@@ -83,6 +83,14 @@ def damage(client, how: str, data) -> None:
         client.cookies[name] = "x" * 5000
 
 
+def held(client) -> Answers:
+    """The answers the browser holds as the server reads them: none, if the cookie is damaged."""
+    try:
+        return stored(client)
+    except TokenError:
+        return Answers()
+
+
 def counted() -> None:
     RUN["examples"] += 1
 
@@ -95,14 +103,14 @@ def test_junk_posted_to_a_step_never_fails_and_a_rejection_changes_nothing(conte
     client = FormClient(enforce_csrf_checks=data.draw(st.booleans()))
     give_answers(client, persona())
     damage(client, data.draw(cookie_damage()), data)
-    before = stored(client)
+    before = held(client)
     names = st.one_of(st.sampled_from(field_names()), junk_text)
     pairs = data.draw(st.lists(st.tuples(names, junk_text), max_size=12))
     headers = {"HTTP_HX_REQUEST": "true"} if data.draw(st.booleans()) else {}
     response = client.post(reverse("step", args=[slug]), encode(pairs), FORM, **headers)
     assert response.status_code < 500
     if response.status_code != 302:
-        assert stored(client) == before
+        assert held(client) == before
 
 
 @pytest.mark.parametrize("name", ["remember", "clear"])
@@ -133,7 +141,7 @@ def test_damaged_resume_links_never_fail_and_never_load_anything(content, data):
     counted()
     client = FormClient()
     give_answers(client, persona())
-    before = stored(client)
+    before = held(client)
     real = make_resume_token(Answers(values=["x"], own_questions="Will it hurt?"))
     token = data.draw(junk_tokens(real))
     in_path = reverse("resume_in_path", args=[quote(token, safe="")])
@@ -141,7 +149,7 @@ def test_damaged_resume_links_never_fail_and_never_load_anything(content, data):
     response = client.post(reverse("resume"), encode([("link", token)]), FORM)
     assert response.status_code < 500
     if response.status_code != 302:
-        assert stored(client) == before
+        assert held(client) == before
 
 
 @pytest.mark.parametrize("path", ["/", "/check/", "/summary/", "/options/", "/clear/"])
