@@ -100,3 +100,14 @@ def test_the_editors_admin_keeps_djangos_larger_limit(admin_client, content):
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 200  # the admin's own form error, not a refusal
+
+
+def test_a_large_upload_to_the_admin_sign_in_is_refused_before_it_is_read(client):
+    response = client.post(
+        "/admin/login/",
+        data=b"--b\r\nContent-Disposition: form-data; name=f; filename=a.txt\r\n\r\n"
+        + b"x" * 3_000_000
+        + b"\r\n--b--\r\n",
+        content_type="multipart/form-data; boundary=b",
+    )
+    assert response.status_code == 413
