@@ -1023,3 +1023,53 @@ class Term(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def current(self) -> "Release | None":
+        """The version patients see: the highest number."""
+        return self.order_by("-number").first()
+
+
+class Release(models.Model):
+    """One published version of all the content patients see: numbered, never changed.
+
+    Publishing writes the whole of the published content into `content` (Django's serialised
+    form, with primary keys), so patient pages render from exactly what was checked and
+    previewed, whatever editors change afterwards. Publishing an earlier version again makes a
+    new, higher number with that version's content.
+    """
+
+    number = models.PositiveIntegerField(unique=True, editable=False)
+    published_at = models.DateTimeField(default=timezone.now, editable=False)
+    published_by = models.CharField(max_length=150, editable=False)
+    reason = models.TextField(
+        help_text="Why this version is published: what changed, and who checked it."
+    )
+    republished_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        editable=False,
+        related_name="republished_as",
+    )
+    content = models.JSONField(editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        permissions = [("publish_release", "Can publish a version of the content to patients")]
+
+    def __str__(self):
+        return f"Version {self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("A published version never changes. Publish a new one instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("A published version is kept for good, so it can be published again.")
