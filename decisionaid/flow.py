@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from decisionaid import forms as flow_forms
 from decisionaid.answers import RESUME_MAX_AGE, Answers, make_resume_token, remembers
-from treatments.models import Option, Question, SuggestedQuestion, Value
+from treatments.models import Question
+from treatments.releases import Content
 
 TOTAL_STEPS = 8
 
@@ -29,18 +30,14 @@ class Step:
     number: int  # "Step n of 8"; the start page is 1, the options page 6, the summary 8
     title: str
     hint: str
-    build: Callable[[dict | None, Answers], forms.Form]
+    build: Callable[[dict | None, Answers, Content], forms.Form]
     save: Callable[[forms.Form, Answers], None]
     body: str = "decisionaid/_body_questions.html"  # the fields, inside step.html's form
 
 
-def _questions(step: str) -> list[Question]:
-    return list(Question.objects.filter(step=step).prefetch_related("choices"))
-
-
 def _build_questions(step: str):
-    def build(data, answers: Answers) -> forms.Form:
-        questions = _questions(step)
+    def build(data, answers: Answers, content: Content) -> forms.Form:
+        questions = content.questions_on(step)
         initial = {
             q.slug: (chosen if q.kind == Question.Kind.MANY else chosen[0])
             for q in questions
@@ -57,21 +54,17 @@ def _save_questions(form: flow_forms.QuestionsForm, answers: Answers) -> None:
     answers.choices.update(form.answers())
 
 
-def _build_values(data, answers: Answers) -> forms.Form:
-    return flow_forms.ValuesForm(
-        data, initial={"values": answers.values}, values=list(Value.objects.all())
-    )
+def _build_values(data, answers: Answers, content: Content) -> forms.Form:
+    return flow_forms.ValuesForm(data, initial={"values": answers.values}, values=content.values)
 
 
 def _save_values(form, answers: Answers) -> None:
     answers.values = form.cleaned_data["values"]
 
 
-def _build_considering(data, answers: Answers) -> forms.Form:
+def _build_considering(data, answers: Answers, content: Content) -> forms.Form:
     return flow_forms.ConsideringForm(
-        data,
-        initial={"considering": answers.considering},
-        options=list(Option.objects.published().only("slug", "name")),
+        data, initial={"considering": answers.considering}, options=content.options
     )
 
 
@@ -79,11 +72,11 @@ def _save_considering(form, answers: Answers) -> None:
     answers.considering = form.cleaned_data["considering"]
 
 
-def _build_clinician_questions(data, answers: Answers) -> forms.Form:
+def _build_clinician_questions(data, answers: Answers, content: Content) -> forms.Form:
     return flow_forms.ClinicianQuestionsForm(
         data,
         initial={"suggested": answers.suggested_questions, "own": answers.own_questions},
-        suggested=list(SuggestedQuestion.objects.all()),
+        suggested=content.suggested_questions,
     )
 
 
@@ -92,7 +85,7 @@ def _save_clinician_questions(form, answers: Answers) -> None:
     answers.own_questions = form.cleaned_data["own"]
 
 
-def _build_sure(data, answers: Answers) -> forms.Form:
+def _build_sure(data, answers: Answers, content: Content) -> forms.Form:
     return flow_forms.SureForm(data, initial=answers.sure)
 
 
@@ -213,7 +206,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     returning = request.GET.get("return") == "check"
 
     if request.method == "POST":
-        form = current.build(request.POST, answers)
+        form = current.build(request.POST, answers, request.content)
         if form.is_valid():
             current.save(form, answers)
             if current.slug not in answers.done:
@@ -221,7 +214,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
             answers.save(request)
             return redirect(reverse("check") if returning else next_url(current))
     else:
-        form = current.build(None, answers)
+        form = current.build(None, answers, request.content)
 
     context = {
         "step": current,
@@ -242,11 +235,10 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect(step_url(FIRST_STEP))
 
 
-def answer_rows(answers: Answers) -> list[dict]:
+def answer_rows(answers: Answers, content: Content) -> list[dict]:
     """What the person said, grouped by step, each with a link to change it."""
-    questions = Question.objects.prefetch_related("choices")
     rows = []
-    for question in questions:
+    for question in content.questions:
         labels = {c.slug: c.label for c in question.choices.all()}
         chosen = [labels[c] for c in answers.choices.get(question.slug, []) if c in labels]
         rows.append(
@@ -257,7 +249,7 @@ def answer_rows(answers: Answers) -> list[dict]:
                 "change": f"{step_url(question.step)}?return=check#{question.slug}",
             }
         )
-    values = {v.slug: v.statement for v in Value.objects.all()}
+    values = {v.slug: v.statement for v in content.values}
     rows.append(
         {
             "label": "What matters most to you",
@@ -267,8 +259,8 @@ def answer_rows(answers: Answers) -> list[dict]:
         }
     )
     if {"considering", "questions", "sure"} & set(answers.done):
-        names = dict(Option.objects.published().values_list("slug", "name"))
-        suggested = dict(SuggestedQuestion.objects.values_list("pk", "text"))
+        names = {option.slug: option.name for option in content.options}
+        suggested = {question.pk: question.text for question in content.suggested_questions}
         sure = answers.sure_score
         rows += [
             {
@@ -300,7 +292,7 @@ def check(request: HttpRequest) -> HttpResponse:
     finished = "sure" in answers.done
     context = {
         "answers": answers,
-        "rows": answer_rows(answers),
+        "rows": answer_rows(answers, request.content),
         "continue_url": reverse("summary") if finished else reverse("options"),
         "continue_label": "Continue to your summary" if finished else "Continue to your options",
         "resume_url": request.build_absolute_uri(reverse("resume"))

@@ -4,7 +4,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from whitenoise.middleware import WhiteNoiseMiddleware
+
+from treatments.releases import current_content
 
 Middleware = Callable[[HttpRequest], HttpResponse]
 
@@ -70,5 +73,15 @@ def personal_pages_not_cached(get_response: Middleware) -> Middleware:
         if answers_cookie in request.COOKIES or answers_cookie in response.cookies:
             add_never_cache_headers(response)  # no-store and private, among others
         return response
+
+    return middleware
+
+
+def published_content(get_response: Middleware) -> Middleware:
+    """`request.content`: the current published version, looked up only by pages that use it."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        request.content = SimpleLazyObject(current_content)
+        return get_response(request)
 
     return middleware

@@ -5,9 +5,8 @@ Nothing here ranks an option. The overview groups them by kind and sorts each gr
 
 from dataclasses import dataclass, field
 
-from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -15,10 +14,8 @@ from django.views.decorators.vary import vary_on_headers
 from decisionaid.answers import Answers
 from decisionaid.flow import options_step_numbers
 from decisionaid.references import Glossary, References
-from treatments.models import Consideration, Option, Question, Term, Value
-
-# Alphabetical by name, never by how well an option works: the page says so.
-ORDER = (Lower("name"), "pk")
+from treatments.models import Consideration, Option, Question, Value, ValueRating
+from treatments.releases import Content, draft_preview
 
 Category = Option.Category
 
@@ -57,20 +54,48 @@ class FirstPoint:
     considerations: list[Consideration] = field(default_factory=list)
 
 
-def personal_view(option: Option, answers: Answers, values: list[Value]) -> None:
-    """Attach what this person said to the option: considerations raised and values they chose."""
+@dataclass(frozen=True)
+class SeenConsideration:
+    """A consideration on an option, and whether this person's answers raise it."""
+
+    consideration: Consideration
+    is_theirs: bool
+
+    def __getattr__(self, name):  # its text, choice and sources are the consideration's own
+        return getattr(self.consideration, name)
+
+
+@dataclass(frozen=True)
+class SeenOption:
+    """An option as this person sees it: the published option (shared by every request, so
+    never changed) and what their answers and values make of it."""
+
+    option: Option
+    all_considerations: list[SeenConsideration]
+    personal_considerations: list[Consideration]
+    on_values: list[tuple[Value, ValueRating | None]]
+
+    def __getattr__(self, name):  # everything else is the option's own
+        return getattr(self.option, name)
+
+
+def personal_view(option: Option, answers: Answers, values: list[Value]) -> SeenOption:
+    """The option with what this person said: considerations raised and values they chose."""
     pairs = answers.chosen_pairs()
-    considerations = list(option.considerations.all())
-    for consideration in considerations:
-        choice = consideration.choice
-        consideration.is_theirs = (choice.question.slug, choice.slug) in pairs
-    option.all_considerations = considerations
-    option.personal_considerations = [c for c in considerations if c.is_theirs]
+    considerations = [
+        SeenConsideration(c, (c.choice.question.slug, c.choice.slug) in pairs)
+        for c in option.considerations.all()
+    ]
     ratings = {rating.value_id: rating for rating in option.value_ratings.all()}
-    option.on_values = [(value, ratings.get(value.pk)) for value in values]
+    return SeenOption(
+        option=option,
+        all_considerations=considerations,
+        personal_considerations=[c.consideration for c in considerations if c.is_theirs],
+        on_values=[(value, ratings.get(value.pk)) for value in values],
+    )
 
 
-def first_points(option: Option) -> list[FirstPoint]:
+def first_points(option: SeenOption) -> list[FirstPoint]:
     """Health questions that raise something, one line each, plus any other point that is theirs.
 
     A question's general words come from its first answer that raises a point ("If you are
@@ -82,21 +107,19 @@ def first_points(option: Option) -> list[FirstPoint]:
         if question.step != Question.Step.HEALTH and not consideration.is_theirs:
             continue
         point = points.setdefault(question.pk, FirstPoint(consideration.choice.general_form))
-        point.considerations.append(consideration)
+        point.considerations.append(consideration.consideration)
         if consideration.is_theirs:
             point.answered = consideration.choice.label
     return list(points.values())
 
 
-def chosen_values(answers: Answers) -> list[Value]:
+def chosen_values(answers: Answers, content: Content) -> list[Value]:
     """The values the person chose, in the order they chose them."""
-    if not answers.values:
-        return []
-    by_slug = {value.slug: value for value in Value.objects.filter(slug__in=answers.values)}
+    by_slug = content.value_by_slug
     return [by_slug[slug] for slug in answers.values if slug in by_slug]
 
 
-def grouped(options: list[Option]) -> list[dict]:
+def grouped(options: list) -> list[dict]:
     """The overview's groups, each alphabetical; a group with no published option is left out."""
     groups = []
     for slug, label, categories in GROUPS:
@@ -109,7 +132,11 @@ def grouped(options: list[Option]) -> list[dict]:
 @require_safe
 @vary_on_headers("HX-Request")
 def compare(request: HttpRequest) -> HttpResponse:
-    options = list(Option.objects.published().with_content().order_by(*ORDER))
+    content = request.content
+    answers = Answers.from_request(request)
+    values = chosen_values(answers, content)
+    # Alphabetical by name, never by how well an option works: the page says so.
+    options = [personal_view(option, answers, values) for option in content.options]
     wanted = list(dict.fromkeys(request.GET.getlist("compare")))
     by_slug = {option.slug: option for option in options}
     found = [slug for slug in wanted if slug in by_slug]
@@ -118,11 +145,6 @@ def compare(request: HttpRequest) -> HttpResponse:
     in_order = [option.slug for group in groups for option in group["options"]]
     picked = [by_slug[slug] for slug in sorted(found, key=in_order.index)]
     shown = picked[:MOST_SIDE_BY_SIDE]
-
-    answers = Answers.from_request(request)
-    values = chosen_values(answers)
-    for option in options:
-        personal_view(option, answers, values)
 
     rows = [*ROWS]
     rows += [
@@ -145,7 +167,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         "values": values,
         "refs": References(),
         "glance_refs": References("glance-ref"),
-        "words": Glossary(Term.objects.all(), marks_uses=False),
+        "words": Glossary(content.terms, marks_uses=False),
         "step_number": step,
         "next_step_number": next_step,
         "total_steps": total_steps,
@@ -156,34 +178,39 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def render_option(request: HttpRequest, option: Option, *, preview: bool) -> HttpResponse:
+def render_option(
+    request: HttpRequest, content: Content, option: Option, *, preview: bool
+) -> HttpResponse:
     answers = Answers.from_request(request)
-    values = chosen_values(answers)
-    personal_view(option, answers, values)
+    values = chosen_values(answers, content)
+    seen = personal_view(option, answers, values)
     context = {
-        "option": option,
-        "first_points": first_points(option),
+        "option": seen,
+        "first_points": first_points(seen),
         "preview": preview,
         "has_answers": bool(answers.choices),
         "values": values,
         "refs": References(),
-        "words": Glossary(Term.objects.all()),
+        "words": Glossary(content.terms),
     }
     return render(request, "decisionaid/options/option.html", context)
 
 
 @require_safe
 def option(request: HttpRequest, slug: str) -> HttpResponse:
-    option = get_object_or_404(Option.objects.published().with_content(), slug=slug)
-    return render_option(request, option, preview=False)
+    return render_option(request, request.content, request.content.option(slug), preview=False)
 
 
 @require_safe
 @never_cache
 def option_preview(request: HttpRequest, slug: str) -> HttpResponse:
-    """Staff see any option exactly as a patient would; everyone else only published ones."""
+    """Staff see any option of the editors' draft exactly as a patient would see it once
+    published; everyone else is sent to the published page."""
     if not request.user.is_staff:
-        published = get_object_or_404(Option.objects.published(), slug=slug)
-        return redirect("option", slug=published.slug)
-    option = get_object_or_404(Option.objects.with_content(), slug=slug)
-    return render_option(request, option, preview=not option.is_published)
+        return redirect("option", slug=request.content.option(slug).slug)
+    draft = draft_preview(include=slug)
+    try:
+        option = draft.option_by_slug[slug]
+    except KeyError:
+        raise Http404("No option has that address.") from None
+    return render_option(request, draft, option, preview=True)

@@ -4,7 +4,6 @@ import re
 from dataclasses import dataclass, field
 
 import segno
-from django.db.models import Max, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,19 +14,10 @@ from django.views.decorators.http import require_safe
 
 from decisionaid.answers import RESUME_MAX_AGE, SURE_ITEMS, Answers, make_resume_token
 from decisionaid.forms import SURE_QUESTIONS
-from decisionaid.options import ORDER, chosen_values
+from decisionaid.options import chosen_values
 from decisionaid.references import References
-from treatments.models import (
-    Choice,
-    Claim,
-    Consideration,
-    Cost,
-    Option,
-    PageSection,
-    Question,
-    Source,
-    SuggestedQuestion,
-)
+from treatments.models import Choice, Consideration, Option, Question
+from treatments.releases import Content
 
 SURE_UNSURE_AT = 3  # a score of 3 or less suggests the person may be unsure
 
@@ -70,13 +60,12 @@ def answer_order(choice: Choice) -> tuple:
     return (choice.question.step, choice.question.order, choice.question.pk, choice.order)
 
 
-def answered(answers: Answers) -> dict[str, list[tuple[str, list[str]]]]:
+def answered(answers: Answers, content: Content) -> dict[str, list[tuple[str, list[str]]]]:
     """Each step's answers as (short label, [choice labels]), in questionnaire order."""
     steps: dict[str, list[tuple[str, list[str]]]] = {step: [] for step in Question.Step.values}
-    if not answers.choices:
-        return steps
-    questions = Question.objects.filter(slug__in=answers.choices).prefetch_related("choices")
-    for question in questions:
+    for question in content.questions:
+        if question.slug not in answers.choices:
+            continue
         chosen = set(answers.choices[question.slug])
         labels = [choice.label for choice in question.choices.all() if choice.slug in chosen]
         if labels:
@@ -84,11 +73,11 @@ def answered(answers: Answers) -> dict[str, list[tuple[str, list[str]]]]:
     return steps
 
 
-def things_to_discuss(answers: Answers, considering: set[str]) -> dict:
+def things_to_discuss(answers: Answers, considering: set[str], content: Content) -> dict:
     """Points raised by the answers: in full on the options being considered, then the names of
     the other options they touch."""
     found = sorted(
-        Consideration.objects.for_answers(answers.chosen_pairs()),
+        content.considerations_for(answers.chosen_pairs()),
         key=lambda c: (c.option.name.lower(), c.option.pk, *answer_order(c.choice)),
     )
     mine = [c for c in found if not considering or c.option.slug in considering]
@@ -103,25 +92,10 @@ def things_to_discuss(answers: Answers, considering: set[str]) -> dict:
     }
 
 
-def considered_options(answers: Answers) -> list[Option]:
-    """The options the person is considering, with what the compact row shows, alphabetically."""
-    if not answers.considering:
-        return []
-    sourced = Prefetch("sources", queryset=Source.objects.order_by("pk"))
-    main_kinds = [Claim.Kind.BENEFIT, Claim.Kind.HARM]
-    return list(
-        Option.objects.published()
-        .filter(slug__in=answers.considering)
-        .prefetch_related(
-            Prefetch(
-                "claims",
-                queryset=Claim.objects.filter(kind__in=main_kinds).prefetch_related(sourced),
-            ),
-            Prefetch("costs", queryset=Cost.objects.select_related("source")),
-            Prefetch("certainty_sources", queryset=Source.objects.order_by("pk")),
-        )
-        .order_by(*ORDER)
-    )
+def considered_options(answers: Answers, content: Content) -> list[Option]:
+    """The options the person is considering, alphabetically."""
+    considering = set(answers.considering)
+    return [option for option in content.options if option.slug in considering]
 
 
 def compact_rows(options: list[Option]) -> list[dict]:
@@ -152,23 +126,16 @@ def sure_result(answers: Answers) -> dict:
     }
 
 
-def questions_for_clinician(answers: Answers) -> list[str]:
-    if not answers.suggested_questions:
-        return []
-    return list(
-        SuggestedQuestion.objects.filter(pk__in=answers.suggested_questions).values_list(
-            "text", flat=True
-        )
-    )
+def questions_for_clinician(answers: Answers, content: Content) -> list[str]:
+    chosen = set(answers.suggested_questions)
+    return [question.text for question in content.suggested_questions if question.pk in chosen]
 
 
-def funding_statement() -> list[str]:
+def funding_statement(content: Content) -> list[str]:
     """The About page's own words on funding and interests, if the content has them."""
-    section = (
-        PageSection.objects.filter(page__slug="about", heading__icontains="funding")
-        .order_by("order", "pk")
-        .first()
-    )
+    about = content.page_by_slug.get("about")
+    sections = about.sections.all() if about else []
+    section = next((s for s in sections if "funding" in s.heading.lower()), None)
     return section.paragraphs if section else []
 
 
@@ -201,13 +168,11 @@ def summary(request: HttpRequest) -> HttpResponse:
     if answers.is_empty:
         return render(request, "decisionaid/summary.html", {"answers": answers, "empty": True})
 
-    options = considered_options(answers)
+    content = request.content
+    options = considered_options(answers, content)
     considering = {option.slug for option in options}
-    discuss = things_to_discuss(answers, considering)
-    steps = answered(answers)
-    content = Option.objects.published().aggregate(
-        updated=Max("updated_at"), reviewed=Max("last_reviewed_on")
-    )
+    discuss = things_to_discuss(answers, considering, content)
+    steps = answered(answers, content)
     resume_url = request.build_absolute_uri(reverse("resume")) + "#" + make_resume_token(answers)
 
     context = {
@@ -216,20 +181,21 @@ def summary(request: HttpRequest) -> HttpResponse:
         # A long summary prints in smaller type to stay within two pages.
         "dense": len(options) > MANY_OPTIONS or len(discuss["grouped"]) > 0,
         "printed_on": timezone.localdate(),
-        "content_version": timezone.localdate(content["updated"]) if content["updated"] else None,
-        "last_reviewed": content["reviewed"],
+        "content_version": content.number,
+        "content_published": content.published_on,
+        "last_reviewed": content.last_reviewed,
         "about": steps[Question.Step.ABOUT],
         "discuss": discuss,
         # Only then can "nothing to discuss" be said: the health questions were answered.
         "health_answered": bool(steps[Question.Step.HEALTH]),
-        "values": chosen_values(answers),
+        "values": chosen_values(answers, content),
         "options": options,
         # Many options print as a compact table (the screen keeps the full one).
         "compact_options": compact_rows(options) if len(options) > MANY_OPTIONS else [],
         "sure": sure_result(answers),
-        "questions": questions_for_clinician(answers),
+        "questions": questions_for_clinician(answers, content),
         "own_questions": answers.own_questions.strip(),
-        "funding": funding_statement(),
+        "funding": funding_statement(content),
         "resume_url": resume_url,
         "resume_qr": qr_svg(resume_url),
         "resume_days": RESUME_MAX_AGE // (24 * 3600),

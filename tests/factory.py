@@ -3,6 +3,7 @@
 import datetime
 import itertools
 
+from treatments import releases
 from treatments.models import (
     Availability,
     Choice,
@@ -11,6 +12,7 @@ from treatments.models import (
     Cost,
     Option,
     Question,
+    Release,
     Source,
     Study,
     Value,
@@ -21,6 +23,10 @@ _counter = itertools.count(1)
 
 
 class Factory:
+    def publish_version(self, reason: str = "Checked in a test.") -> Release:
+        """Publish the draft as the next version: patient pages show only published versions."""
+        return releases.publish("Test publisher", reason)
+
     def make_source(self, **fields) -> Source:
         n = next(_counter)
         defaults = {

@@ -112,7 +112,7 @@ def test_publishing_an_option_without_harms_says_what_is_missing(editor_client, 
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "“Incomplete” was not published." in html
+    assert "“Incomplete” is not ready for the next version." in html
     assert "Add at least one harm or side effect." in html
     option.refresh_from_db()
     assert option.status == Option.Status.DRAFT
@@ -127,7 +127,7 @@ def test_a_complete_option_can_be_published(editor_client, factory):
         {"action": "publish_selected", "_selected_action": [option.pk]},
         follow=True,
     )
-    assert "“Complete” is published." in response.content.decode()
+    assert "“Complete” is ready: it goes into the next version" in response.content.decode()
     option.refresh_from_db()
     assert option.is_published
 
@@ -156,7 +156,7 @@ def test_the_change_page_shows_reading_grades_and_the_balance_line(editor_client
     assert "1 benefit, 0 harms, 0 limitations, 0 practical points." in html
     assert "simplify" in html  # the summary is flagged above grade 8
     assert "Add at least one harm or side effect." in html
-    assert "Save and publish" in html
+    assert "Save and mark ready for the next version" in html
 
 
 def test_the_change_page_warns_when_benefits_rest_only_on_interested_sources(

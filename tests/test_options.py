@@ -2,8 +2,6 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from decisionaid.answers import Answers
@@ -11,6 +9,7 @@ from decisionaid.flow import STEP_BY_SLUG, options_step_numbers
 from decisionaid.references import Glossary, References
 from decisionaid.templatetags.aid import frequency_brief, frequency_sentence, icon_array
 from tests.answers_cookie import give_answers
+from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Claim, ClaimCheck, Option, Source, Term
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +122,7 @@ def test_the_overview_shows_every_published_option_alphabetically_and_no_drafts(
     factory.make_option(publish=True, name="apple plan")
     factory.make_option(publish=True, name="Middle plan")
     factory.make_option(name="Draft plan")
+    factory.publish_version()
     html = client.get(reverse("options")).content.decode()
     assert glance_names(html) == ["apple plan", "Middle plan", "Zinc plan"]
     assert "Draft plan" not in html
@@ -137,6 +137,7 @@ def test_the_overview_groups_options_by_kind_and_sorts_each_group_by_name(client
     factory.make_option(publish=True, name="A drip", category=kinds.INFUSION)
     factory.make_option(publish=True, name="Exercise", category=kinds.THERAPY)
     factory.make_option(publish=True, name="Tablet", category=kinds.MEDICINE)
+    factory.publish_version()
     html = client.get(reverse("options")).content.decode()
     groups = re.findall(r'<h3 id="group-([a-z]+)">([^<]+)</h3>', html)
     assert groups == [
@@ -157,6 +158,7 @@ def test_every_overview_row_says_what_it_is_how_sure_undo_time_and_cost(client, 
         certainty=Option.Certainty.MODERATE,
     )
     factory.make_cost(option, low=400, high=900, unit="per session")
+    factory.publish_version()
     html = client.get(reverse("options")).content.decode()
     start = html.index('<li class="glance__row"')
     row = text_of(html[start : html.index("</li>", start)])
@@ -184,6 +186,7 @@ def test_the_overview_shows_what_matters_to_the_person_and_flags_what_to_discuss
     factory.make_consideration(question.choices.get(slug="yes"), option, text="Heart talk.")
     value = factory.make_value(statement="Avoiding anything permanent")
     give_answers(client, Answers(choices={question.slug: ["yes"]}, values=[value.slug]))
+    factory.publish_version()
     html = client.get(reverse("options")).content.decode()
     assert "You said these matter to you: <strong>avoiding anything permanent</strong>" in html
     rows = {
@@ -211,6 +214,7 @@ def test_the_step_numbers_come_from_the_journey(client, factory):
 def test_two_picked_options_are_shown_in_a_table_with_one_column_each(client, factory):
     first, second = factory.make_option(publish=True), factory.make_option(publish=True)
     factory.make_option(publish=True, name="Not picked")
+    factory.publish_version()
     html = client.get(reverse("options"), {"compare": [first.slug, second.slug]}).content.decode()
     table = table_of(html)
     assert table.count('<th scope="col">') == 2
@@ -234,6 +238,7 @@ def test_two_picked_options_are_shown_in_a_table_with_one_column_each(client, fa
 def test_every_cell_of_the_table_links_to_its_detail(client, factory):
     option = full_option(factory)
     other = factory.make_option(publish=True)
+    factory.publish_version()
     html = client.get(reverse("options"), {"compare": [option.slug, other.slug]}).content.decode()
     table = table_of(html)
     page = reverse("option", args=[option.slug])
@@ -245,12 +250,14 @@ def test_every_cell_of_the_table_links_to_its_detail(client, factory):
 def test_the_columns_follow_the_overview_order_whatever_the_address_says(client, factory):
     zinc = factory.make_option(publish=True, name="Zinc plan")
     apple = factory.make_option(publish=True, name="Apple plan")
+    factory.publish_version()
     html = client.get(reverse("options"), {"compare": [zinc.slug, apple.slug]}).content.decode()
     assert re.findall(r'<th scope="col"><a [^>]+>([^<]+)</a>', html) == ["Apple plan", "Zinc plan"]
 
 
 def test_picks_stay_ticked_and_more_than_four_shows_four_and_says_so(client, factory):
     options = [factory.make_option(publish=True, name=f"Plan {n}") for n in range(6)]
+    factory.publish_version()
     html = client.get(reverse("options"), {"compare": [o.slug for o in options]}).content.decode()
     assert table_of(html).count('<th scope="col">') == 4
     assert "You picked more than 4. The table shows 4 at a time" in html
@@ -263,6 +270,7 @@ def test_picks_stay_ticked_and_more_than_four_shows_four_and_says_so(client, fac
 def test_an_unknown_pick_is_left_out_and_said_so(client, factory):
     kept = factory.make_option(publish=True)
     factory.make_option(publish=True)
+    factory.publish_version()
     response = client.get(reverse("options"), {"compare": ["no-such-option", kept.slug]})
     html = response.content.decode()
     assert response.status_code == 200
@@ -273,6 +281,7 @@ def test_an_unknown_pick_is_left_out_and_said_so(client, factory):
 
 def test_htmx_gets_only_the_comparison(client, factory):
     one, two = factory.make_option(publish=True), factory.make_option(publish=True)
+    factory.publish_version()
     response = client.get(
         reverse("options"), {"compare": [one.slug, two.slug]}, HTTP_HX_REQUEST="true"
     )
@@ -295,6 +304,7 @@ def test_the_table_shows_a_persons_considerations_and_values(client, factory):
     factory.make_value_rating(value, option, text="It wears off within weeks.")
     give_answers(client, Answers(choices={question.slug: ["yes"]}, values=[value.slug]))
 
+    factory.publish_version()
     html = client.get(reverse("options"), {"compare": [option.slug, other.slug]}).content.decode()
     rows = dict(re.findall(r'<tr data-row="([a-z]+)">(.*?)</tr>', table_of(html), re.S))
     assert "You said this matters: Avoiding anything permanent" in rows["value"]
@@ -308,6 +318,7 @@ def test_the_table_shows_a_persons_considerations_and_values(client, factory):
 
 def test_every_fact_in_the_table_and_the_overview_is_cited_to_its_own_list(client, factory):
     one, two = full_option(factory), factory.make_option(publish=True)
+    factory.publish_version()
     html = client.get(reverse("options"), {"compare": [one.slug, two.slug]}).content.decode()
     table_part, overview_part = html.split('<form class="glance"')
     table_refs = set(re.findall(r'<li id="ref-(\d+)"', table_part))
@@ -341,6 +352,7 @@ def test_the_overview_has_the_certainty_legend(client, factory):
 
 def test_an_option_page_shows_every_section(client, factory):
     option = full_option(factory)
+    factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
     assert re.findall(r'<h2 id="([a-z-]+)"', html) == OPTION_SECTIONS
     assert "Preview" not in html
@@ -366,6 +378,7 @@ def test_a_sparse_option_has_the_same_sections_as_a_full_one(client, factory):
 
 def test_benefits_and_harms_are_laid_out_alike(client, factory):
     option = full_option(factory)
+    factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
     benefits = html[html.index('id="benefits"') : html.index('id="harms"')]
     harms = html[html.index('id="harms"') : html.index('id="limitations"')]
@@ -381,6 +394,7 @@ def test_benefits_and_harms_are_laid_out_alike(client, factory):
 
 def test_every_claim_on_an_option_page_cites_an_entry_in_its_source_list(client, factory):
     option = full_option(factory)
+    factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
     entries = references_in(html)
     blocks = claim_blocks(html)
@@ -412,6 +426,7 @@ def test_the_source_list_shows_kind_interest_and_links(client, factory):
         pmid="12345678",
     )
     factory.make_claim(option, kind=Claim.Kind.LIMITATION, sources=[source])
+    factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
     entry = next(text for text in references_in(html).values() if source.title in text)
     assert "Clinic or provider website · Interest: Published by a clinic that sells this." in (
@@ -431,6 +446,7 @@ def test_a_source_cited_twice_keeps_one_number(factory):
 
 def test_an_option_without_a_cost_says_so(client, factory):
     option = factory.make_option(publish=True, cost_note="Insurance may pay for some of it.")
+    factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
     assert "No reliable cost figure found." in html
     assert "Insurance may pay for some of it." in html
@@ -441,6 +457,7 @@ def test_personal_considerations_are_flagged_to_discuss(client, factory):
     question = factory.make_question(choices=("yes", "no"))
     factory.make_consideration(question.choices.get(slug="yes"), option, text="Ask about X.")
     give_answers(client, Answers(choices={question.slug: ["yes"]}))
+    factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
     section = html[html.index('id="discuss"') : html.index('id="benefits"')]
     assert re.search(
@@ -464,6 +481,7 @@ def test_someone_who_answered_nothing_still_sees_who_should_talk_to_a_clinician_
     practical = factory.make_question(choices=("far", "near"), step="practical")
     factory.make_consideration(practical.choices.get(slug="far"), option, text="Travel talk.")
 
+    factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
     first = html[html.index('id="first"') : html.index('id="contents-heading"')]
     # One line per health question, in general words, cited; nothing marked as theirs.
@@ -491,6 +509,7 @@ def test_the_first_part_of_an_option_page_holds_the_main_benefit_and_harm_with_n
     client, factory
 ):
     option = full_option(factory)
+    factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
     top = html[html.index('id="main-points"') : html.index('id="first"')]
     assert "Pain was lower for some people." in top and "Some people felt sick." in top
@@ -507,6 +526,7 @@ def test_the_first_part_of_an_option_page_holds_the_main_benefit_and_harm_with_n
 
 def test_every_icon_array_has_100_figures_and_the_sentence_as_its_text(client, factory):
     option = full_option(factory)
+    factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
     svgs = re.findall(r"<svg class=\"icon-array\".*?</svg>", html, re.S)
     small = next(svg for svg in svgs if "25 of 33" in svg)
@@ -618,6 +638,7 @@ def test_the_first_use_of_a_term_links_to_its_definition_on_the_page(client, fac
     option = factory.make_option(
         publish=True, summary="Medicine by infusion.", how_given="Two infusions a week."
     )
+    factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
     assert (
         'Medicine by <a class="term" href="#term-infusion" id="term-use-infusion">infusion</a>.'
@@ -630,6 +651,7 @@ def test_the_first_use_of_a_term_links_to_its_definition_on_the_page(client, fac
 def test_the_table_links_a_term_to_its_definition_in_the_table_s_own_list(client, factory):
     Term.objects.create(slug="infusion", term="Infusion", definition="A drip into a vein.")
     option = factory.make_option(publish=True, summary="Medicine by infusion.")
+    factory.publish_version()
     html = client.get(reverse("options"), {"compare": option.slug}).content.decode()
     assert table_of(html).count('<a class="term" href="#term-infusion">infusion</a>') == 1
     assert '<dt id="term-infusion"><dfn>Infusion</dfn></dt><dd>A drip into a vein.</dd>' in html
@@ -681,30 +703,34 @@ def test_a_logged_in_non_staff_user_cannot_preview_a_draft(client, factory, djan
 def test_staff_preview_a_draft_as_patients_would_see_it(admin_client, factory):
     draft = factory.make_option(name="Unfinished plan")
     factory.make_claim(draft, kind=Claim.Kind.HARM, text="A harm not yet checked.")
+    factory.publish_version()
     response = admin_client.get(reverse("option_preview", args=[draft.slug]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Preview: patients cannot see this draft." in html
+    assert "Preview of the draft: patients see these words only after a publisher" in html
     assert "A harm not yet checked." in html
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_previewing_a_published_option_shows_no_draft_banner(admin_client, client, factory):
-    option = factory.make_option(publish=True)
-    html = admin_client.get(reverse("option_preview", args=[option.slug])).content.decode()
-    assert "Preview: patients cannot see this draft." not in html
+def test_a_preview_shows_edits_patients_see_only_once_published(admin_client, client, factory):
+    option = factory.make_option(publish=True, summary="The published words.")
+    factory.publish_version()
+    Option.objects.filter(pk=option.pk).update(summary="The edited words.")
+    preview = admin_client.get(reverse("option_preview", args=[option.slug])).content.decode()
+    assert "The edited words." in preview
+    assert "The published words." not in preview
+    page = client.get(reverse("option", args=[option.slug])).content.decode()
+    assert "The published words." in page
+    assert "The edited words." not in page
+    factory.publish_version()
+    page = client.get(reverse("option", args=[option.slug])).content.decode()
+    assert "The edited words." in page
     response = client.get(reverse("option_preview", args=[option.slug]))
     assert response.status_code == 302
     assert response["Location"] == reverse("option", args=[option.slug])
 
 
 # Speed
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def grow(factory, times: int) -> list[Option]:
@@ -719,25 +745,22 @@ def grow(factory, times: int) -> list[Option]:
     return options, question, value
 
 
-# One query per kind of content (see Option.objects.with_content), plus values, glossary terms
-# and the footer's pages.
-COMPARE_QUERIES = 17
-OPTION_QUERIES = 17
-
-
 def test_the_comparison_runs_the_same_queries_for_2_or_20_options(client, factory):
     options, question, value = grow(factory, 2)
     give_answers(client, Answers(choices={question.slug: ["yes"]}, values=[value.slug]))
-    with_two = count_queries(client, reverse("options"))
+    factory.publish_version()
+    with_two = queries_when_warm(client, reverse("options"))
     grow(factory, 18)
-    with_twenty = count_queries(client, reverse("options"))
-    assert with_two == with_twenty == COMPARE_QUERIES
+    factory.publish_version()
+    with_twenty = queries_when_warm(client, reverse("options"))
+    assert with_two == with_twenty == PATIENT_PAGE_QUERIES
 
 
 def test_an_option_page_runs_the_same_queries_however_much_content(client, factory):
     options, question, value = grow(factory, 1)
     give_answers(client, Answers(choices={question.slug: ["yes"]}, values=[value.slug]))
-    small = count_queries(client, reverse("option", args=[options[0].slug]))
+    factory.publish_version()
+    small = queries_when_warm(client, reverse("option", args=[options[0].slug]))
     big = full_option(factory)
     factory.make_consideration(question.choices.get(slug="yes"), big)
     factory.make_value_rating(value, big).sources.set([factory.make_source()])
@@ -745,4 +768,6 @@ def test_an_option_page_runs_the_same_queries_however_much_content(client, facto
         factory.make_claim(big, kind=Claim.Kind.BENEFIT)
         factory.make_claim(big, kind=Claim.Kind.HARM)
         factory.make_study(big)
-    assert count_queries(client, reverse("option", args=[big.slug])) == small == OPTION_QUERIES
+    factory.publish_version()
+    assert queries_when_warm(client, reverse("option", args=[big.slug])) == small
+    assert small == PATIENT_PAGE_QUERIES

@@ -1,10 +1,9 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Claim, ClaimCheck, Page, PageSection, Source, Term
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +22,7 @@ def test_the_sources_page_groups_sources_by_kind_with_what_they_are_cited_for(cl
     factory.make_claim(first, kind=Claim.Kind.LIMITATION, sources=[review])
     factory.make_claim(second, kind=Claim.Kind.LIMITATION, sources=[review])
 
+    factory.publish_version()
     html = client.get(reverse("treatments:sources")).content.decode()
 
     review_group = html[html.index('<h2 id="kind-systematic_review">') :]
@@ -51,6 +51,7 @@ def test_each_source_shows_its_kind_interest_and_links(client, factory):
     trial = factory.make_source(doi="10.1000/abc", pmid="123")
     check.sources.set([trial])
 
+    factory.publish_version()
     html = client.get(reverse("treatments:sources")).content.decode()
 
     assert "Clinic or provider website · Interest: Published by a clinic that sells this." in (
@@ -77,6 +78,7 @@ def test_sources_behind_information_pages_are_listed_with_the_page(client, facto
     section = PageSection.objects.create(page=page, heading="Who gets it", body="Some people.")
     guideline = factory.make_source(kind=Source.Kind.GUIDELINE)
     section.sources.set([guideline])
+    factory.publish_version()
     html = client.get(reverse("treatments:sources")).content.decode()
     assert "Cited for: What is CRPS" in entry_for(html, guideline)
 
@@ -90,28 +92,25 @@ def test_the_sources_page_runs_the_same_queries_for_2_or_20_options(client, fact
             option.certainty_sources.set([factory.make_source()])
 
     grow(2)
-    with CaptureQueriesContext(connection) as small:
-        client.get(reverse("treatments:sources"))
+    factory.publish_version()
+    small = queries_when_warm(client, reverse("treatments:sources"))
     grow(18)
-    with CaptureQueriesContext(connection) as big:
-        client.get(reverse("treatments:sources"))
-    # Options, claims, their sources, costs, studies, claim checks, considerations, value
-    # ratings, availability notes, certainty sources, page sections, the footer's pages: one
-    # each, whatever the number.
-    assert len(small) == len(big) == 12
+    factory.publish_version()
+    big = queries_when_warm(client, reverse("treatments:sources"))
+    assert small == big == PATIENT_PAGE_QUERIES
 
 
-def test_the_glossary_lists_every_term_alphabetically(client):
+def test_the_glossary_lists_every_term_alphabetically(client, factory):
     Term.objects.create(slug="placebo", term="Placebo", definition="A dummy treatment.")
     Term.objects.create(slug="infusion", term="Infusion", definition="A drip into a vein.")
+    factory.publish_version()
     html = client.get(reverse("treatments:glossary")).content.decode()
     assert re.findall(r"<dfn>([^<]+)</dfn>", html) == ["Infusion", "Placebo"]
     assert '<dt id="placebo"><dfn>Placebo</dfn></dt><dd>A dummy treatment.</dd>' in html
 
 
-def test_the_glossary_runs_two_queries(client, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the terms, and the footer's pages
-        client.get(reverse("treatments:glossary"))
+def test_the_glossary_runs_one_query_once_warm(client, content):
+    assert queries_when_warm(client, reverse("treatments:glossary")) == PATIENT_PAGE_QUERIES
 
 
 def test_the_main_navigation_links_to_options_sources_and_glossary(client):

@@ -26,6 +26,7 @@ from treatments.models import (
     Page,
     PageSection,
     Question,
+    Release,
     Source,
     Study,
     SuggestedQuestion,
@@ -249,28 +250,47 @@ class OptionAdmin(ContentAdmin):
             return "New options start as drafts. Save, then publish when it is ready."
         problems = option.publication_problems()
         status = (
-            "Published: patients can see it."
+            "Ready: it goes into the next version a publisher publishes."
             if option.is_published
-            else "Draft: patients cannot see it."
+            else "Draft: it is not in the next version."
+        )
+        current = Release.objects.current()
+        in_current = current is not None and any(
+            row["model"] == "treatments.option" and row["pk"] == option.pk
+            for row in current.content
+        )
+        seen = (
+            f"Patients see it now, as it was in {current}."
+            if in_current
+            else "Patients do not see it now."
         )
         try:
             preview = reverse("option_preview", args=[option.slug])
         except NoReverseMatch:
             preview = ""
-        parts = [format_html("<p><strong>{}</strong></p>", status)]
+        parts = [format_html("<p><strong>{}</strong> {}</p>", status, seen)]
         if preview:
             parts.append(
-                format_html('<p><a href="{}">Preview as a patient would see it</a></p>', preview)
+                format_html(
+                    '<p><a href="{}">Preview it as patients will see it once published</a></p>',
+                    preview,
+                )
             )
         if problems:
             parts.append(
                 format_html(
-                    "<p>Before it can be published:</p><ul>{}</ul>",
+                    "<p>Before it can go into a version:</p><ul>{}</ul>",
                     format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
                 )
             )
         else:
             parts.append(format_html("<p>{}</p>", "It has everything it needs to be published."))
+        parts.append(
+            format_html(
+                '<p><a href="{}">Published versions</a></p>',
+                reverse("admin:treatments_release_changelist"),
+            )
+        )
         return format_html("{}" * len(parts), *parts)
 
     @admin.display(description="Reading grade and balance")
@@ -331,14 +351,18 @@ class OptionAdmin(ContentAdmin):
             self.message_user(
                 request,
                 format_html(
-                    "“{}” was not published. {}",
+                    "“{}” is not ready for the next version. {}",
                     option.name,
                     " ".join(error.messages),
                 ),
                 messages.ERROR,
             )
             return False
-        self.message_user(request, f"“{option.name}” is published.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"“{option.name}” is ready: it goes into the next version a publisher publishes.",
+            messages.SUCCESS,
+        )
         return True
 
     def save_related(self, request, form, formsets, change):
@@ -350,12 +374,12 @@ class OptionAdmin(ContentAdmin):
                 option.unpublish()
                 self.message_user(
                     request,
-                    f"“{option.name}” went back to draft, so patients no longer see it. "
+                    f"“{option.name}” went back to draft, so it will not be in the next version. "
                     + " ".join(problems),
                     messages.WARNING,
                 )
 
-    @admin.action(description="Publish the selected options")
+    @admin.action(description="Mark the selected options ready for the next version")
     def publish_selected(self, request, queryset):
         for option in queryset:
             self._publish(request, option)
@@ -485,3 +509,6 @@ class TermAdmin(ContentAdmin):
     form = forms.modelform_factory(
         Term, fields="__all__", widgets={"definition": forms.Textarea(attrs={"rows": 3})}
     )
+
+
+from treatments import admin_publishing  # noqa: E402, F401  (versions and publishing)

@@ -1,8 +1,6 @@
 from django.http import HttpRequest
 
-from treatments.models import Page
 
-
-def footer_pages(request: HttpRequest) -> dict:
-    """The information pages editors chose to list in every page's footer (one query, on use)."""
-    return {"footer_pages": Page.objects.filter(show_in_footer=True).only("slug", "title")}
+def published_content(request: HttpRequest) -> dict:
+    """The published version every page reads from (for the footer's pages), looked up on use."""
+    return {"content": getattr(request, "content", None)}

@@ -206,8 +206,8 @@ class Option(models.Model):
         PERMANENT = "permanent", "Permanent or hard to undo"
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft (patients cannot see it)"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", "Draft: not in the next version"
+        PUBLISHED = "published", "Ready: in the next version a publisher publishes"
 
     slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
     name = models.CharField(max_length=120, help_text="The name patients see, in plain words.")

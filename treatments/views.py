@@ -1,20 +1,18 @@
 from collections import defaultdict
 
-from django.db.models import Prefetch
-from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from decisionaid.references import Glossary, References
-from treatments.models import Option, Page, PageSection, Source, SourceKind, Term
+from treatments.models import Option, Source, SourceKind
 
 
 @require_safe
 def page(request: HttpRequest, slug: str) -> HttpResponse:
-    page = get_object_or_404(Page.objects.prefetch_related("sections__sources"), slug=slug)
-    context = {"page": page, "refs": References(), "words": Glossary(Term.objects.all())}
+    content = request.content
+    context = {"page": content.page(slug), "refs": References(), "words": Glossary(content.terms)}
     return render(request, "treatments/page.html", context)
 
 
@@ -41,18 +39,15 @@ def sources_of(option: Option):
 @require_safe
 def sources(request: HttpRequest) -> HttpResponse:
     """Every source behind published content, grouped by kind, with what each is cited for."""
-    options = Option.objects.published().with_content().order_by(Lower("name"), "pk")
-    sections = PageSection.objects.select_related("page").prefetch_related(
-        Prefetch("sources", queryset=Source.objects.order_by("pk"))
-    )
+    content = request.content
 
     found: dict[int, Source] = {}
     cited_for: dict[int, dict[str, str]] = defaultdict(dict)
-    for option in options:
+    for option in content.options:
         for source in sources_of(option):
             found[source.pk] = source
             cited_for[source.pk][option.name] = reverse("option", args=[option.slug])
-    for section in sections.order_by("page__order", "page__pk"):
+    for section in (section for page in content.pages for section in page.sections.all()):
         for source in section.sources.all():
             found[source.pk] = source
             cited_for[source.pk][section.page.title] = reverse(
@@ -71,4 +66,4 @@ def sources(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def glossary(request: HttpRequest) -> HttpResponse:
-    return render(request, "treatments/glossary.html", {"terms": Term.objects.order_by("term")})
+    return render(request, "treatments/glossary.html", {"terms": request.content.terms})

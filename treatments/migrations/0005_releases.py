@@ -81,5 +81,31 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.AlterField(
+            model_name="historicaloption",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft: not in the next version"),
+                    ("published", "Ready: in the next version a publisher publishes"),
+                ],
+                default="draft",
+                editable=False,
+                max_length=20,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="option",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft: not in the next version"),
+                    ("published", "Ready: in the next version a publisher publishes"),
+                ],
+                default="draft",
+                editable=False,
+                max_length=20,
+            ),
+        ),
         migrations.RunPython(create_publishers, remove_publishers),
     ]

@@ -1,11 +1,17 @@
 from django.core.management import BaseCommand, call_command
 
+from treatments import releases
 from treatments.content import bundled_fixtures
-from treatments.models import Option
+from treatments.models import Option, Release
+
+FIRST_REASON = "The bundled content, as loaded by load_content."
 
 
 class Command(BaseCommand):
-    help = "Load the bundled CRPS content into an empty database. --force reloads it over edits."
+    help = (
+        "Load the bundled CRPS content into an empty database and publish it as the first "
+        "version. --force reloads it over edits (publish again to show the result to patients)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -17,9 +23,12 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options):
         if Option.objects.exists() and not force:
             self.stdout.write("Content is already loaded; nothing changed (use --force to reload).")
-            return
-        fixtures = bundled_fixtures()
-        if not fixtures:
-            self.stdout.write("No bundled content found.")
-            return
-        call_command("loaddata", *fixtures, verbosity=options["verbosity"])
+        else:
+            fixtures = bundled_fixtures()
+            if not fixtures:
+                self.stdout.write("No bundled content found.")
+                return
+            call_command("loaddata", *fixtures, verbosity=options["verbosity"])
+        if not Release.objects.exists():
+            release = releases.publish("load_content", FIRST_REASON)
+            self.stdout.write(f"Published the content as version {release.number}.")

@@ -1,0 +1,193 @@
+"""Published versions: what patients see changes only when a publisher publishes."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from treatments import releases
+from treatments.models import Claim, Option, Release
+
+pytestmark = pytest.mark.django_db
+
+PUBLISH = reverse("admin:treatments_release_publish")
+
+
+@pytest.fixture
+def publishers_group(editors_group) -> Group:
+    """The Publishers group as its migration makes it (see the editors_group fixture)."""
+    if not Group.objects.filter(name="Publishers").exists():
+        migration = importlib.import_module("treatments.migrations.0005_releases")
+        migration.create_publishers(apps, None)
+    return Group.objects.get(name="Publishers")
+
+
+def staff(username: str, *groups: Group) -> User:
+    user = User.objects.create_user(username, password="a-long-test-password", is_staff=True)
+    user.groups.add(*groups)
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editors_group):
+    client.force_login(staff("editor", editors_group))
+    return client
+
+
+@pytest.fixture
+def publisher_client(client, editors_group, publishers_group):
+    client.force_login(staff("publisher", editors_group, publishers_group))
+    return client
+
+
+def option_page(client, option: Option):
+    return client.get(reverse("option", args=[option.slug]))
+
+
+def test_publishing_makes_the_next_numbered_version_with_who_and_why(factory):
+    factory.make_option(publish=True)
+    first = releases.publish("Ada", "First look.")
+    second = releases.publish("Grace", "Checked again.")
+    assert (first.number, second.number) == (1, 2)
+    assert (second.published_by, second.reason) == ("Grace", "Checked again.")
+    assert Release.objects.current() == second
+
+
+def test_a_published_version_never_changes_and_is_never_deleted(factory):
+    release = factory.publish_version()
+    release.reason = "Rewritten"
+    with pytest.raises(ValidationError):
+        release.save()
+    with pytest.raises(ValidationError):
+        release.delete()
+    assert Release.objects.get(pk=release.pk).reason == "Checked in a test."
+
+
+def test_a_version_needs_a_reason(factory):
+    with pytest.raises(ValidationError, match="Say why"):
+        releases.publish("Ada", "   ")
+    assert not Release.objects.exists()
+
+
+def test_patients_see_an_edit_only_once_it_is_published(client, factory):
+    option = factory.make_option(publish=True, name="Warm baths")
+    factory.publish_version()
+    Option.objects.filter(pk=option.pk).update(name="Hot baths")
+    assert "Warm baths" in option_page(client, option).content.decode()
+    factory.publish_version()
+    assert "Hot baths" in option_page(client, option).content.decode()
+
+
+def test_an_option_deleted_in_the_draft_stays_until_the_next_version(client, factory):
+    option = factory.make_option(publish=True)
+    factory.publish_version()
+    Option.objects.filter(pk=option.pk).delete()
+    assert option_page(client, option).status_code == 200
+    factory.publish_version()
+    assert option_page(client, option).status_code == 404
+
+
+def test_a_draft_that_breaks_the_rules_is_refused_naming_the_option(factory):
+    option = factory.make_option(publish=True, name="Mirror therapy")
+    factory.publish_version()
+    option.claims.filter(kind=Claim.Kind.HARM).delete()  # as the Claims page would
+    with pytest.raises(releases.NotPublishable) as refused:
+        releases.publish("Ada", "Harm removed.")
+    assert refused.value.problems == {"Mirror therapy": ["Add at least one harm or side effect."]}
+    assert Release.objects.count() == 1
+
+
+def test_an_earlier_version_can_be_published_again(client, factory):
+    option = factory.make_option(publish=True, name="Warm baths")
+    first = factory.publish_version()
+    Option.objects.filter(pk=option.pk).update(name="Hot baths")
+    factory.publish_version()
+    again = releases.publish("Ada", "Back to the checked words.", again=first)
+    assert (again.number, again.republished_from, again.content) == (3, first, first.content)
+    assert "Warm baths" in option_page(client, option).content.decode()
+    assert Option.objects.get(pk=option.pk).name == "Hot baths"  # the draft is untouched
+
+
+def test_a_versions_changes_are_the_difference_from_the_one_before(factory):
+    kept = factory.make_option(publish=True, name="Kept")
+    dropped = factory.make_option(publish=True, name="Dropped")
+    before = factory.publish_version()
+    Option.objects.filter(pk=kept.pk).update(summary="New words.")
+    dropped.unpublish()
+    factory.make_option(publish=True, name="Added")
+    after = factory.publish_version()
+    changes = releases.changes_between(before.content, after.content)
+    assert "Option: Added" in changes.added
+    assert "Option: Kept" in changes.changed
+    assert "Option: Dropped" in changes.removed
+
+
+def test_load_content_publishes_the_bundled_content_as_the_first_version(db):
+    call_command("load_content", verbosity=0)
+    release = Release.objects.get()
+    assert (release.number, release.published_by) == (1, "load_content")
+    assert {row["model"] for row in release.content} >= {"treatments.option", "treatments.claim"}
+    call_command("load_content", verbosity=0)
+    assert Release.objects.count() == 1
+
+
+# The publishing page
+
+
+def test_editors_read_versions_but_cannot_publish(editor_client, factory):
+    factory.publish_version()
+    assert editor_client.get(reverse("admin:treatments_release_changelist")).status_code == 200
+    assert editor_client.get(PUBLISH).status_code == 403
+    assert editor_client.post(PUBLISH, {"reason": "Sneaky"}).status_code == 403
+    assert Release.objects.count() == 1
+
+
+def test_a_publisher_sees_problems_changes_and_previews_then_publishes(publisher_client, factory):
+    option = factory.make_option(publish=True, name="Graded motor imagery")
+    page = publisher_client.get(PUBLISH).content.decode()
+    assert "Every option marked for publishing meets the rules." in page
+    assert "Added</ins> Option: Graded motor imagery" in page
+    assert reverse("option_preview", args=[option.slug]) in page
+
+    response = publisher_client.post(PUBLISH, {"reason": "First checked version."}, follow=True)
+    assert "Version 1 is published: patients see it now." in response.content.decode()
+    release = Release.objects.get()
+    assert (release.published_by, release.reason) == ("publisher", "First checked version.")
+
+
+def test_publishing_without_a_reason_says_what_to_do_and_publishes_nothing(publisher_client):
+    response = publisher_client.post(PUBLISH, {"reason": ""})
+    assert response.status_code == 422
+    assert "Say why this version is published, then publish again." in response.content.decode()
+    assert not Release.objects.exists()
+
+
+def test_the_publish_page_names_each_option_that_breaks_the_rules(publisher_client, factory):
+    option = factory.make_option(publish=True, name="Mirror therapy")
+    option.claims.filter(kind=Claim.Kind.HARM).delete()
+    response = publisher_client.post(PUBLISH, {"reason": "Try anyway."})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "<strong>Mirror therapy</strong>" in html
+    assert "Add at least one harm or side effect." in html
+    assert not Release.objects.exists()
+
+
+def test_a_publisher_publishes_an_earlier_version_again_in_one_step(publisher_client, factory):
+    option = factory.make_option(publish=True, name="Warm baths")
+    first = factory.publish_version()
+    Option.objects.filter(pk=option.pk).update(name="Hot baths")
+    factory.publish_version()
+    page = publisher_client.get(reverse("admin:treatments_release_change", args=[first.pk]))
+    assert "Publish Version 1 again" in page.content.decode()
+    response = publisher_client.post(
+        reverse("admin:treatments_release_republish", args=[first.pk]),
+        {"reason": "The new name was wrong."},
+        follow=True,
+    )
+    assert "Version 1 is published again as Version 3" in response.content.decode()
+    assert Release.objects.current().republished_from == first

@@ -1,0 +1,351 @@
+"""Published versions: what publishing writes, and the content patients' pages render from.
+
+Publishing serialises everything patients can see (the published options and their parts, the
+questionnaire, values, information pages, glossary and sources) into one `Release` row. Patient
+pages never read the editors' tables: each process turns the current release into a graph of
+model instances once (`Content`), and every request reuses it. A request costs one small query,
+to learn which release is current, so a newly published version is what the very next request
+shows in every process.
+"""
+
+import datetime
+import hashlib
+import json
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from treatments.models import (
+    Availability,
+    Choice,
+    Claim,
+    ClaimCheck,
+    Consideration,
+    Cost,
+    Option,
+    Page,
+    PageSection,
+    Question,
+    Release,
+    Source,
+    Study,
+    SuggestedQuestion,
+    Term,
+    Value,
+    ValueRating,
+)
+
+# Everything a patient page can show, parents before children.
+CONTENT_MODELS: list[type[models.Model]] = [
+    Source,
+    Option,
+    Claim,
+    ClaimCheck,
+    Cost,
+    Availability,
+    Study,
+    Question,
+    Choice,
+    Consideration,
+    Value,
+    ValueRating,
+    SuggestedQuestion,
+    Page,
+    PageSection,
+    Term,
+]
+
+
+class NotPublishable(ValidationError):
+    """The draft breaks the publication rules; `problems` names each option and what to fix."""
+
+    def __init__(self, problems: dict[str, list[str]]):
+        self.problems = problems
+        super().__init__(
+            [f"{name}: {problem}" for name, found in problems.items() for problem in found]
+        )
+
+
+def _published_rows(model: type[models.Model], include: str) -> models.QuerySet:
+    """The model's rows patients can see: only published options and their parts (and the
+    option `include`, published or not, for a preview)."""
+    rows = model._default_manager.all()
+    if model is Option:
+        return rows.filter(Q(status=Option.Status.PUBLISHED) | Q(slug=include))
+    if any(field.name == "option" for field in model._meta.concrete_fields):
+        return rows.filter(Q(option__status=Option.Status.PUBLISHED) | Q(option__slug=include))
+    return rows
+
+
+def draft_content(include: str = "") -> list[dict]:
+    """The editors' tables as they stand, in the serialised form a release keeps.
+
+    Each model's rows come in its own ordering, so every list rebuilt from them (an option's
+    claims, a question's choices) keeps the order editors gave it.
+    """
+    rows = []
+    for model in CONTENT_MODELS:
+        rows += json.loads(serializers.serialize("json", _published_rows(model, include)))
+    return rows
+
+
+def digest_of(content: list[dict]) -> str:
+    canonical = json.dumps(content, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def problems_in_draft() -> dict[str, list[str]]:
+    """Every option marked for publishing that breaks the rules, with what to fix."""
+    problems = {}
+    for option in Option.objects.published().with_content().order_by("name"):
+        if found := option.publication_problems():
+            problems[option.name] = found
+    return problems
+
+
+@transaction.atomic
+def publish(by: str, reason: str, *, again: Release | None = None) -> Release:
+    """Publish the draft (or an earlier version, again) as the next numbered version.
+
+    Raises NotPublishable when an option marked for publishing breaks the rules, and
+    ValidationError when no reason is given.
+    """
+    if not reason.strip():
+        raise ValidationError("Say why this version is published.")
+    if again is None:
+        if problems := problems_in_draft():
+            raise NotPublishable(problems)
+        content = draft_content()
+    else:
+        content = again.content
+    latest = Release.objects.select_for_update().order_by("-number").first()
+    release = Release(
+        number=(latest.number if latest else 0) + 1,
+        published_by=by,
+        reason=reason.strip(),
+        republished_from=again,
+        content=content,
+        digest=digest_of(content),
+    )
+    try:
+        release.save()
+    except IntegrityError as error:  # someone else published this number a moment before
+        raise ValidationError("Someone else published at the same moment. Try again.") from error
+    return release
+
+
+def _with_results(model: type[models.Model], items: list) -> models.QuerySet:
+    """A queryset already holding its results, as prefetch_related leaves one."""
+    queryset = model._default_manager.all()
+    queryset._result_cache = items
+    queryset._prefetch_done = True
+    return queryset
+
+
+@dataclass
+class Changes:
+    """What a version changed, model by model: added, changed and removed rows."""
+
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.removed)
+
+
+def _label(row: dict) -> str:
+    model = row["model"].split(".")[-1]
+    fields = row["fields"]
+    name = fields.get("name") or fields.get("title") or fields.get("term") or fields.get("text")
+    name = name or fields.get("label") or fields.get("statement") or fields.get("claim") or ""
+    verbose = _MODEL_NAMES.get(model, model)
+    return f"{verbose}: {str(name)[:80]}" if name else f"{verbose} {row['pk']}"
+
+
+_MODEL_NAMES = {
+    model._meta.model_name: model._meta.verbose_name.capitalize() for model in CONTENT_MODELS
+}
+
+
+def changes_between(before: list[dict], after: list[dict]) -> Changes:
+    """The difference between two versions' content, as rows added, changed and removed."""
+    old = {(row["model"], row["pk"]): row for row in before}
+    new = {(row["model"], row["pk"]): row for row in after}
+    return Changes(
+        added=[_label(new[key]) for key in new if key not in old],
+        changed=[_label(new[key]) for key in new if key in old and new[key] != old[key]],
+        removed=[_label(old[key]) for key in old if key not in new],
+    )
+
+
+def options_in(content: list[dict]) -> list[tuple[str, str]]:
+    """(slug, name) of every option in a version's content, by name."""
+    found = [
+        (row["fields"]["slug"], row["fields"]["name"])
+        for row in content
+        if row["model"] == "treatments.option"
+    ]
+    return sorted(found, key=lambda pair: pair[1].lower())
+
+
+class Content:
+    """One release's content as model instances, every relation already in memory.
+
+    Built once per process per release. Templates and views use it exactly as they would
+    instances from `prefetch_related` (`option.claims.all`, `claim.sources.all`), and it never
+    touches the editors' tables.
+    """
+
+    def __init__(
+        self,
+        content: list[dict],
+        *,
+        number: int | None = None,
+        digest: str = "",
+        published_at: datetime.datetime | None = None,
+    ):
+        self.number = number
+        self.digest = digest or digest_of(content)
+        self.published_on = timezone.localdate(published_at) if published_at else None
+        self.rows: dict[type[models.Model], dict] = defaultdict(dict)
+        many: list[tuple[models.Model, str, list]] = []
+        for item in serializers.deserialize("python", content, ignorenonexistent=True):
+            instance = item.object
+            instance._state.adding = False
+            instance._state.db = "default"
+            self.rows[type(instance)][instance.pk] = instance
+            many += [(instance, name, pks) for name, pks in (item.m2m_data or {}).items()]
+        self._link(many)
+
+        self.options = sorted(self.rows[Option].values(), key=lambda o: (o.name.lower(), o.pk))
+        self.option_by_slug = {option.slug: option for option in self.options}
+        self.questions = list(self.rows[Question].values())
+        self.question_by_slug = {question.slug: question for question in self.questions}
+        self.values = list(self.rows[Value].values())
+        self.value_by_slug = {value.slug: value for value in self.values}
+        self.suggested_questions = list(self.rows[SuggestedQuestion].values())
+        self.pages = list(self.rows[Page].values())
+        self.page_by_slug = {page.slug: page for page in self.pages}
+        self.footer_pages = [page for page in self.pages if page.show_in_footer]
+        self.terms = sorted(self.rows[Term].values(), key=lambda term: term.term.lower())
+        self.sources = self.rows[Source]
+        self.considerations = list(self.rows[Consideration].values())
+        reviewed = [option.last_reviewed_on for option in self.options if option.last_reviewed_on]
+        self.last_reviewed = max(reviewed, default=None)
+        self._cache: dict = {}
+
+    def _link(self, many: list[tuple[models.Model, str, list]]) -> None:
+        children: dict[tuple[models.Model, str], list] = defaultdict(list)
+        # Foreign keys: the parent on each child, and each parent's list in the child's order.
+        for model, instances in self.rows.items():
+            for field in model._meta.concrete_fields:
+                if not field.many_to_one:
+                    continue
+                targets = self.rows.get(field.related_model, {})
+                for instance in instances.values():
+                    target = targets.get(getattr(instance, field.attname))
+                    field.set_cached_value(instance, target)
+                    if target is not None:
+                        children[(target, field.remote_field.cache_name)].append(instance)
+        # Many-to-many, both ways, in primary key order.
+        for instance, name, pks in many:
+            field = type(instance)._meta.get_field(name)
+            targets = self.rows.get(field.related_model, {})
+            found = sorted((targets[pk] for pk in pks if pk in targets), key=lambda t: t.pk)
+            children[(instance, name)] = found
+            for target in found:
+                children[(target, field.related_query_name())].append(instance)
+        # Every list on every instance, empty ones too, so none of them falls back to a query.
+        for model, instances in self.rows.items():
+            lists = _related_lists(model)
+            for instance in instances.values():
+                instance._prefetched_objects_cache = {
+                    name: _with_results(related, children.get((instance, name), []))
+                    for name, related in lists.items()
+                }
+
+    def option(self, slug: str) -> Option:
+        try:
+            return self.option_by_slug[slug]
+        except KeyError:
+            raise Http404("No published option has that address.") from None
+
+    def page(self, slug: str) -> Page:
+        try:
+            return self.page_by_slug[slug]
+        except KeyError:
+            raise Http404("No information page has that address.") from None
+
+    def questions_on(self, step: str) -> list[Question]:
+        return [question for question in self.questions if question.step == step]
+
+    def considerations_for(self, pairs: set[tuple[str, str]]) -> list[Consideration]:
+        """Considerations raised by (question slug, choice slug) pairs."""
+        return [
+            c
+            for c in self.considerations
+            if (c.choice.question.slug, c.choice.slug) in pairs and c.option is not None
+        ]
+
+    def computed(self, key, make):
+        """A value worked out once for this release (a compiled pattern, a list of rows)."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+
+def _related_lists(model: type[models.Model]) -> dict[str, type[models.Model]]:
+    """The model's to-many relations among the content models, by prefetch cache name."""
+    lists = {}
+    for field in model._meta.get_fields():
+        if not field.is_relation or field.related_model not in CONTENT_MODELS:
+            continue
+        if field.many_to_many and field.concrete:
+            lists[field.name] = field.related_model
+        elif field.many_to_many:
+            lists[field.field.related_query_name()] = field.related_model
+        elif field.one_to_many:
+            lists[field.cache_name] = field.related_model
+    return lists
+
+
+NOTHING_PUBLISHED = Content([], number=None, digest="")
+_current: dict[str, Content] = {}
+_current_lock = threading.Lock()
+
+
+def current_content() -> Content:
+    """The current release's content: one query to learn which release is current, and one more
+    (with the build) only the first time a process meets a new release."""
+    latest = Release.objects.values_list("number", "digest", "published_at").first()
+    if latest is None:
+        return NOTHING_PUBLISHED
+    number, digest, published_at = latest
+    found = _current.get("content")
+    if found is not None and (found.number, found.digest) == (number, digest):
+        return found
+    with _current_lock:
+        found = _current.get("content")
+        if found is None or (found.number, found.digest) != (number, digest):
+            release = Release.objects.only("content").get(number=number)
+            found = Content(
+                release.content, number=number, digest=digest, published_at=published_at
+            )
+            _current["content"] = found
+    return found
+
+
+def draft_preview(include: str = "") -> Content:
+    """The editors' draft as it would be published now, with the option `include` even if it is
+    not marked for publishing, for a preview (never cached)."""
+    return Content(draft_content(include))
