@@ -8,6 +8,8 @@ key can be rotated without losing anyone's answers.
 """
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import struct
@@ -166,6 +168,8 @@ def _expand(raw: bytes) -> Answers:
 VERSION = 1
 HEADER = struct.Struct(">BI")  # version, issued at (whole seconds since 1970)
 NONCE_BYTES = 12
+# A stable token (a resume link) keeps the same time, and so the same text, for an hour.
+STABLE_SECONDS = 3600
 # Well above any real answers (a few hundred bytes), well below what could hurt to decode.
 MAX_TOKEN_CHARS = 3500
 MAX_PLAIN_BYTES = 16 * 1024
@@ -193,11 +197,12 @@ class TokenExpired(TokenError):
     """Genuine, but older than it may be."""
 
 
+def _derive(secret: str, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret.encode())
+
+
 def _aes_key(secret: str) -> AESGCM:
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"decisionaid.answers.v1"
-    ).derive(secret.encode())
-    return AESGCM(key)
+    return AESGCM(_derive(secret, b"decisionaid.answers.v1"))
 
 
 _ciphers: dict[tuple[str, ...], list[AESGCM]] = {}
@@ -209,6 +214,13 @@ def _keys() -> list[AESGCM]:
         _ciphers.clear()
         _ciphers[secrets] = [_aes_key(secret) for secret in secrets]
     return _ciphers[secrets]
+
+
+def _synthetic_nonce(message: bytes) -> bytes:
+    """A nonce that is a keyed hash of the whole message (as AES-GCM-SIV makes its own): the
+    same message always gets the same one, and two different messages never share one."""
+    key = _derive(settings.ANSWERS_KEYS[0], b"decisionaid.answers.nonce.v1")
+    return hmac.new(key, message, hashlib.sha256).digest()[:NONCE_BYTES]
 
 
 def _b64encode(raw: bytes) -> str:
@@ -224,15 +236,30 @@ def _b64decode(text: str) -> bytes:
         raise TokenInvalid("not base64") from error
 
 
-def encrypt(answers: Answers, purpose: bytes, *, flags: int = 0, now: float | None = None) -> str:
-    """The answers as a short opaque string: header, nonce, then AES-GCM ciphertext and tag."""
+def encrypt(
+    answers: Answers,
+    purpose: bytes,
+    *,
+    flags: int = 0,
+    now: float | None = None,
+    stable: bool = False,
+) -> str:
+    """The answers as a short opaque string: header, nonce, then AES-GCM ciphertext and tag.
+
+    A `stable` token is the same for the same answers all hour (its time is the hour's start and
+    its nonce a keyed hash of the message), so a link and its QR code are made once an hour.
+    """
     plain = _compact(answers)
     packed = zlib.compress(plain, 9, wbits=-15)
     if len(packed) < len(plain):
         plain, flags = packed, flags | _FLAG_COMPRESSED
-    header = HEADER.pack(VERSION, int(time.time() if now is None else now))
-    nonce = os.urandom(NONCE_BYTES)
-    sealed = _keys()[0].encrypt(nonce, bytes([flags]) + plain, purpose + header)
+    issued = int(time.time() if now is None else now)
+    if stable:
+        issued -= issued % STABLE_SECONDS
+    header = HEADER.pack(VERSION, issued)
+    message = bytes([flags]) + plain
+    nonce = _synthetic_nonce(purpose + header + message) if stable else os.urandom(NONCE_BYTES)
+    sealed = _keys()[0].encrypt(nonce, message, purpose + header)
     return _b64encode(header + nonce + sealed)
 
 
@@ -281,7 +308,7 @@ def decrypt(token: str, purpose: bytes, max_age: int) -> tuple[Answers, int, flo
 
 def make_resume_token(answers: Answers) -> str:
     """The answers, compressed and encrypted, for a link that reopens the journey anywhere."""
-    return encrypt(answers, PURPOSE_RESUME)
+    return encrypt(answers, PURPOSE_RESUME, stable=True)
 
 
 def read_resume_token(token: str) -> Answers:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from decisionaid.answers import Answers
+from decisionaid.caching import UNCACHED, fragment, same_for_everyone
 from decisionaid.flow import options_step_numbers
 from decisionaid.references import Glossary, References
 from treatments.models import Consideration, Option, Question, Value, ValueRating
@@ -131,6 +132,7 @@ def grouped(options: list) -> list[dict]:
 
 @require_safe
 @vary_on_headers("HX-Request")
+@same_for_everyone
 def compare(request: HttpRequest) -> HttpResponse:
     content = request.content
     answers = Answers.from_request(request)
@@ -154,7 +156,21 @@ def compare(request: HttpRequest) -> HttpResponse:
     rows.append({"key": "discuss", "label": "Things to discuss", "detail": "first"})
 
     step, next_step, total_steps = options_step_numbers()
+    has_answers = bool(answers.choices)
+    personal = (
+        has_answers,
+        tuple(value.slug for value in values),
+        tuple(c.pk for option in options for c in option.personal_considerations),
+    )
+    # The address's picks, as far as they change the page (anything else in it cannot).
+    picks = (
+        tuple(option.slug for option in picked),
+        len(picked) > MOST_SIDE_BY_SIDE,
+        len(found) < len(wanted),
+    )
     context = {
+        "fragment": fragment(content.digest, "compare", picks, personal=personal),
+        "table_fragment": fragment(content.digest, "table", picks, personal=personal),
         "groups": groups,
         "count": len(options),
         "shown": shown,
@@ -163,7 +179,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         "most": MOST_SIDE_BY_SIDE,
         "not_found": len(found) < len(wanted),
         "rows": rows,
-        "has_answers": bool(answers.choices),
+        "has_answers": has_answers,
         "values": values,
         "refs": References(),
         "glance_refs": References("glance-ref"),
@@ -184,7 +200,15 @@ def render_option(
     answers = Answers.from_request(request)
     values = chosen_values(answers, content)
     seen = personal_view(option, answers, values)
+    personal = (
+        bool(answers.choices),
+        tuple(value.slug for value in values),
+        tuple(c.pk for c in seen.personal_considerations),
+    )
     context = {
+        "fragment": UNCACHED
+        if preview
+        else fragment(content.digest, "option", option.slug, personal=personal),
         "option": seen,
         "first_points": first_points(seen),
         "preview": preview,
@@ -197,6 +221,7 @@ def render_option(
 
 
 @require_safe
+@same_for_everyone
 def option(request: HttpRequest, slug: str) -> HttpResponse:
     return render_option(request, request.content, request.content.option(slug), preview=False)
 

@@ -188,6 +188,35 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_from_url(url: str) -> dict:
+    """A cache for pages' shared parts: per process unless CACHE_URL names a Redis server."""
+    if not url:
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "published",
+            # About 100 KB a page part: at most about 100 MB a process.
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// address.")
+
+
+# Rendered parts of patient pages, keyed by the published version they came from, so a new
+# version never meets a stale entry. "default" holds what is the same for everyone and may be
+# shared by every app server (CACHE_URL). "personal" holds parts shaped by a person's answers:
+# always this process's own memory, never a shared server, so no answer leaves the process.
+CACHES = {
+    "default": cache_from_url(os.environ.get("CACHE_URL", "")),
+    "personal": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "personal",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+    "uncached": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

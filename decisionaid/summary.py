@@ -1,5 +1,6 @@
 """The printable summary: one page a clinician can read in a ten-minute visit."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -139,11 +140,13 @@ def funding_statement(content: Content) -> list[str]:
     return section.paragraphs if section else []
 
 
+@functools.lru_cache(maxsize=256)
 def qr_svg(url: str) -> SafeString | None:
     """The resume link as an inline SVG QR code, sized by CSS (no inline style, for the CSP).
 
     None when the link is too long for a code that scans from paper (a person's own questions in
     a script that takes several bytes a letter can make it so): the summary then prints the link.
+    Drawn once per link: a resume link stays the same for an hour (see answers.encrypt).
     """
     try:
         code = segno.make(url, error="m")

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 
-from decisionaid import flow, options, resume, summary, views
+from decisionaid import flow, options, pages, resume, summary, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("options/<slug:slug>/", options.option, name="option"),
     path("options/<slug:slug>/preview/", options.option_preview, name="option_preview"),
     path("summary/", summary.summary, name="summary"),
-    path("", include("treatments.urls")),
+    path("info/<slug:slug>/", pages.page, name="page"),
+    path("sources/", pages.sources, name="sources"),
+    path("glossary/", pages.glossary, name="glossary"),
     path(settings.ADMIN_PATH.strip("/") + "/", admin.site.urls),
 ]

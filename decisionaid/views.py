@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from decisionaid.answers import Answers
+from decisionaid.caching import same_for_everyone
 
 
 @require_safe
@@ -15,6 +16,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@same_for_everyone
 def home(request: HttpRequest) -> HttpResponse:
     has_answers = not Answers.from_request(request).is_empty
     return render(request, "home.html", {"has_answers": has_answers})

@@ -143,6 +143,15 @@ class SessionDatabase:
             self.copy.close()
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with nothing rendered and kept (pages are kept per version)."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _quick_password_hashing():
     """Django's own advice for tests: a fast hasher, since no test checks hashing strength."""

@@ -26,9 +26,9 @@ def public_paths() -> list[str]:
         reverse("options"),
         reverse("option", args=[option.slug]),
         reverse("summary"),
-        reverse("treatments:sources"),
-        reverse("treatments:glossary"),
-        reverse("treatments:page", args=[page.slug]),
+        reverse("sources"),
+        reverse("glossary"),
+        reverse("page", args=[page.slug]),
     ]
 
 
@@ -49,7 +49,7 @@ def test_pages_that_may_show_a_persons_answers_are_never_stored(client, content)
 
 
 def test_pages_for_someone_with_no_answers_stay_cacheable(client, content):
-    for path in ["/", reverse("options"), reverse("treatments:sources")]:
+    for path in ["/", reverse("options"), reverse("sources")]:
         assert "no-store" not in client.get(path).headers.get("Cache-Control", ""), path
 
 

@@ -27,7 +27,7 @@ def make_page(factory, sections: int) -> Page:
 
 def get_page(client, page: Page) -> str:
     Factory().publish_version()
-    response = client.get(reverse("treatments:page", args=[page.slug]))
+    response = client.get(reverse("page", args=[page.slug]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -68,12 +68,12 @@ def test_a_page_without_sources_or_terms_shows_neither_list(client):
 def test_a_page_runs_the_same_queries_for_2_or_20_sections(client, factory):
     page = make_page(factory, 2)
     factory.publish_version()
-    small = queries_when_warm(client, reverse("treatments:page", args=[page.slug]))
+    small = queries_when_warm(client, reverse("page", args=[page.slug]))
     for n in range(2, 20):
         section = PageSection.objects.create(page=page, heading=f"More {n}", body="More.", order=n)
         section.sources.set([factory.make_source()])
     factory.publish_version()
-    big = queries_when_warm(client, reverse("treatments:page", args=[page.slug]))
+    big = queries_when_warm(client, reverse("page", args=[page.slug]))
     assert small == big == PATIENT_PAGE_QUERIES
 
 
@@ -82,7 +82,7 @@ def test_the_footer_lists_the_pages_editors_choose_in_their_order(client, factor
     Page.objects.create(slug="about", title="About this aid", show_in_footer=True, order=1)
     Page.objects.create(slug="what-is-crps", title="What is CRPS?", show_in_footer=False)
     factory.publish_version()
-    html = client.get(reverse("treatments:page", args=["privacy"])).content.decode()
+    html = client.get(reverse("page", args=["privacy"])).content.decode()
     footer = html.split('class="site-footer"')[1]
     assert re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a></li>', footer) == [
         ("/info/about/", "About this aid"),

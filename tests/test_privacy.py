@@ -16,7 +16,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from decisionaid.answers import (
+    HEADER,
     MAX_TOKEN_CHARS,
+    NONCE_BYTES,
     PURPOSE_COOKIE,
     PURPOSE_RESUME,
     Answers,
@@ -63,8 +65,23 @@ def test_cookie_and_link_decode_to_nothing_readable_without_the_key(purpose):
     assert decrypt(token, purpose, 3600)[0] == SECRETS
 
 
-def test_the_same_answers_encrypt_differently_each_time():
-    assert make_resume_token(SECRETS) != make_resume_token(SECRETS)
+def test_the_same_answers_make_a_different_cookie_each_time():
+    assert encrypt(SECRETS, PURPOSE_COOKIE) != encrypt(SECRETS, PURPOSE_COOKIE)
+
+
+def test_a_resume_link_is_the_same_all_hour_so_its_qr_code_is_drawn_once():
+    hour = 1_800_000_000 - 1_800_000_000 % 3600
+    first = encrypt(SECRETS, PURPOSE_RESUME, now=hour + 5, stable=True)
+    assert encrypt(SECRETS, PURPOSE_RESUME, now=hour + 3000, stable=True) == first
+    assert encrypt(SECRETS, PURPOSE_RESUME, now=hour + 3600, stable=True) != first
+    other = encrypt(Answers(values=["avoid-surgery"]), PURPOSE_RESUME, now=hour + 5, stable=True)
+    assert other != first
+    # The nonce follows the message, so no two messages share one under the key.
+    nonce = slice(HEADER.size, HEADER.size + NONCE_BYTES)
+    assert (
+        base64.urlsafe_b64decode(first + "==")[nonce]
+        != (base64.urlsafe_b64decode(other + "==")[nonce])
+    )
 
 
 def test_a_cookie_cannot_be_used_as_a_resume_link_or_the_other_way():

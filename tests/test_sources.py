@@ -23,7 +23,7 @@ def test_the_sources_page_groups_sources_by_kind_with_what_they_are_cited_for(cl
     factory.make_claim(second, kind=Claim.Kind.LIMITATION, sources=[review])
 
     factory.publish_version()
-    html = client.get(reverse("treatments:sources")).content.decode()
+    html = client.get(reverse("sources")).content.decode()
 
     review_group = html[html.index('<h2 id="kind-systematic_review">') :]
     review_group = review_group[: review_group.index("</section>")]
@@ -52,7 +52,7 @@ def test_each_source_shows_its_kind_interest_and_links(client, factory):
     check.sources.set([trial])
 
     factory.publish_version()
-    html = client.get(reverse("treatments:sources")).content.decode()
+    html = client.get(reverse("sources")).content.decode()
 
     assert "Clinic or provider website · Interest: Published by a clinic that sells this." in (
         entry_for(html, seller)
@@ -68,7 +68,7 @@ def test_sources_used_only_by_drafts_are_not_listed(client, factory):
     hidden = factory.make_source(title="Only in a draft")
     factory.make_claim(draft, sources=[hidden])
     factory.make_source(title="Used by nothing")
-    html = client.get(reverse("treatments:sources")).content.decode()
+    html = client.get(reverse("sources")).content.decode()
     assert "Only in a draft" not in html
     assert "Used by nothing" not in html
 
@@ -79,7 +79,7 @@ def test_sources_behind_information_pages_are_listed_with_the_page(client, facto
     guideline = factory.make_source(kind=Source.Kind.GUIDELINE)
     section.sources.set([guideline])
     factory.publish_version()
-    html = client.get(reverse("treatments:sources")).content.decode()
+    html = client.get(reverse("sources")).content.decode()
     assert "Cited for: What is CRPS" in entry_for(html, guideline)
 
 
@@ -93,10 +93,10 @@ def test_the_sources_page_runs_the_same_queries_for_2_or_20_options(client, fact
 
     grow(2)
     factory.publish_version()
-    small = queries_when_warm(client, reverse("treatments:sources"))
+    small = queries_when_warm(client, reverse("sources"))
     grow(18)
     factory.publish_version()
-    big = queries_when_warm(client, reverse("treatments:sources"))
+    big = queries_when_warm(client, reverse("sources"))
     assert small == big == PATIENT_PAGE_QUERIES
 
 
@@ -104,17 +104,17 @@ def test_the_glossary_lists_every_term_alphabetically(client, factory):
     Term.objects.create(slug="placebo", term="Placebo", definition="A dummy treatment.")
     Term.objects.create(slug="infusion", term="Infusion", definition="A drip into a vein.")
     factory.publish_version()
-    html = client.get(reverse("treatments:glossary")).content.decode()
+    html = client.get(reverse("glossary")).content.decode()
     assert re.findall(r"<dfn>([^<]+)</dfn>", html) == ["Infusion", "Placebo"]
     assert '<dt id="placebo"><dfn>Placebo</dfn></dt><dd>A dummy treatment.</dd>' in html
 
 
 def test_the_glossary_runs_one_query_once_warm(client, content):
-    assert queries_when_warm(client, reverse("treatments:glossary")) == PATIENT_PAGE_QUERIES
+    assert queries_when_warm(client, reverse("glossary")) == PATIENT_PAGE_QUERIES
 
 
 def test_the_main_navigation_links_to_options_sources_and_glossary(client):
-    html = client.get(reverse("treatments:glossary")).content.decode()
+    html = client.get(reverse("glossary")).content.decode()
     assert f'<a href="{reverse("options")}">Your options</a>' in html
-    assert f'<a href="{reverse("treatments:sources")}">Sources</a>' in html
-    assert f'<a href="{reverse("treatments:glossary")}" aria-current="page">Glossary</a>' in html
+    assert f'<a href="{reverse("sources")}">Sources</a>' in html
+    assert f'<a href="{reverse("glossary")}" aria-current="page">Glossary</a>' in html

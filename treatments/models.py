@@ -977,7 +977,7 @@ class Page(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("treatments:page", args=[self.slug])
+        return reverse("page", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)

@@ -297,10 +297,10 @@ class Content:
             if (c.choice.question.slug, c.choice.slug) in pairs and c.option is not None
         ]
 
-    def computed(self, key, make):
-        """A value worked out once for this release (a compiled pattern, a list of rows)."""
+    def computed(self, key: str, make):
+        """`make(self)`, worked out once for this release in this process."""
         if key not in self._cache:
-            self._cache[key] = make()
+            self._cache[key] = make(self)
         return self._cache[key]
 
 

@@ -1,3 +1,5 @@
+"""Pages every visitor can read outside the guided flow: information pages, sources, glossary."""
+
 from collections import defaultdict
 
 from django.http import HttpRequest, HttpResponse
@@ -5,15 +7,23 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from decisionaid.caching import fragment, same_for_everyone
 from decisionaid.references import Glossary, References
 from treatments.models import Option, Source, SourceKind
+from treatments.releases import Content
 
 
 @require_safe
+@same_for_everyone
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     content = request.content
-    context = {"page": content.page(slug), "refs": References(), "words": Glossary(content.terms)}
-    return render(request, "treatments/page.html", context)
+    context = {
+        "page": content.page(slug),
+        "fragment": fragment(content.digest, "page", slug),
+        "refs": References(),
+        "words": Glossary(content.terms),
+    }
+    return render(request, "decisionaid/pages/page.html", context)
 
 
 def sources_of(option: Option):
@@ -37,10 +47,16 @@ def sources_of(option: Option):
 
 
 @require_safe
+@same_for_everyone
 def sources(request: HttpRequest) -> HttpResponse:
-    """Every source behind published content, grouped by kind, with what each is cited for."""
-    content = request.content
+    context = {"fragment": fragment(request.content.digest, "sources")}
+    # Worked out only when the page's cached part is not there: the template calls it.
+    context["source_groups"] = lambda: request.content.computed("sources", source_groups)
+    return render(request, "decisionaid/pages/sources.html", context)
 
+
+def source_groups(content: Content) -> dict:
+    """Every source behind published content, grouped by kind, with what each is cited for."""
     found: dict[int, Source] = {}
     cited_for: dict[int, dict[str, str]] = defaultdict(dict)
     for option in content.options:
@@ -50,9 +66,7 @@ def sources(request: HttpRequest) -> HttpResponse:
     for section in (section for page in content.pages for section in page.sections.all()):
         for source in section.sources.all():
             found[source.pk] = source
-            cited_for[source.pk][section.page.title] = reverse(
-                "treatments:page", args=[section.page.slug]
-            )
+            cited_for[source.pk][section.page.title] = reverse("page", args=[section.page.slug])
 
     groups = []
     for kind in SourceKind:
@@ -61,9 +75,14 @@ def sources(request: HttpRequest) -> HttpResponse:
         entries = [(source, list(cited_for[source.pk].items())) for source in in_kind]
         if entries:
             groups.append({"kind": kind, "entries": entries})
-    return render(request, "treatments/sources.html", {"groups": groups, "count": len(found)})
+    return {"groups": groups, "count": len(found)}
 
 
 @require_safe
+@same_for_everyone
 def glossary(request: HttpRequest) -> HttpResponse:
-    return render(request, "treatments/glossary.html", {"terms": request.content.terms})
+    context = {
+        "terms": request.content.terms,
+        "fragment": fragment(request.content.digest, "glossary"),
+    }
+    return render(request, "decisionaid/pages/glossary.html", context)

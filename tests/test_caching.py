@@ -1,0 +1,76 @@
+"""Pages are rendered once per published version; what is personal never leaves the process."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.urls import reverse
+
+from decisionaid.answers import Answers
+from tests.answers_cookie import give_answers
+from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
+from treatments.models import Option, Value
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["home", "options", "sources", "glossary"]
+
+
+def kept(alias: str) -> int:
+    return len(caches[alias]._cache)  # LocMemCache's own store: how many entries it holds
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_page_for_everyone_is_kept_whole_and_served_with_one_query(client, content, name):
+    assert queries_when_warm(client, reverse(name)) == PATIENT_PAGE_QUERIES
+    assert kept("default") >= 1
+    assert kept("personal") == 0
+
+
+def test_an_option_page_with_answers_is_kept_only_in_this_process(client, content):
+    value = Value.objects.first()
+    give_answers(client, Answers(choices={"pregnancy": ["yes"]}, values=[value.slug]))
+    url = reverse("option", args=[Option.objects.published().first().slug])
+    assert queries_when_warm(client, url) == PATIENT_PAGE_QUERIES
+    assert kept("personal") == 1
+    assert kept("default") == 0  # nothing shaped by answers goes where servers share it
+
+
+def test_a_new_version_is_what_the_very_next_request_shows(client, factory):
+    option = factory.make_option(publish=True, name="Warm baths")
+    factory.publish_version()
+    url = reverse("option", args=[option.slug])
+    assert "Warm baths" in client.get(url).content.decode()
+    assert "Warm baths" in client.get(url).content.decode()  # now from the cache
+    Option.objects.filter(pk=option.pk).update(name="Hot baths")
+    factory.publish_version()
+    assert "Hot baths" in client.get(url).content.decode()
+
+
+def test_staff_and_people_with_answers_never_get_the_page_kept_for_everyone(
+    client, admin_client, factory, monkeypatch
+):
+    option = factory.make_option(publish=True)
+    factory.publish_version()
+    url = reverse("option", args=[option.slug])
+    kept_page = (b"The page kept for everyone", "text/html")
+
+    class Keeping:  # a cache holding the page for everyone, whatever it is asked for
+        def get(self, key):
+            return kept_page
+
+    monkeypatch.setattr("decisionaid.caching.caches", {"default": Keeping()})
+    assert client.get(url).content == kept_page[0]
+    give_answers(client, Answers(values=[]))
+    assert client.get(url).content != kept_page[0]
+    assert admin_client.get(url).content != kept_page[0]
+
+
+def test_the_comparison_keeps_htmx_and_full_pages_apart(client, factory):
+    one, two = factory.make_option(publish=True), factory.make_option(publish=True)
+    factory.publish_version()
+    query = {"compare": [one.slug, two.slug]}
+    full = client.get(reverse("options"), query).content.decode()
+    part = client.get(reverse("options"), query, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" in full
+    assert "<html" not in part
+    assert client.get(reverse("options"), query).content.decode() == full
