@@ -1,7 +1,6 @@
 """Pages are rendered once per published version; what is personal never leaves the process."""
 
 import pytest
-from django.conf import settings
 from django.core.cache import caches
 from django.urls import reverse
 
