@@ -1,0 +1,154 @@
+"""Several app processes against one database: a newly published version is what the very next
+request shows in every process, whatever each has kept (per process, or in a shared Redis)."""
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.test_production import GUNICORN, PROJECT, free_port
+
+REDIS = shutil.which("redis-server")
+
+
+def wait_for(url: str, process: subprocess.Popen) -> None:
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.1)
+    pytest.fail(f"{url} did not answer")
+
+
+@pytest.fixture(params=["per process", "shared Redis"])
+def cache_url(request, tmp_path):
+    if request.param == "per process":
+        yield ""
+        return
+    if REDIS is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    server = subprocess.Popen(
+        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+    )
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def two_app_servers(tmp_path, cache_url):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "decisionaid.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CACHE_URL": cache_url,
+    }
+
+    def manage(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=PROJECT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout
+
+    manage("collectstatic", "--noinput", "-v0")
+    manage("migrate", "--noinput", "-v0")
+    manage("load_content", "-v0")
+    servers, bases = [], []
+    for _ in range(2):
+        port = free_port()
+        servers.append(
+            subprocess.Popen(
+                [str(GUNICORN), "decisionaid.wsgi", "--bind", f"127.0.0.1:{port}"]
+                + ["--workers", "1", "--no-control-socket"],
+                cwd=PROJECT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=(tmp_path / f"server-{port}.log").open("w"),
+            )
+        )
+        bases.append(f"http://127.0.0.1:{port}")
+        wait_for(bases[-1] + "/healthz", servers[-1])
+    yield bases, manage
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def page(base: str, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(base + path, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def shell(manage, code: str) -> None:
+    manage("shell", "-c", f"from treatments.models import *\n{code}")
+
+
+OPTION = "/options/mirror-therapy/"
+
+
+def test_each_new_version_is_what_the_next_request_shows_in_every_process(two_app_servers):
+    bases, manage = two_app_servers
+    for base in bases:  # both processes have the first version, rendered and kept
+        assert "Mirror therapy" in page(base, OPTION)[1]
+        assert "Mirror therapy" in page(base, "/options/")[1]
+
+    # An edit reaches no one until it is published; then every process shows it at once.
+    shell(
+        manage,
+        "option = Option.objects.get(slug='mirror-therapy')\n"
+        "option.save()\n"  # its history then holds it as bundled, whatever load_content kept
+        "option.name = 'Mirror box therapy'\n"
+        "option.save()",
+    )
+    assert all("Mirror box therapy" not in page(base, OPTION)[1] for base in bases)
+    assert "Published Version 2." in manage("publish", "--reason", "Renamed")
+    assert all("Mirror box therapy" in page(base, OPTION)[1] for base in bases)
+    assert all("Mirror box therapy" in page(base, "/options/")[1] for base in bases)
+
+    # Restored from history (the first edit undone), then published.
+    shell(
+        manage,
+        "option = Option.objects.get(slug='mirror-therapy')\n"
+        "option.history.earliest().instance.save()",
+    )
+    manage("publish", "--reason", "Name restored from history")
+    assert all(">Mirror therapy<" in page(base, OPTION)[1] for base in bases)
+
+    # Reloaded from the bundled files over an edit, then published.
+    shell(manage, "Option.objects.filter(slug='mirror-therapy').update(name='Edited again')")
+    manage("load_content", "--force", "-v0")
+    manage("publish", "--reason", "Bundled content reloaded")
+    assert all(">Mirror therapy<" in page(base, OPTION)[1] for base in bases)
+
+    # Deleted, then published: gone everywhere on the next request.
+    shell(manage, "Option.objects.filter(slug='mirror-therapy').delete()")
+    manage("publish", "--reason", "Withdrawn")
+    assert all(page(base, OPTION)[0] == 404 for base in bases)
+    assert all("Mirror therapy" not in page(base, "/options/")[1] for base in bases)
+
+    # An earlier version published again comes back everywhere.
+    manage("publish", "--reason", "Withdrawn by mistake", "--again", "1")
+    assert all(page(base, OPTION)[0] == 200 for base in bases)
