@@ -245,6 +245,18 @@ def test_a_stale_copy_on_a_rows_own_page_is_refused(ada, grace, factory):
     assert (study.found, study.duration) == ("Grace found more.", "6 weeks")
 
 
+def test_an_earlier_version_can_still_be_restored(ada, factory):
+    option = factory.make_option(summary="The first words. Short ones.")
+    first = option.history.earliest()
+    save(ada, option, opened(ada, option), summary="Later words. Short too.")
+    url = f"/admin/treatments/option/{option.pk}/history/{first.history_id}/"
+    data = form_data(ada.get(url).content.decode(), "historicaloption_form")
+    assert data["summary"] == ["The first words. Short ones."]
+    assert ada.post(url, data).status_code == 302
+    option.refresh_from_db()
+    assert option.summary == "The first words. Short ones."
+
+
 def test_an_unchanged_page_saves_as_usual(ada, factory):
     option = factory.make_option()
     factory.make_claim(option)

@@ -62,10 +62,18 @@ class EditingAids:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.TextField) or db_field.name in self.graded_fields:
             kwargs["widget"] = GradedTextarea(glossary=glossary_for(request))
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # a pasted "example.org" is https
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+        if formfield is None:
+            return formfield
+        if isinstance(formfield.widget, RelatedFieldWidgetWrapper):
             # A source is shared by many rows: deleting it from one row's picker is a trap.
             formfield.widget.can_delete_related = False
+        if isinstance(self, admin.TabularInline):
+            # A table's cells have no <label>: name each field for screen readers.
+            widget = getattr(formfield.widget, "widget", formfield.widget)
+            widget.attrs.setdefault("aria-label", str(formfield.label))
         return formfield
 
     def get_fieldsets(self, request, obj=None):
@@ -97,6 +105,11 @@ class ContentAdmin(EditingAids, SimpleHistoryAdmin):
 class ContentInline(EditingAids):
     form = ContentForm
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row's sources in one query for all rows, however many rows there are.
+        many = [field.name for field in self.model._meta.many_to_many]
+        return super().get_queryset(request).prefetch_related(*many)
 
 
 class SourcedForm(ContentForm):

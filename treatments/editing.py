@@ -100,11 +100,12 @@ class ContentForm(forms.ModelForm):
             # Web addresses and the content files use it.
             self.fields["slug"].disabled = True
             self.fields["slug"].help_text = "Fixed once saved: web addresses and content use it."
-        if self.instance.pk is not None:
-            saved = self._saved_values()
+        if self.instance.pk is not None and not self.is_bound:
+            saved = self._values_of(self.instance) if self._instance_is_saved_row() else None
+            saved = saved if saved is not None else self._saved_values()
             if saved is not None:
                 self.fields[TOKEN].initial = _encode(self._digests(saved))
-        elif self.is_bound:
+        elif self.instance.pk is None and self.is_bound:
             posted_pk = self.data.get(self.add_prefix(self._meta.model._meta.pk.name))
             if posted_pk:
                 self.deleted_elsewhere = posted_pk
@@ -124,6 +125,16 @@ class ContentForm(forms.ModelForm):
                 fields.append(field)
         return fields
 
+    @property
+    def changed_data(self):
+        # The fingerprint is what the editor saw, never a change of theirs.
+        return [name for name in super().changed_data if name != TOKEN]
+
+    def _instance_is_saved_row(self) -> bool:
+        """True when the form shows the row as just read, not an earlier version being restored
+        (simple-history builds those in memory: they come from no database)."""
+        return self.instance._state.db is not None
+
     def _saved_values(self, lock: bool = False) -> dict | None:
         """The values of the form's fields as saved now, or None if the row is gone."""
         model = self._meta.model
@@ -132,15 +143,14 @@ class ContentForm(forms.ModelForm):
         if lock and connections[database].in_atomic_block:
             rows = rows.select_for_update()
         row = rows.first()
-        if row is None:
-            return None
+        return None if row is None else self._values_of(row)
+
+    def _values_of(self, row) -> dict:
         values = {}
         for field in self._checked_fields():
             if field.many_to_many:
                 values[field.name] = list(getattr(row, field.name).all())
-            elif field.is_relation:
-                values[field.name] = getattr(row, field.name)
-            else:
+            else:  # a foreign key by its id: no query for the row it points to
                 values[field.name] = getattr(row, field.attname)
         return values
 
@@ -228,6 +238,8 @@ class ContentForm(forms.ModelForm):
         field = self._meta.model._meta.get_field(name)
         if field.many_to_many:
             return "; ".join(str(item) for item in value) or "none"
+        if field.is_relation:
+            return str(field.related_model._default_manager.filter(pk=value).first() or "none")
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
         text = _normal(value) or "(empty)"

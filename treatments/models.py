@@ -967,7 +967,7 @@ class Consideration(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.choice.label} → {self.option.name}"
+        return f"{self.choice} → {self.option.name}"
 
 
 class Value(FixedSlug, models.Model):
