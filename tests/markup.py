@@ -57,3 +57,60 @@ def links(html: str) -> list[tuple[str, str]]:
     reader = _Reader(None)
     reader.feed(html)
     return reader.links
+
+
+class _FormReader(HTMLParser):
+    def __init__(self, form_id: str):
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+        self.select: str | None = None
+        self.textarea: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "image"):
+            if attrs.get("type") in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.fields.append((name, attrs.get("value") or "on"))
+            else:
+                self.fields.append((name, attrs.get("value") or ""))
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields.append((self.select, attrs.get("value") or ""))
+        elif tag == "textarea" and name:
+            self.textarea = (name, [])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            name, text = self.textarea
+            # A browser drops the one newline that follows <textarea>.
+            self.fields.append((name, "".join(text).removeprefix("\n")))
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.textarea[1].append(data)
+
+
+def form_data(html: str, form_id: str) -> dict[str, list[str]]:
+    """What a browser would send from the form with this id, without pressing a button: every
+    enabled field's value (checked boxes only), the admin's empty row templates left out."""
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    data: dict[str, list[str]] = {}
+    for name, value in reader.fields:
+        if "__prefix__" not in name:
+            data.setdefault(name, []).append(value)
+    return data

@@ -148,13 +148,16 @@ def test_the_change_page_shows_reading_grades_and_the_balance_line(editor_client
     option = factory.make_option(
         summary=(
             "Intravenous immunomodulatory pharmacotherapy demonstrated inconsistent "
-            "statistically significant improvements relative to placebo administration."
+            "statistically significant improvements. Administration necessitated "
+            "considerable cardiovascular monitoring."
         )
     )
     factory.make_claim(option, kind=Claim.Kind.BENEFIT, text="Pain eased a little.")
     html = editor_client.get(f"/admin/treatments/option/{option.pk}/change/").content.decode()
     assert "1 benefit, 0 harms, 0 limitations, 0 practical points." in html
-    assert "simplify" in html  # the summary is flagged above grade 8
+    # The summary's grade, under its box, is flagged above grade 8.
+    assert 'class="grade-note grade--high" id="id_summary_grade"' in html
+    assert "try shorter sentences and words" in html
     assert "Add at least one harm or side effect." in html
     assert "Save and mark ready for the next version" in html
 
@@ -171,16 +174,27 @@ def test_the_change_page_warns_when_benefits_rest_only_on_interested_sources(
 
 def test_the_live_reading_grade_answers_with_the_grade(editor_client):
     response = editor_client.post(
-        "/admin/treatments/option/reading-grade/", {"text": "You can stop at any time."}
+        "/admin/treatments/option/reading-grade/",
+        {"text": "You can stop at any time. It is up to you."},
     )
     data = response.json()
     assert data["plain"] is True
     assert data["grade"] < 8
+    assert data["note"] == f"Reading grade {data['grade']:g}."
     hard = editor_client.post(
         "/admin/treatments/option/reading-grade/",
-        {"text": "Pharmacological immunomodulation demonstrated insignificant effects."},
+        {
+            "text": "Pharmacological immunomodulation demonstrated insignificant effects. "
+            "Considerable heterogeneity characterised observational investigations."
+        },
     ).json()
     assert hard["plain"] is False
+    assert "try shorter sentences and words" in hard["note"]
+    short = editor_client.post(
+        "/admin/treatments/option/reading-grade/", {"text": "You can stop at any time."}
+    ).json()
+    assert short["grade"] is None
+    assert short["note"] == "Too short to grade (under two sentences)."
 
 
 def test_the_live_reading_grade_is_for_editors_only(client):

@@ -1,12 +1,16 @@
 """The editors' admin: every change recorded, nothing reaches patients until it is published."""
 
 import datetime
+from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db import models
+from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,6 +19,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from treatments import writing
+from treatments.editing import TOKEN, ContentForm, GradedTextarea, glossary_for
 from treatments.models import (
     Availability,
     Choice,
@@ -33,6 +38,8 @@ from treatments.models import (
     Term,
     Value,
     ValueRating,
+    clean_doi,
+    clean_pmid,
 )
 from treatments.readability import GRADE_LIMIT, reading_grade
 
@@ -46,24 +53,67 @@ def editor_name(request: HttpRequest) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def grade_badge(text: str, names=()) -> str:
-    grade = reading_grade(text, names)
-    if grade is None:
-        return "–"
-    if grade > GRADE_LIMIT:
-        return format_html('<strong class="grade grade--high">Grade {} – simplify</strong>', grade)
-    return format_html('<span class="grade">Grade {}</span>', grade)
+class EditingAids:
+    """For every content form and inline: a reading grade under each text box patients read,
+    and the fingerprint that stops a stale copy overwriting someone else's change."""
+
+    # Short fields patients read that are long enough to grade, beside every TextField.
+    graded_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.TextField) or db_field.name in self.graded_fields:
+            kwargs["widget"] = GradedTextarea(glossary=glossary_for(request))
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # a pasted "example.org" is https
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is None:
+            return formfield
+        if isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            # A source is shared by many rows: deleting it from one row's picker is a trap.
+            formfield.widget.can_delete_related = False
+        if isinstance(self, admin.TabularInline):
+            # A table's cells have no <label>: name each field for screen readers.
+            widget = getattr(formfield.widget, "widget", formfield.widget)
+            widget.attrs.setdefault("aria-label", str(formfield.label))
+        return formfield
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if TOKEN in flatten_fieldsets(fieldsets):
+            return fieldsets
+        *rest, (name, options) = fieldsets
+        return [*rest, (name, {**options, "fields": [*options["fields"], TOKEN]})]
 
 
-class ContentAdmin(SimpleHistoryAdmin):
-    """Every content model: history and undo, and the writing aids under each text box."""
+class ContentAdmin(EditingAids, SimpleHistoryAdmin):
+    """Every content model: history and undo, no silent overwrites, the writing aids."""
+
+    form = ContentForm
 
     class Media:
         css = {"all": ["css/editor.css"]}
         js = ["js/editor-aids.js"]
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A row below that someone else changed: say so at the top, where the editor looks.
+        for inline in context.get("inline_admin_formsets", []):
+            for form in inline.formset.forms:
+                if getattr(form, "conflict", ""):
+                    self.message_user(request, form.conflict, messages.ERROR)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
-class SourcedForm(forms.ModelForm):
+
+class ContentInline(EditingAids):
+    form = ContentForm
+    extra = 0
+
+    def get_queryset(self, request):
+        # Each row's sources in one query for all rows, however many rows there are.
+        many = [field.name for field in self.model._meta.many_to_many]
+        return super().get_queryset(request).prefetch_related(*many)
+
+
+class SourcedForm(ContentForm):
     """Every claim-like row must name at least one source, said in words an editor can act on."""
 
     def clean_sources(self):
@@ -73,76 +123,31 @@ class SourcedForm(forms.ModelForm):
         return sources
 
 
-class ClaimInline(admin.StackedInline):
+class ClaimInline(ContentInline, admin.TabularInline):
     model = Claim
     form = SourcedForm
-    extra = 0
     autocomplete_fields = ["sources"]
-    fields = [
-        ("kind", "is_main", "order"),
-        "text",
-        "text_grade",
-        ("frequency_count", "frequency_total"),
-        ("frequency_group", "frequency_timeframe"),
-        ("study_size", "range_low", "range_high"),
-        "sources",
-    ]
-    readonly_fields = ["text_grade"]
+    fields = ["kind", "is_main", "text", "frequency", "sources", "order"]
+    readonly_fields = ["frequency"]
+    # Its numbers (x of N, group, time, range) are edited on the claim's own page.
+    show_change_link = True
 
-    @admin.display(description="Reading grade")
-    def text_grade(self, claim):
-        return grade_badge(claim.text, [claim.option.name]) if claim.pk else "–"
+    @admin.display(description="How often (on its own page)")
+    def frequency(self, claim):
+        return claim.frequency_text or "–"
 
 
-class CostInline(admin.TabularInline):
+class CostInline(ContentInline, admin.TabularInline):
     model = Cost
-    extra = 0
     autocomplete_fields = ["source"]
     fields = ["low", "high", "currency", "unit", "covers", "where", "source"]
 
 
-class AvailabilityInline(admin.StackedInline):
+class AvailabilityInline(ContentInline, admin.TabularInline):
     model = Availability
     form = SourcedForm
-    extra = 0
     autocomplete_fields = ["sources"]
     fields = ["region", "text", "sources"]
-
-
-class StudyInline(admin.StackedInline):
-    model = Study
-    extra = 0
-    autocomplete_fields = ["source"]
-    fields = [
-        ("source", "order"),
-        ("design", "participants", "duration"),
-        "measured",
-        "found",
-        "checked_against_primary",
-    ]
-
-
-class ClaimCheckInline(admin.StackedInline):
-    model = ClaimCheck
-    form = SourcedForm
-    extra = 0
-    autocomplete_fields = ["made_by", "sources"]
-    fields = [("made_by", "finding", "order"), "claim", "what_studies_found", "sources"]
-
-
-class ConsiderationInline(admin.StackedInline):
-    model = Consideration
-    form = SourcedForm
-    extra = 0
-    autocomplete_fields = ["choice", "sources"]
-    fields = ["choice", "text", "sources"]
-
-
-class ValueRatingInline(admin.TabularInline):
-    model = ValueRating
-    extra = 0
-    autocomplete_fields = ["sources"]
-    fields = ["value", "text", "sources"]
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -185,17 +190,12 @@ class OptionAdmin(ContentAdmin):
     ordering = [F("next_review_due").asc(nulls_first=True), "name"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["publish_selected", "unpublish_selected", "mark_reviewed_selected"]
-    inlines = [
-        ClaimInline,
-        AvailabilityInline,
-        CostInline,
-        StudyInline,
-        ClaimCheckInline,
-        ConsiderationInline,
-        ValueRatingInline,
-    ]
+    # Short groups only: the long ones (studies, claim checks, considerations, value ratings) are
+    # edited on their own pages, linked from this one, so the page stays a few screens long.
+    inlines = [ClaimInline, AvailabilityInline, CostInline]
+    save_on_top = True
     readonly_fields = ["publication", "writing_aids", "status", "last_reviewed_on", "reviewed_by"]
-    filter_horizontal = ["certainty_sources"]
+    autocomplete_fields = ["certainty_sources"]
     fieldsets = [
         ("Publication", {"fields": ["publication"]}),
         ("Writing aids", {"fields": ["writing_aids"]}),
@@ -293,29 +293,49 @@ class OptionAdmin(ContentAdmin):
         )
         return format_html("{}" * len(parts), *parts)
 
-    @admin.display(description="Reading grade and balance")
+    @admin.display(description="Balance")
     def writing_aids(self, option):
         if not option.pk:
-            return "Shown once the option is saved. Grades also update as you type."
-        report = writing.option_report(option)
-        rows = format_html_join(
-            "",
-            "<tr><th scope='row'>{}</th><td>{}</td></tr>",
-            ((label, grade_badge(text, report.names)) for label, text in report.texts),
+            return "Shown once the option is saved."
+        return render_to_string(
+            "admin/treatments/option/_writing_aids.html",
+            {"report": writing.option_report(option), "limit": GRADE_LIMIT},
         )
-        warning = (
-            format_html('<p class="aid-warning"><strong>Check:</strong> {}</p>', report.warning)
-            if report.warning
-            else ""
-        )
-        return format_html(
-            '<p class="aid-balance">{}</p>{}<table class="aid-grades">'
-            "<caption>Flesch-Kincaid grade of each text (aim for {} or below)</caption>{}</table>",
-            report.balance,
-            warning,
-            int(GRADE_LIMIT),
-            rows,
-        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["elsewhere"] = self.elsewhere(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def elsewhere(self, request, option) -> list[dict]:
+        """The option's long groups, each edited on its own page filtered to this option."""
+        glossary = glossary_for(request)
+        option = Option.objects.prefetch_related(
+            "studies",
+            "claim_checks",
+            "considerations",
+            Prefetch("value_ratings", queryset=ValueRating.objects.select_related("value")),
+        ).get(pk=option.pk)
+        groups = []
+        for model in (Study, ClaimCheck, Consideration, ValueRating):
+            opts = model._meta
+            related = opts.get_field("option").remote_field.related_name
+            filters = f"option__id__exact={option.pk}"
+            add_query = urlencode({"option": option.pk, "_changelist_filters": filters})
+            texts = writing.RELATED_TEXTS[related](option)
+            groups.append(
+                {
+                    "anchor": related.replace("_", "-"),
+                    "name": str(opts.verbose_name_plural).capitalize(),
+                    "thing": opts.verbose_name,
+                    "count": len(getattr(option, related).all()),
+                    "url": reverse(f"admin:treatments_{opts.model_name}_changelist")
+                    + f"?{filters}",
+                    "add_url": reverse(f"admin:treatments_{opts.model_name}_add") + f"?{add_query}",
+                    "too_hard": len(writing.too_hard(texts, glossary)),
+                }
+            )
+        return groups
 
     def get_urls(self):
         return [
@@ -333,10 +353,7 @@ class OptionAdmin(ContentAdmin):
 
     def _reading_grade(self, request):
         text = request.POST.get("text", "")[:5000]
-        grade = reading_grade(text)
-        return JsonResponse(
-            {"grade": grade, "plain": grade is None or grade <= GRADE_LIMIT, "limit": GRADE_LIMIT}
-        )
+        return JsonResponse(reading_grade(text, glossary_for(request)).as_json())
 
     def response_change(self, request, obj):
         if "_publish" in request.POST:
@@ -397,17 +414,45 @@ class OptionAdmin(ContentAdmin):
         self.message_user(request, f"{queryset.count()} option(s) marked as reviewed today.")
 
 
+class SourceForm(ContentForm):
+    """A pasted "PMID: 19615823" or "https://doi.org/10..." is kept as the bare identifier."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self.data.copy()
+            for name, clean in (("pmid", clean_pmid), ("doi", clean_doi)):
+                key = self.add_prefix(name)
+                if key in self.data:
+                    self.data[key] = clean(self.data[key])
+
+
 @admin.register(Source)
 class SourceAdmin(ContentAdmin):
+    form = SourceForm
     list_display = ["short_citation", "title", "kind", "interest", "pmid", "doi"]
     list_filter = ["kind"]
     search_fields = ["slug", "title", "authors", "publisher", "pmid", "doi"]
     prepopulated_fields = {"slug": ["title"]}
 
 
+class OptionRowsAdmin(ContentAdmin):
+    """A group edited on its own page, one option at a time: the option's page links here
+    filtered to that option, with a way back."""
+
+    list_filter = ["option"]
+    list_select_related = ["option"]
+    change_list_template = "admin/treatments/option_rows_change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        option_id = request.GET.get("option__id__exact", "")
+        option = Option.objects.filter(pk=option_id).first() if option_id.isdigit() else None
+        return super().changelist_view(request, {"option": option, **(extra_context or {})})
+
+
 @admin.register(Claim)
 class ClaimAdmin(ContentAdmin):
-    """Claims are edited on their option's page; here for search and each claim's history."""
+    """Claims are edited on their option's page; here for their numbers, search and history."""
 
     form = SourcedForm
     list_display = ["text", "kind", "option", "is_main"]
@@ -418,20 +463,27 @@ class ClaimAdmin(ContentAdmin):
 
 
 @admin.register(ClaimCheck)
-class ClaimCheckAdmin(ContentAdmin):
+class ClaimCheckAdmin(OptionRowsAdmin):
     form = SourcedForm
     list_display = ["claim", "made_by", "finding", "option"]
-    list_filter = ["finding", "made_by"]
-    search_fields = ["claim", "what_studies_found"]
-    autocomplete_fields = ["made_by", "sources"]
+    list_filter = ["option", "finding", "made_by"]
+    search_fields = ["claim", "what_studies_found", "option__name"]
+    autocomplete_fields = ["option", "made_by", "sources"]
+    list_select_related = ["option", "made_by"]
 
 
 @admin.register(Consideration)
-class ConsiderationAdmin(ContentAdmin):
+class ConsiderationAdmin(OptionRowsAdmin):
     form = SourcedForm
     list_display = ["text", "choice", "option"]
     list_filter = ["option", "choice__question"]
-    search_fields = ["text", "option__name", "choice__label", "choice__question__text"]
+    search_fields = [
+        "text",
+        "option__name",
+        "choice__label",
+        "choice__question__text",
+        "choice__question__short_label",
+    ]
     autocomplete_fields = ["choice", "option", "sources"]
     list_select_related = ["option", "choice__question"]
 
@@ -439,22 +491,31 @@ class ConsiderationAdmin(ContentAdmin):
 @admin.register(Cost)
 class CostAdmin(ContentAdmin):
     list_display = ["option", "display", "unit", "source"]
-    autocomplete_fields = ["source"]
+    autocomplete_fields = ["option", "source"]
     list_select_related = ["option", "source"]
 
 
 @admin.register(Study)
-class StudyAdmin(ContentAdmin):
+class StudyAdmin(OptionRowsAdmin):
     list_display = ["source", "design", "participants", "option", "checked_against_primary"]
-    list_filter = ["checked_against_primary"]
-    search_fields = ["design", "found", "source__title", "source__authors"]
-    autocomplete_fields = ["source"]
+    list_filter = ["option", "checked_against_primary"]
+    search_fields = ["design", "found", "source__title", "source__authors", "option__name"]
+    autocomplete_fields = ["option", "source"]
     list_select_related = ["option", "source"]
 
 
-class ChoiceInline(admin.TabularInline):
+@admin.register(ValueRating)
+class ValueRatingAdmin(OptionRowsAdmin):
+    list_display = ["option", "value", "text"]
+    list_filter = ["option", "value"]
+    search_fields = ["text", "option__name", "value__statement"]
+    autocomplete_fields = ["option", "sources"]
+    list_select_related = ["option", "value"]
+    graded_fields = ("text",)
+
+
+class ChoiceInline(ContentInline, admin.TabularInline):
     model = Choice
-    extra = 0
     fields = ["label", "slug", "applies_to", "order", "exclusive"]
     prepopulated_fields = {"slug": ["label"]}
 
@@ -463,19 +524,43 @@ class ChoiceInline(admin.TabularInline):
 class QuestionAdmin(ContentAdmin):
     list_display = ["text", "step", "kind", "required", "order"]
     list_filter = ["step"]
-    search_fields = ["text", "slug"]
+    search_fields = ["text", "slug", "short_label"]
     inlines = [ChoiceInline]
 
 
 @admin.register(Choice)
 class ChoiceAdmin(ContentAdmin):
-    list_display = ["label", "question"]
-    search_fields = ["label", "question__text"]
+    list_display = ["__str__", "question"]
+    search_fields = ["label", "question__text", "question__short_label"]
     list_select_related = ["question"]
 
+    def get_queryset(self, request):
+        # Each choice reads as its question and answer, wherever it is picked.
+        return super().get_queryset(request).select_related("question")
 
-class ValueRatingByValueInline(ValueRatingInline):
+    def delete_view(self, request, object_id, extra_context=None):
+        choice = self.get_object(request, object_id)
+        if choice is not None:
+            options = [c.option.name for c in choice.considerations.select_related("option")]
+            if options:
+                self.message_user(
+                    request,
+                    f"“{choice}” cannot be deleted: it raises a consideration on "
+                    f"{', '.join(options)}. Delete those considerations, or give them another "
+                    "answer, first.",
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:treatments_choice_change", args=[choice.pk])
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+
+class ValueRatingByValueInline(ContentInline, admin.TabularInline):
+    model = ValueRating
+    autocomplete_fields = ["sources"]
     fields = ["option", "text", "sources"]
+    graded_fields = ("text",)
 
 
 @admin.register(Value)
@@ -489,9 +574,8 @@ class SuggestedQuestionAdmin(ContentAdmin):
     list_display = ["text", "order"]
 
 
-class PageSectionInline(admin.StackedInline):
+class PageSectionInline(ContentInline, admin.StackedInline):
     model = PageSection
-    extra = 0
     autocomplete_fields = ["sources"]
 
 
@@ -506,9 +590,7 @@ class TermAdmin(ContentAdmin):
     list_display = ["term", "definition"]
     search_fields = ["term", "definition"]
     # A text box, not a one-line field: the definition is read by patients, so it gets a grade.
-    form = forms.modelform_factory(
-        Term, fields="__all__", widgets={"definition": forms.Textarea(attrs={"rows": 3})}
-    )
+    graded_fields = ("definition",)
 
 
 from treatments import admin_publishing  # noqa: E402, F401  (versions and publishing)

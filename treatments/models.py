@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -23,6 +24,42 @@ slug_help = "A short name for web addresses and for the bundled content files: l
 class SlugManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+
+class FixedSlug:
+    """A slug never changes once saved: web addresses, answers kept in people's browsers and the
+    bundled content files all use it."""
+
+    def clean(self):
+        super().clean()
+        if self.pk is None:
+            return
+        saved = type(self)._default_manager.filter(pk=self.pk).values_list("slug", flat=True)
+        saved = saved.first()
+        if saved is not None and saved != self.slug:
+            raise ValidationError(
+                f"The short name (slug) cannot change once saved: web addresses and saved "
+                f"answers use it. It stays “{saved}”.",
+                code="slug_fixed",
+            )
+
+
+PMID_PREFIX = re.compile(
+    r"^(?:pmid\s*:?\s*"
+    r"|https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/)",
+    re.IGNORECASE,
+)
+DOI_PREFIX = re.compile(r"^(?:doi\s*:\s*|doi\s+|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
+
+
+def clean_pmid(value: str) -> str:
+    """A PubMed ID as digits: "PMID: 19615823", "PMID 19615823" or its PubMed address."""
+    return PMID_PREFIX.sub("", (value or "").strip()).strip().rstrip("/")
+
+
+def clean_doi(value: str) -> str:
+    """A DOI without "https://doi.org/" or "doi:" in front."""
+    return DOI_PREFIX.sub("", (value or "").strip()).strip()
 
 
 class SourceKind(models.TextChoices):
@@ -38,7 +75,7 @@ class SourceKind(models.TextChoices):
     PERSONAL_STORY = "personal_story", "Personal story"
 
 
-class Source(models.Model):
+class Source(FixedSlug, models.Model):
     Kind = SourceKind
 
     slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
@@ -101,10 +138,53 @@ class Source(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
             ),
+            # One source per paper: a second row for the same paper would split its citations.
+            models.UniqueConstraint(
+                fields=["pmid"],
+                condition=~Q(pmid=""),
+                name="source_pmid_unique_when_given",
+                violation_error_message="Another source has this PubMed ID: use that one.",
+            ),
+            models.UniqueConstraint(
+                Lower("doi"),
+                condition=~Q(doi=""),
+                name="source_doi_unique_when_given",
+                violation_error_message="Another source has this DOI: use that one.",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.short_citation} ({self.get_kind_display()})"
+        """How a source reads wherever it is picked: lead author, year, title and PubMed ID."""
+        title = self.title
+        if len(title) > 45:
+            title = title[:45].rsplit(" ", 1)[0].rstrip(" ,.:;") + "…"
+        text = f"{self.lead_author}, {self.year or 'no date'}: {title}"
+        if self.pmid:
+            return f"{text} (PMID {self.pmid})"
+        if self.doi:
+            return f"{text} (DOI {self.doi})"
+        return text
+
+    def clean_fields(self, exclude=None):
+        # Pasted as "PMID: 123" or "https://doi.org/10...": kept as the bare identifier.
+        self.pmid, self.doi = clean_pmid(self.pmid), clean_doi(self.doi)
+        super().clean_fields(exclude)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field, label in (("pmid", "PubMed ID"), ("doi", "DOI")):
+            value = getattr(self, field)
+            if not value:
+                continue
+            same = Source.objects.filter(**{f"{field}__iexact": value}).exclude(pk=self.pk).first()
+            if same:
+                errors[field] = (
+                    f"This {label} is already in the sources as “{same}”. "
+                    "Use that source instead of adding it again."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     def natural_key(self):
         return (self.slug,)
@@ -187,7 +267,7 @@ class Certainty(models.TextChoices):
     VERY_LOW = "very_low", "Very low"
 
 
-class Option(models.Model):
+class Option(FixedSlug, models.Model):
     class Category(models.TextChoices):
         CURRENT_CARE = "current_care", "Continuing current care"
         THERAPY = "therapy", "Therapy and rehabilitation"
@@ -743,7 +823,7 @@ class Study(models.Model):
         return f"{self.source.short_citation}: {self.design}"
 
 
-class Question(models.Model):
+class Question(FixedSlug, models.Model):
     class Step(models.TextChoices):
         ABOUT = "about", "Your CRPS"
         HEALTH = "health", "Health questions"
@@ -792,7 +872,7 @@ class ChoiceManager(models.Manager):
         return self.get(question__slug=question_slug, slug=slug)
 
 
-class Choice(models.Model):
+class Choice(FixedSlug, models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     slug = models.SlugField(max_length=80, help_text=slug_help)
     label = models.CharField(max_length=200, help_text="The answer as the person reads it.")
@@ -822,7 +902,8 @@ class Choice(models.Model):
         ]
 
     def __str__(self):
-        return self.label
+        """The question and the answer, e.g. "Pregnancy: Yes": many questions share "Yes"."""
+        return f"{self.question.short_label or self.question.text}: {self.label}"
 
     def natural_key(self):
         return (self.question.slug, self.slug)
@@ -856,7 +937,8 @@ class Consideration(models.Model):
 
     choice = models.ForeignKey(
         Choice,
-        on_delete=models.CASCADE,
+        # An answer that raises a consideration cannot go while the consideration is there.
+        on_delete=models.PROTECT,
         related_name="considerations",
         help_text="The answer that raises this point.",
     )
@@ -885,10 +967,10 @@ class Consideration(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.choice.label} → {self.option.name}"
+        return f"{self.choice} → {self.option.name}"
 
 
-class Value(models.Model):
+class Value(FixedSlug, models.Model):
     """A 'what matters to me' statement."""
 
     slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
@@ -956,7 +1038,7 @@ class SuggestedQuestion(models.Model):
         return self.text
 
 
-class Page(models.Model):
+class Page(FixedSlug, models.Model):
     """An information page such as "What is CRPS", "About this aid" or "Privacy"."""
 
     slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
@@ -1005,7 +1087,7 @@ class PageSection(models.Model):
         return [p.strip() for p in re.split(r"\n\s*\n", self.body) if p.strip()]
 
 
-class Term(models.Model):
+class Term(FixedSlug, models.Model):
     """A glossary entry for a word patients may not know."""
 
     slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)

@@ -15,13 +15,11 @@ from treatments.models import (
     Term,
     Value,
 )
-from treatments.readability import GRADE_LIMIT, reading_grade, sentence_count
+from treatments.readability import Grade, reading_grade
 
 
 @dataclass
 class OptionReport:
-    names: list[str]
-    texts: list[tuple[str, str]]
     balance: str
     warning: str
 
@@ -32,6 +30,14 @@ def plural(count: int, word: str) -> str:
 
 def patient_texts(option: Option) -> list[tuple[str, str]]:
     """Every patient-facing text of an option, labelled for an editor."""
+    texts = own_texts(option)
+    for group in RELATED_TEXTS.values():
+        texts += group(option)
+    return texts
+
+
+def own_texts(option: Option) -> list[tuple[str, str]]:
+    """The texts edited on the option's own page: its fields, claims, costs and regions."""
     texts = [
         ("What it is", option.summary),
         ("What it is, in a few words", option.in_brief),
@@ -47,22 +53,53 @@ def patient_texts(option: Option) -> list[tuple[str, str]]:
         texts.append((f"{claim.get_kind_display()}: {claim.text[:40]}…", claim.text))
         if claim.frequency_group:
             texts.append(("… its group", claim.frequency_group))
-    texts += [(f"Consideration: {c.text[:40]}…", c.text) for c in option.considerations.all()]
     texts += [(f"Where: {n.get_region_display()}", n.text) for n in option.regions.all()]
-    texts += [(f"On “{r.value.statement}”", r.text) for r in option.value_ratings.all()]
+    texts += [(f"Cost {cost.display}: what it covers", cost.covers) for cost in option.costs.all()]
+    return _with_words(texts)
+
+
+def consideration_texts(option: Option) -> list[tuple[str, str]]:
+    return _with_words(
+        [(f"Consideration: {c.text[:40]}…", c.text) for c in option.considerations.all()]
+    )
+
+
+def value_rating_texts(option: Option) -> list[tuple[str, str]]:
+    return _with_words([(f"On “{r.value.statement}”", r.text) for r in option.value_ratings.all()])
+
+
+def claim_check_texts(option: Option) -> list[tuple[str, str]]:
+    texts = []
     for check in option.claim_checks.all():
         texts.append((f"Claim check: {check.claim[:40]}…", check.claim))
         texts.append(("… what the studies found", check.what_studies_found))
+    return _with_words(texts)
+
+
+def study_texts(option: Option) -> list[tuple[str, str]]:
+    texts = []
     for study in option.studies.all():
         measured = study.measured.strip().rstrip(".")
         texts.append((f"Study: {study.design[:40]}", f"{measured}. {study.found}"))
-    texts += [(f"Cost {cost.display}: what it covers", cost.covers) for cost in option.costs.all()]
+    return _with_words(texts)
+
+
+# The groups edited on their own pages, by the name of the option's related rows.
+RELATED_TEXTS = {
+    "considerations": consideration_texts,
+    "value_ratings": value_rating_texts,
+    "claim_checks": claim_check_texts,
+    "studies": study_texts,
+}
+
+
+def _with_words(texts: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(label, text) for label, text in texts if text and text.strip()]
 
 
-def names_set_aside(option: Option) -> list[str]:
-    """Words a patient cannot be spared: the option's name and the glossary's terms."""
-    return [option.name, *Term.objects.values_list("term", flat=True)]
+def glossary_terms() -> list[str]:
+    """The glossary's terms: a patient is told what they mean, so they count as plain words."""
+    return list(Term.objects.values_list("term", flat=True))
 
 
 def site_texts() -> list[tuple[str, str]]:
@@ -85,18 +122,17 @@ def site_texts() -> list[tuple[str, str]]:
     return [(label, text) for label, text in texts if text and text.strip()]
 
 
-def too_hard(texts: list[tuple[str, str]], names=()) -> list[tuple[str, float, str]]:
+def too_hard(texts: list[tuple[str, str]], glossary=()) -> list[tuple[str, Grade, str]]:
     """Texts of two sentences or more whose reading grade, measured on its own, is over the limit.
 
     Each text is measured alone: a hard paragraph is never hidden by easy ones around it.
     A single sentence (a heading, a label, a short claim) is left to the editor's judgement.
+    Words the glossary explains count as plain: the rule is "grade 8, terms explained".
     """
     hard = []
     for label, text in texts:
-        if sentence_count(text) < 2:
-            continue
-        grade = reading_grade(text, names)
-        if grade is not None and grade > GRADE_LIMIT:
+        grade = reading_grade(text, glossary)
+        if not grade.plain:
             hard.append((label, grade, text))
     return hard
 
@@ -176,8 +212,6 @@ def option_report(option: Option) -> OptionReport:
         + "."
     )
     return OptionReport(
-        names=names_set_aside(option),
-        texts=patient_texts(option),
         balance=balance,
         warning=" ".join(
             filter(

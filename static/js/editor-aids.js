@@ -1,4 +1,6 @@
-// Live reading grade under each text box in the editors' admin.
+// The reading grade under each text box in the editors' admin. The page arrives graded by the
+// server; only the box being typed in is graded again, when the editor pauses or leaves it, so
+// opening a page asks the server for nothing.
 // The admin loads this in <head>, so it waits for the form to exist.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
@@ -7,40 +9,45 @@ document.addEventListener("DOMContentLoaded", function () {
   var source = form && form.querySelector("[data-reading-grade-url]");
   if (!token || !source) return;
   var endpoint = source.dataset.readingGradeUrl;
+  var timers = new WeakMap();
+  var graded = new WeakMap();
 
-  function attach(box) {
-    if (box.dataset.gradeAttached) return;
-    box.dataset.gradeAttached = "1";
-    var out = document.createElement("span");
-    out.className = "grade-live";
-    out.setAttribute("aria-live", "polite");
-    box.insertAdjacentElement("afterend", out);
-    var timer;
-    function update() {
-      var body = new URLSearchParams({ text: box.value });
-      fetch(endpoint, {
-        method: "POST",
-        headers: { "X-CSRFToken": token.value },
-        body: body,
-        credentials: "same-origin",
-      })
-        .then(function (response) { return response.json(); })
-        .then(function (data) {
-          if (data.grade === null) { out.textContent = ""; return; }
-          out.textContent = "Reading grade " + data.grade +
-            (data.plain ? "" : " – above grade " + data.limit + ": try shorter sentences and words");
-          out.classList.toggle("grade--high", !data.plain);
-        });
-    }
-    box.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(update, 400);
-    });
-    if (box.value) update();
+  function grade(box) {
+    var note = box.closest(".graded") && box.closest(".graded").querySelector(".grade-note");
+    if (!note || graded.get(box) === box.value) return;
+    graded.set(box, box.value);
+    fetch(endpoint, {
+      method: "POST",
+      headers: { "X-CSRFToken": token.value },
+      body: new URLSearchParams({ text: box.value }),
+      credentials: "same-origin",
+    })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (graded.get(box) !== box.value) return; // typed on since: a newer answer will come
+        note.textContent = data.note;
+        note.classList.toggle("grade--high", !data.plain);
+      });
   }
 
-  function attachAll() { form.querySelectorAll("textarea").forEach(attach); }
-  attachAll();
-  // Inline rows added with "Add another" get their aid too.
-  document.addEventListener("formset:added", attachAll);
+  function isGraded(target) {
+    return target instanceof HTMLTextAreaElement && target.hasAttribute("data-graded");
+  }
+
+  // Rows added with "Add another" are covered too: the listeners sit on the form.
+  form.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!isGraded(box)) return;
+    clearTimeout(timers.get(box));
+    timers.set(box, setTimeout(function () { grade(box); }, 800));
+  });
+  form.addEventListener("change", function (event) {
+    if (!isGraded(event.target)) return;
+    clearTimeout(timers.get(event.target));
+    grade(event.target);
+  });
+  // What the page arrived with was graded by the server.
+  form.querySelectorAll("textarea[data-graded]").forEach(function (box) {
+    graded.set(box, box.value);
+  });
 });

@@ -38,14 +38,15 @@ def test_an_editor_edits_a_harm_sees_the_grade_and_restores_the_earlier_version(
     page.goto(f"/admin/treatments/option/{option.pk}/change/")
     box = page.page.locator(f"textarea[name='claims-{list(option.claims.all()).index(harm)}-text']")
     box.fill(
-        "Statistically significant haemodynamic perturbations necessitated discontinuation "
-        "of administration in a considerable proportion of participants."
+        "Statistically significant haemodynamic perturbations necessitated discontinuation. "
+        "A considerable proportion of participants experienced intolerable consequences."
     )
-    # The grade appears under the box as the editor types.
-    expect(box.locator("xpath=following-sibling::span[1]")).to_contain_text("try shorter")
-    page.page.click("input[name=_continue]")
+    # The grade under the box changes as the editor types.
+    expect(box.locator("xpath=following-sibling::p[1]")).to_contain_text("try shorter")
+    page.page.locator("input[name=_continue]").first.click()
     page.page.wait_for_load_state()
-    assert "simplify" in page.page.content()  # the saved text is flagged above grade 8
+    # The saved text is flagged above grade 8, under its box.
+    expect(page.page.locator(".grade-note.grade--high").first).to_contain_text("try shorter")
     harm.refresh_from_db()
     assert harm.text.startswith("Statistically significant")
 
@@ -75,15 +76,15 @@ def test_publishing_an_option_without_harms_is_refused_with_the_reason(page, edi
 
 def test_every_content_form_grades_its_text_as_the_editor_types(page, editor):
     term = Term.objects.create(
-        term="Flare", slug="flare", definition="A time when pain gets worse."
+        term="Flare", slug="flare", definition="A time when pain gets worse. It passes."
     )
     log_in(page)
     page.goto(f"/admin/treatments/term/{term.pk}/change/")
     box = page.page.locator("textarea[name=definition]")
-    grade = box.locator("xpath=following-sibling::span[1]")
-    expect(grade).to_have_text(re.compile(r"^Reading grade -?\d+(\.\d)?$"))
+    grade = box.locator("xpath=following-sibling::p[1]")
+    expect(grade).to_have_text(re.compile(r"^Reading grade -?\d+(\.\d)?\.$"))
     box.fill(
-        "An exacerbation characterised by intensification of nociceptive sensations "
-        "necessitating pharmacological intervention."
+        "An exacerbation characterised by intensification of nociceptive sensations. "
+        "Pharmacological intervention is frequently necessitated."
     )
     expect(grade).to_contain_text("try shorter")

@@ -1,0 +1,164 @@
+"""An editor works on the largest option in Chromium, signed in as a member of the Editors group:
+a page a few screens long, Save at the top, no burst of requests, and no silent overwrites."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.db.models import Count
+from playwright.sync_api import expect
+
+from tests.browser.conftest import _make_page
+from treatments.models import Option
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-test-password-for-editors"
+SCREEN = {"width": 1366, "height": 900}
+HARD = (
+    "Statistically significant haemodynamic perturbations necessitated discontinuation of "
+    "administration. Considerable proportions of participants experienced intolerable effects."
+)
+
+
+@pytest.fixture
+def editor(editors_group):
+    user = User.objects.create_user(
+        "editor", password=PASSWORD, is_staff=True, first_name="Ada", last_name="Editor"
+    )
+    user.groups.add(editors_group)
+    return user
+
+
+@pytest.fixture
+def screen(browser, live_server):
+    context, wrapped = _make_page(browser, live_server, javascript=True, viewport=SCREEN)
+    yield wrapped
+    context.close()
+    assert wrapped.console_errors == [], "the browser console showed errors"
+    assert wrapped.outside_requests == [], "the page asked another origin for something"
+
+
+def log_in(page):
+    page.goto("/admin/login/")
+    page.page.fill("#id_username", "editor")
+    page.page.fill("#id_password", PASSWORD)
+    page.page.click("input[type=submit]")
+    page.page.wait_for_url("**/admin/")
+
+
+def largest_option() -> Option:
+    """The bundled option with the most rows on its page."""
+    return (
+        Option.objects.annotate(
+            rows=Count("claims", distinct=True)
+            + Count("regions", distinct=True)
+            + Count("costs", distinct=True)
+        )
+        .order_by("-rows", "pk")
+        .first()
+    )
+
+
+def background_requests(page, base_url: str) -> list[str]:
+    requests: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            requests.append(r.url)
+            if r.url.startswith(base_url) and r.resource_type in ("xhr", "fetch")
+            else None
+        ),
+    )
+    return requests
+
+
+def test_the_largest_option_fits_in_eight_screens_with_save_at_the_top_and_a_contents_list(
+    screen, editor, content, live_server
+):
+    option = largest_option()
+    log_in(screen)
+    requests = background_requests(screen.page, live_server.url)
+    screen.goto(f"/admin/treatments/option/{option.pk}/change/")
+    screen.page.wait_for_load_state("networkidle")
+
+    height = screen.page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 8 * SCREEN["height"], f"{height} px is more than 8 screens"
+    assert len(requests) <= 1, requests
+
+    saves = screen.page.locator("input[name=_save]")
+    assert saves.count() == 2
+    assert saves.first.bounding_box()["y"] < SCREEN["height"]  # Save on the first screen
+
+    contents = screen.page.locator("nav.page-contents a")
+    targets = contents.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    anchors = [t for t in targets if t.startswith("#")]
+    assert {"#claims-heading", "#regions-heading", "#costs-heading", "#elsewhere-heading"} <= set(
+        anchors
+    )
+    for anchor in anchors:
+        assert screen.page.locator(anchor).count() == 1, anchor
+    studies = contents.filter(has_text="Studies")
+    expect(studies).to_have_text(f"Studies ({option.studies.count()})")
+
+    # The long groups are on their own page, filtered to this option.
+    studies.click()
+    screen.page.wait_for_load_state()
+    assert f"option__id__exact={option.pk}" in screen.page.url
+    expect(screen.page.locator("#result_list tbody tr")).to_have_count(option.studies.count())
+    expect(screen.page.locator(".option-rows-back")).to_contain_text(option.name)
+
+
+def test_the_grade_sits_under_its_box_and_only_that_box_is_graded_again(
+    screen, editor, content, live_server
+):
+    option = largest_option()
+    log_in(screen)
+    requests = background_requests(screen.page, live_server.url)
+    screen.goto(f"/admin/treatments/option/{option.pk}/change/")
+    screen.page.wait_for_load_state("networkidle")
+    assert requests == []  # graded by the server as the page was made
+
+    box = screen.page.locator("textarea[name=summary]")
+    note = screen.page.locator("#id_summary_grade")
+    expect(note).to_have_text(re.compile(r"^(Reading grade -?\d+(\.\d)?|Too short to grade)"))
+    box.fill(HARD)
+    box.blur()
+    expect(note).to_contain_text("try shorter sentences and words")
+    expect(note).to_have_class(re.compile("grade--high"))
+    assert len(requests) == 1
+
+
+def test_a_stale_copy_is_refused_naming_who_changed_it_and_keeps_what_was_typed(
+    screen, editor, content, editors_group
+):
+    option = largest_option()
+    log_in(screen)
+    screen.goto(f"/admin/treatments/option/{option.pk}/change/")
+
+    # Another editor saves the option while this page is open.
+    other = User.objects.create_user("grace", first_name="Grace", last_name="Hopper")
+    option.refresh_from_db()
+    option.how_given = "Changed by Grace while Ada was typing."
+    option._history_user = other
+    option.save()
+
+    typed = "Ada's own new summary. It is short and plain."
+    screen.page.fill("textarea[name=summary]", typed)
+    screen.page.locator("input[name=_continue]").first.click()
+    screen.page.wait_for_load_state()
+
+    errors = screen.page.locator(".errornote + .errorlist, ul.errorlist.nonfield")
+    expect(errors.first).to_contain_text("Grace Hopper changed this option")
+    expect(errors.first).to_contain_text("Nothing was saved")
+    expect(screen.page.locator("textarea[name=summary]")).to_have_value(typed)
+    # Grace's change is in the form now, so saving again keeps both.
+    expect(screen.page.locator("textarea[name=how_given]")).to_have_value(option.how_given)
+    option.refresh_from_db()
+    assert option.summary != typed
+
+    screen.page.locator("input[name=_continue]").first.click()
+    screen.page.wait_for_load_state()
+    expect(screen.page.locator(".messagelist")).to_contain_text("was changed successfully")
+    option.refresh_from_db()
+    assert option.summary == typed
+    assert option.how_given == "Changed by Grace while Ada was typing."
