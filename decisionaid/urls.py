@@ -3,6 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from decisionaid import flow, options, resume, summary, views
+from treatments import admin_history
+
+ADMIN = settings.ADMIN_PATH.strip("/") + "/"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,5 +23,16 @@ urlpatterns = [
     path("options/<slug:slug>/preview/", options.option_preview, name="option_preview"),
     path("summary/", summary.summary, name="summary"),
     path("", include("treatments.urls")),
+    # Editors' pages across every kind of content, inside the admin (before its catch-all).
+    path(
+        ADMIN + "deleted/",
+        admin.site.admin_view(admin_history.deleted_items),
+        name="deleted_items",
+    ),
+    path(
+        ADMIN + "deleted/restore/",
+        admin.site.admin_view(admin_history.restore_deleted),
+        name="restore_deleted",
+    ),
     path(settings.ADMIN_PATH.strip("/") + "/", admin.site.urls),
 ]

@@ -14,7 +14,8 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from treatments import writing
+from treatments import admin_reviews, writing  # noqa: F401  (admin_reviews registers itself)
+from treatments.admin_history import OptionHistoryMixin
 from treatments.models import (
     Availability,
     Choice,
@@ -168,7 +169,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Option)
-class OptionAdmin(ContentAdmin):
+class OptionAdmin(OptionHistoryMixin, ContentAdmin):
     list_display = [
         "name",
         "status",
@@ -183,7 +184,7 @@ class OptionAdmin(ContentAdmin):
     # Overdue (and never reviewed) options first.
     ordering = [F("next_review_due").asc(nulls_first=True), "name"]
     prepopulated_fields = {"slug": ["name"]}
-    actions = ["publish_selected", "unpublish_selected", "mark_reviewed_selected"]
+    actions = ["publish_selected", "unpublish_selected"]
     inlines = [
         ClaimInline,
         AvailabilityInline,
@@ -193,7 +194,14 @@ class OptionAdmin(ContentAdmin):
         ConsiderationInline,
         ValueRatingInline,
     ]
-    readonly_fields = ["publication", "writing_aids", "status", "last_reviewed_on", "reviewed_by"]
+    readonly_fields = [
+        "publication",
+        "writing_aids",
+        "status",
+        "last_reviewed_on",
+        "reviewed_by",
+        "reviews",
+    ]
     filter_horizontal = ["certainty_sources"]
     fieldsets = [
         ("Publication", {"fields": ["publication"]}),
@@ -219,7 +227,7 @@ class OptionAdmin(ContentAdmin):
             {"fields": ["certainty", "certainty_basis", "certainty_reason", "certainty_sources"]},
         ),
         ("Cost", {"fields": ["no_reliable_cost", "cost_note"]}),
-        ("Review", {"fields": ["last_reviewed_on", "reviewed_by", "next_review_due"]}),
+        ("Review", {"fields": ["last_reviewed_on", "reviewed_by", "next_review_due", "reviews"]}),
     ]
     change_form_template = "admin/treatments/option/change_form.html"
 
@@ -365,12 +373,6 @@ class OptionAdmin(ContentAdmin):
         for option in queryset:
             option.unpublish()
         self.message_user(request, f"{queryset.count()} option(s) returned to draft.")
-
-    @admin.action(description="Mark the selected options as reviewed today")
-    def mark_reviewed_selected(self, request, queryset):
-        for option in queryset:
-            option.mark_reviewed(by=editor_name(request))
-        self.message_user(request, f"{queryset.count()} option(s) marked as reviewed today.")
 
 
 @admin.register(Source)
