@@ -325,7 +325,12 @@ def test_restoring_is_a_post_with_a_csrf_token(editor, factory):
 
 
 def test_a_bad_restore_request_gets_a_message_not_an_error(editor_client):
-    for kind, history_id in [("claim", "999999"), ("nothing", "1"), ("claim", "x")]:
+    for kind, history_id in [
+        ("claim", "999999"),
+        ("nothing", "1"),
+        ("claim", "x"),
+        ("claim", "9" * 30),
+    ]:
         response = editor_client.post(
             "/admin/deleted/restore/", {"kind": kind, "history_id": history_id}
         )

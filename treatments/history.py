@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.html import format_html
@@ -180,7 +180,7 @@ def kind_of(model) -> str:
 def field_label(model, name: str) -> str:
     try:
         return capfirst(model._meta.get_field(name).verbose_name)
-    except Exception:  # a field simple-history adds, or one since removed
+    except FieldDoesNotExist:  # a field since removed
         return capfirst(name.replace("_", " "))
 
 
@@ -202,7 +202,7 @@ def what_happened(record) -> str:
 
 # -- An option's history with its parts -------------------------------------------------------
 
-# Every kind of part an option has, by the name of its link to the option.
+# Every kind of part an option has; each links to its option by `option`.
 OPTION_PARTS = [
     ("treatments", "claim"),
     ("treatments", "cost"),
@@ -298,7 +298,7 @@ def parent_field(model) -> models.ForeignKey | None:
     for name in ("option", "page", "question"):
         try:
             found = model._meta.get_field(name)
-        except Exception:
+        except FieldDoesNotExist:
             continue
         if isinstance(found, models.ForeignKey):
             return found
@@ -352,7 +352,7 @@ def find_deleted(model_name: str, history_id) -> tuple[type[models.Model], objec
         raise CannotRestore("There is no such kind of content.")
     try:
         record = history_of(model).get(history_id=int(history_id), history_type="-")
-    except (ValueError, TypeError, ObjectDoesNotExist):
+    except (ValueError, TypeError, OverflowError, ObjectDoesNotExist):
         raise CannotRestore(
             "That deleted item was not found. It may have been restored already."
         ) from None
