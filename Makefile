@@ -87,6 +87,12 @@ test: $(VENV)/.dev-installed chromium lint
 	$(DEV_ENV) $(PY) manage.py check
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	@# The bundled content against the publication rules, in a throwaway database.
+	@db=$$(mktemp -d); trap 'rm -rf "$$db"' EXIT; set -e; \
+	export DATABASE_URL=sqlite:///$$db/content.sqlite3; \
+	$(DEV_ENV) $(PY) manage.py migrate --noinput --verbosity 0; \
+	$(DEV_ENV) $(PY) manage.py load_content --verbosity 0; \
+	$(DEV_ENV) $(PY) manage.py check_content
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # 15 fuzzed endpoints x 667 examples: just over 10,000 in all (the suite itself runs 100 each).

@@ -372,3 +372,27 @@ ADMIN_PATH = "/admin/"
 # The patient's forms are a few choices and up to 500 characters of their own words: a body
 # larger than this is refused before it is read (the editors' admin keeps Django's limit).
 PATIENT_MAX_BODY = 32 * 1024
+
+# Email, only for review reminders to editors (`manage.py review_reminders`). Off unless a mail
+# server is named: the app never sends patients anything.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+# Without a mail server, an email is written to the console instead, so nothing is lost.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = envint("DJANGO_EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+# STARTTLS by default: the password and editors' names never cross the network in the clear.
+EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_EMAIL_FROM", "decision-aid@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who gets the reminders; unset, every active Editor with an email address.
+REVIEW_REMINDERS_TO = [
+    address.strip()
+    for address in os.environ.get("DJANGO_REVIEW_REMINDERS_TO", "").split(",")
+    if address.strip()
+]

@@ -132,18 +132,6 @@ def test_a_complete_option_can_be_published(editor_client, factory):
     assert option.is_published
 
 
-def test_marking_reviewed_records_who_and_when(editor_client, editor, factory):
-    option = factory.make_option()
-    editor_client.post(
-        "/admin/treatments/option/",
-        {"action": "mark_reviewed_selected", "_selected_action": [option.pk]},
-    )
-    option.refresh_from_db()
-    assert option.reviewed_by == "editor"
-    assert option.last_reviewed_on == datetime.date.today()
-    assert option.next_review_due == datetime.date.today() + datetime.timedelta(days=365)
-
-
 def test_the_change_page_shows_reading_grades_and_the_balance_line(editor_client, factory):
     option = factory.make_option(
         summary=(

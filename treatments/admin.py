@@ -18,7 +18,8 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from treatments import writing
+from treatments import admin_reviews, writing  # noqa: F401  (admin_reviews registers itself)
+from treatments.admin_history import OptionHistoryMixin
 from treatments.editing import TOKEN, ContentForm, GradedTextarea, glossary_for
 from treatments.models import (
     Availability,
@@ -174,7 +175,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Option)
-class OptionAdmin(ContentAdmin):
+class OptionAdmin(OptionHistoryMixin, ContentAdmin):
     list_display = [
         "name",
         "status",
@@ -189,12 +190,19 @@ class OptionAdmin(ContentAdmin):
     # Overdue (and never reviewed) options first.
     ordering = [F("next_review_due").asc(nulls_first=True), "name"]
     prepopulated_fields = {"slug": ["name"]}
-    actions = ["publish_selected", "unpublish_selected", "mark_reviewed_selected"]
+    actions = ["publish_selected", "unpublish_selected"]
     # Short groups only: the long ones (studies, claim checks, considerations, value ratings) are
     # edited on their own pages, linked from this one, so the page stays a few screens long.
     inlines = [ClaimInline, AvailabilityInline, CostInline]
     save_on_top = True
-    readonly_fields = ["publication", "writing_aids", "status", "last_reviewed_on", "reviewed_by"]
+    readonly_fields = [
+        "publication",
+        "writing_aids",
+        "status",
+        "last_reviewed_on",
+        "reviewed_by",
+        "reviews",
+    ]
     autocomplete_fields = ["certainty_sources"]
     fieldsets = [
         ("Publication", {"fields": ["publication"]}),
@@ -220,7 +228,7 @@ class OptionAdmin(ContentAdmin):
             {"fields": ["certainty", "certainty_basis", "certainty_reason", "certainty_sources"]},
         ),
         ("Cost", {"fields": ["no_reliable_cost", "cost_note"]}),
-        ("Review", {"fields": ["last_reviewed_on", "reviewed_by", "next_review_due"]}),
+        ("Review", {"fields": ["last_reviewed_on", "reviewed_by", "next_review_due", "reviews"]}),
     ]
     change_form_template = "admin/treatments/option/change_form.html"
 
@@ -406,12 +414,6 @@ class OptionAdmin(ContentAdmin):
         for option in queryset:
             option.unpublish()
         self.message_user(request, f"{queryset.count()} option(s) returned to draft.")
-
-    @admin.action(description="Mark the selected options as reviewed today")
-    def mark_reviewed_selected(self, request, queryset):
-        for option in queryset:
-            option.mark_reviewed(by=editor_name(request))
-        self.message_user(request, f"{queryset.count()} option(s) marked as reviewed today.")
 
 
 class SourceForm(ContentForm):

@@ -1,10 +1,189 @@
-"""Where the bundled content lives."""
+"""Where the bundled content lives, and how the live content is written out again: as the same
+natural-key YAML files (to commit to git and load anywhere) or as CSV for spreadsheets."""
 
+import csv
+import datetime
 from pathlib import Path
 
+from django.apps import apps
+from django.core import serializers
+from django.db.models import Count, Prefetch
+
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures"
+
+# The models of the bundled content, in load order: what the export writes.
+CORE_MODELS = [
+    "source",
+    "question",
+    "choice",
+    "value",
+    "suggestedquestion",
+    "page",
+    "pagesection",
+    "term",
+]
+OPTION_MODELS = [
+    "option",
+    "claim",
+    "claimcheck",
+    "cost",
+    "availability",
+    "study",
+    "consideration",
+    "valuerating",
+]
+CORE_FILE = "crps_01_core.yaml"
 
 
 def bundled_fixtures() -> list[str]:
     """The bundled content files, in load order (their names sort in that order)."""
     return sorted(path.stem for path in FIXTURE_DIR.glob("crps_*.yaml"))
+
+
+def content_model(name: str):
+    return apps.get_model("treatments", name)
+
+
+def exported_models() -> list:
+    return [content_model(name) for name in CORE_MODELS + OPTION_MODELS]
+
+
+def option_file(category_index: int, category: str) -> str:
+    return f"crps_{10 + category_index:02d}_{category}.yaml"
+
+
+def export_yaml(directory: Path) -> list[Path]:
+    """Write the live content as natural-key YAML files like the bundled ones: the shared
+    sources, questionnaire and pages in one file, then one file per group of options with
+    everything said about them. Loading the files into an empty database gives the same
+    content. Returns the files written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    today = datetime.date.today().isoformat()
+    Option = content_model("option")
+    written = []
+
+    core = [content_model(name).objects.order_by("pk") for name in CORE_MODELS]
+    written.append(
+        _write_yaml(
+            directory / CORE_FILE,
+            f"CRPS decision aid: shared sources, questionnaire, values, questions for the "
+            f"clinician, pages and glossary.\nExported from the live content on {today} "
+            "(manage.py export_content). Load it first.",
+            core,
+        )
+    )
+    for index, (category, label) in enumerate(Option.Category.choices):
+        options = Option.objects.filter(category=category).order_by("pk")
+        if not options.exists():
+            continue
+        querysets = [options] + [
+            content_model(name).objects.filter(option__category=category).order_by("pk")
+            for name in OPTION_MODELS[1:]
+        ]
+        written.append(
+            _write_yaml(
+                directory / option_file(index, category),
+                f"CRPS decision aid: {label}, with everything said about each option.\n"
+                f"Exported from the live content on {today} (manage.py export_content).",
+                querysets,
+            )
+        )
+    return written
+
+
+def _write_yaml(path: Path, heading: str, querysets) -> Path:
+    with path.open("w", encoding="utf-8") as stream:
+        for line in heading.splitlines():
+            stream.write(f"# {line}\n")
+        for queryset in querysets:
+            if queryset.exists():
+                serializers.serialize(
+                    "yaml",
+                    queryset,
+                    stream=stream,
+                    use_natural_foreign_keys=True,
+                    use_natural_primary_keys=True,
+                    sort_keys=False,
+                    width=120,
+                )
+    return path
+
+
+# -- Spreadsheets --------------------------------------------------------------------------
+
+# A cell that starts with one of these is read as a formula by spreadsheet programs.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def citation(source) -> str:
+    ids = [f"PMID {source.pmid}" if source.pmid else "", f"DOI {source.doi}" if source.doi else ""]
+    extra = ", ".join(part for part in ids if part)
+    return f"{source.short_citation}: {source.title}" + (f" ({extra})" if extra else "")
+
+
+def export_csv(directory: Path) -> list[Path]:
+    """Write claims.csv (one row per claim) and sources.csv (one row per source) for clinical
+    reviewers who work in spreadsheets. UTF-8 with a byte-order mark, so Excel reads accents."""
+    directory.mkdir(parents=True, exist_ok=True)
+    Claim, Source = content_model("claim"), content_model("source")
+    claims = (
+        Claim.objects.select_related("option")
+        .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("slug")))
+        .order_by("option__name", "kind", "order", "pk")
+    )
+    claim_columns = [
+        ("Option", lambda c: c.option.name),
+        ("Option short name", lambda c: c.option.slug),
+        ("Kind", lambda c: c.get_kind_display()),
+        ("Main point", lambda c: c.is_main),
+        ("Text", lambda c: c.text),
+        ("How many (x)", lambda c: c.frequency_count),
+        ("Out of (N)", lambda c: c.frequency_total),
+        ("In which group", lambda c: c.frequency_group),
+        ("Over what time", lambda c: c.frequency_timeframe),
+        ("People in the study", lambda c: c.study_size),
+        ("Range from (in 100)", lambda c: c.range_low),
+        ("Range to (in 100)", lambda c: c.range_high),
+        ("Sources", lambda c: "; ".join(citation(s) for s in c.sources.all())),
+        ("Source short names", lambda c: "; ".join(s.slug for s in c.sources.all())),
+    ]
+    source_columns = [
+        ("Short name", lambda s: s.slug),
+        ("Title", lambda s: s.title),
+        ("Authors", lambda s: s.authors),
+        ("Publisher", lambda s: s.publisher),
+        ("Year", lambda s: s.year),
+        ("Kind", lambda s: s.get_kind_display()),
+        ("Interest to declare", lambda s: s.interest),
+        ("Web address", lambda s: s.url),
+        ("PubMed ID", lambda s: s.pmid),
+        ("DOI", lambda s: s.doi),
+        ("Checked on", lambda s: s.checked_on),
+        ("Claims citing it", lambda s: s.claim_count),
+    ]
+    return [
+        _write_csv(directory / "claims.csv", claim_columns, claims),
+        _write_csv(
+            directory / "sources.csv",
+            source_columns,
+            Source.objects.annotate(claim_count=Count("claims")).order_by("slug"),
+        ),
+    ]
+
+
+def _write_csv(path: Path, columns, rows) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow([heading for heading, _ in columns])
+        for row in rows:
+            writer.writerow([_cell(value(row)) for _, value in columns])
+    return path

@@ -14,9 +14,12 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
+# Options due for review within this many days are listed on the admin's home page and emailed.
+REVIEW_SOON_DAYS = 60
 
 slug_help = "A short name for web addresses and for the bundled content files: lowercase, hyphens."
 
@@ -228,6 +231,14 @@ class OptionQuerySet(models.QuerySet):
     def overdue(self, today: datetime.date | None = None):
         today = today or timezone.localdate()
         return self.filter(Q(next_review_due__lt=today) | Q(next_review_due__isnull=True))
+
+    def due_for_review(self, within_days: int = REVIEW_SOON_DAYS, today=None):
+        """Options overdue, never reviewed, or due within `within_days`: the soonest first."""
+        today = today or timezone.localdate()
+        soon = today + datetime.timedelta(days=within_days)
+        return self.filter(Q(next_review_due__lte=soon) | Q(next_review_due__isnull=True)).order_by(
+            models.F("next_review_due").asc(nulls_first=True), "name"
+        )
 
     def with_content(self):
         """Everything an option page shows, in a fixed number of queries."""
@@ -1155,3 +1166,82 @@ class Release(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("A published version is kept for good, so it can be published again.")
+
+
+class Review(models.Model):
+    """An editor's review of one option: who checked what, when, and when it is due again.
+
+    Recording a review brings the option's own review dates up to date (see `save`).
+    """
+
+    option = models.ForeignKey(
+        Option,
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        help_text="The option that was reviewed.",
+    )
+    reviewed_by = models.CharField(max_length=150, editable=False)
+    reviewed_on = models.DateField(
+        default=timezone.localdate, help_text="The day the review was done."
+    )
+    what_checked = models.TextField(
+        "what was checked",
+        help_text="What you checked and against what, e.g. \"Costs against the clinic's 2027 "
+        'price list; new trials since 2026 searched in PubMed, none found."',
+    )
+    next_review_due = models.DateField(
+        blank=True,
+        help_text="When it must be checked again. Leave blank for twelve months after the review.",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reviewed_on", "-recorded_at"]
+        get_latest_by = ["reviewed_on", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_review_due__gt=models.F("reviewed_on")),
+                name="review_next_due_after_review",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.option.name}, reviewed on {date_format(self.reviewed_on, 'j F Y')}"
+
+    def save(self, *args, **kwargs):
+        if not self.next_review_due:
+            self.next_review_due = self.reviewed_on + REVIEW_INTERVAL
+        super().save(*args, **kwargs)
+        self.update_option()
+
+    def clean(self):
+        if self.reviewed_on and self.reviewed_on > timezone.localdate():
+            raise ValidationError({"reviewed_on": "A review cannot be dated in the future."})
+        if self.reviewed_on and self.next_review_due and self.next_review_due <= self.reviewed_on:
+            raise ValidationError(
+                {"next_review_due": "The next review must be due after the day of this review."}
+            )
+        if not (self.what_checked or "").strip():
+            raise ValidationError({"what_checked": "Say what you checked."})
+
+    def update_option(self):
+        """Give the option the dates of its latest review, unless it records a later one."""
+        option = self.option
+        latest = option.reviews.latest()
+        if option.last_reviewed_on and option.last_reviewed_on > latest.reviewed_on:
+            return
+        values = {
+            "last_reviewed_on": latest.reviewed_on,
+            "reviewed_by": latest.reviewed_by,
+            "next_review_due": latest.next_review_due,
+        }
+        if all(getattr(option, name) == value for name, value in values.items()):
+            return
+        for name, value in values.items():
+            setattr(option, name, value)
+        option._change_reason = f"Reviewed by {latest.reviewed_by}: {latest.what_checked}"[:100]
+        if hasattr(self, "_history_user"):
+            option._history_user = self._history_user
+        option.save(update_fields=[*values, "updated_at"])

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
+from tests.browser.conftest import axe_violations
 from treatments.models import Claim, Term
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -88,3 +89,42 @@ def test_every_content_form_grades_its_text_as_the_editor_types(page, editor):
         "Pharmacological intervention is frequently necessitated."
     )
     expect(grade).to_contain_text("try shorter")
+
+
+def test_an_editor_finds_a_deleted_claim_from_the_home_page_and_restores_it(page, editor, factory):
+    option = factory.make_option(publish=True, name="An option")
+    harm = option.harms[0]
+    text, sources = harm.text, set(harm.sources.all())
+    log_in(page)
+    page.goto(f"/admin/treatments/claim/{harm.pk}/delete/")
+    page.page.click("input[type=submit]")
+    page.page.wait_for_load_state()
+    assert not Claim.objects.filter(pk=harm.pk).exists()
+
+    page.goto("/admin/")
+    page.page.get_by_role("link", name="Find and restore deleted items").click()
+    page.page.wait_for_url("**/admin/deleted/")
+    assert axe_violations(page) == []
+    page.page.get_by_role("button", name=re.compile(r"^Restore claim")).click()
+    page.page.wait_for_url(f"**/admin/treatments/claim/{harm.pk}/change/")
+    assert (
+        "is back, as it was when it was deleted" in page.page.locator(".messagelist").inner_text()
+    )
+    harm = Claim.objects.get(pk=harm.pk)
+    assert (harm.text, set(harm.sources.all())) == (text, sources)
+
+
+def test_the_changes_since_review_and_the_history_with_parts_pass_axe(page, editor, factory):
+    option = factory.make_option(publish=True, name="An option")
+    claim = option.benefits[0]
+    claim.text = "Pain eased for a few people, for a while."
+    claim.save()
+    log_in(page)
+    page.goto(f"/admin/treatments/option/{option.pk}/change/")
+    page.page.get_by_role("link", name="See what changed since the last review").click()
+    page.page.wait_for_load_state()
+    expect(page.page.locator("dd ins").first).to_contain_text("a few")
+    assert axe_violations(page) == []
+    page.goto(f"/admin/treatments/option/{option.pk}/history/")
+    expect(page.page.locator("#parts-history")).to_contain_text("Changed: Text")
+    assert axe_violations(page) == []

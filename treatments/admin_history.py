@@ -1,0 +1,206 @@
+"""The editors' admin pages on what changed: an option's history with all its parts, the changes
+since its last review, and deleted items with a way to restore them."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
+
+from treatments import history
+from treatments.models import Option
+
+PARTS_PER_PAGE = 50
+DELETED_PER_PAGE = 100
+
+
+def admin_url(model, view: str, *args) -> str:
+    """The admin address of a model's page, or "" when the model has no admin page."""
+    opts = model._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+    except NoReverseMatch:
+        return ""
+
+
+class OptionHistoryMixin:
+    """For the option's admin: its History page also lists the changes to all its parts; a page
+    of the changes since it was last reviewed; and its reviews, with a link to record one."""
+
+    object_history_template = "admin/treatments/option/object_history.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/changes-since-review/",
+                self.admin_site.admin_view(self.changes_since_review_view),
+                name="treatments_option_changes_since_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        context = dict(extra_context or {})
+        if self.has_view_or_change_permission(request):
+            try:
+                option_id = int(unquote(object_id))
+            except ValueError:
+                raise Http404 from None
+            paginator = Paginator(history.PartsHistory(option_id), PARTS_PER_PAGE)
+            page = paginator.get_page(request.GET.get("parts"))
+            context["parts_page"] = page
+            context["parts_page_range"] = paginator.get_elided_page_range(page.number)
+            context["part_rows"] = [part_row(record) for record in page.object_list]
+            if Option.objects.filter(pk=option_id).exists():
+                context["changes_since_review_url"] = reverse(
+                    "admin:treatments_option_changes_since_review", args=[option_id]
+                )
+        return super().history_view(request, object_id, extra_context=context)
+
+    def changes_since_review_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        option = self.get_object(request, unquote(object_id))
+        if option is None:
+            raise Http404("No such option.")
+        if not self.has_view_or_change_permission(request, option):
+            raise PermissionDenied
+        moment = history.review_moment(option)
+        changes = history.changes_since_review(option, moment) if moment else []
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": option,
+            "title": f"Changes since the last review: {option}",
+            "moment": moment,
+            "changes": changes,
+            "change_url": reverse("admin:treatments_option_change", args=[option.pk]),
+            "history_url": reverse("admin:treatments_option_history", args=[option.pk]),
+        }
+        return render(request, "admin/treatments/option/changes_since_review.html", context)
+
+    @admin.display(description="Reviews")
+    def reviews(self, option):
+        if not option.pk:
+            return "Save the option first; then record its reviews here."
+        add_url = admin_url_with_query("review", "add", {"option": option.pk})
+        recent = list(option.reviews.all()[:3])
+        parts = []
+        if add_url:
+            parts.append(format_html('<p><a href="{}">Record a review</a></p>', add_url))
+        parts.append(
+            format_html(
+                '<p><a href="{}">See what changed since the last review</a></p>',
+                reverse("admin:treatments_option_changes_since_review", args=[option.pk]),
+            )
+        )
+        if recent:
+            parts.append(
+                format_html(
+                    "<ul>{}</ul>",
+                    format_html_join(
+                        "",
+                        "<li>{} by {}: {}</li>",
+                        (
+                            (date_format(r.reviewed_on, "j F Y"), r.reviewed_by, r.what_checked)
+                            for r in recent
+                        ),
+                    ),
+                )
+            )
+        else:
+            parts.append(format_html("<p>{}</p>", "No review has been recorded here yet."))
+        return format_html("{}" * len(parts), *parts)
+
+
+def admin_url_with_query(model_name: str, view: str, query: dict) -> str:
+    try:
+        url = reverse(f"admin:treatments_{model_name}_{view}")
+    except NoReverseMatch:
+        return ""
+    return url + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+
+
+def part_row(record) -> dict:
+    """One line of an option's parts' history: when, who, what and where to look further."""
+    model = record.instance_type
+    pk = getattr(record, model._meta.pk.attname)
+    return {
+        "record": record,
+        "kind": history.kind_of(model),
+        "description": history.describe(record),
+        "what": history.what_happened(record),
+        "history_url": admin_url(model, "history", pk),
+        "version_url": admin_url(model, "simple_history", pk, record.history_id),
+    }
+
+
+# -- Deleted items ---------------------------------------------------------------------------
+
+
+def _viewable_models(request):
+    return [
+        model
+        for model in history.content_models()
+        if request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+        or request.user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
+    ]
+
+
+def _may_restore(request, model) -> bool:
+    return request.user.has_perm(f"{model._meta.app_label}.add_{model._meta.model_name}")
+
+
+def deleted_items(request: HttpRequest) -> HttpResponse:
+    """Every deleted content item that has not been restored, newest first."""
+    models = _viewable_models(request)
+    if not models:
+        raise PermissionDenied
+    items = history.deleted_items(models)
+    paginator = Paginator(items, DELETED_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    for item in page.object_list:
+        item.may_restore = _may_restore(request, item.model)
+        item.history_url = admin_url(
+            item.model, "history", getattr(item.record, item.model._meta.pk.attname)
+        )
+    context = {
+        **admin.site.each_context(request),
+        "title": "Deleted items",
+        "page_obj": page,
+        "page_range": paginator.get_elided_page_range(page.number),
+    }
+    return render(request, "admin/treatments/deleted_items.html", context)
+
+
+@require_POST
+def restore_deleted(request: HttpRequest) -> HttpResponse:
+    """Put one deleted item back (with the parts deleted with it) and go to it."""
+    back = reverse("deleted_items")
+    try:
+        model, record = history.find_deleted(
+            request.POST.get("kind", ""), request.POST.get("history_id")
+        )
+    except history.CannotRestore as reason:
+        messages.error(request, str(reason))
+        return HttpResponseRedirect(back)
+    if not _may_restore(request, model):
+        raise PermissionDenied
+    try:
+        restored = history.restore(model, record, user=request.user)
+    except history.CannotRestore as reason:
+        messages.error(request, str(reason))
+        return HttpResponseRedirect(back)
+    message = f"“{history.describe(record)}” is back, as it was when it was deleted."
+    if restored.parts:
+        message += f" {len(restored.parts)} of its parts deleted with it are back too."
+    if restored.sources_missing:
+        message += (
+            f" {restored.sources_missing} of the sources it had are deleted themselves; "
+            "restore them or choose others."
+        )
+    messages.success(request, message)
+    return HttpResponseRedirect(admin_url(model, "change", restored.obj.pk) or back)
