@@ -45,6 +45,7 @@ WORKERS = 2
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 50.0
 REQUEST_TIMEOUT = 30  # seconds, as gunicorn's own worker timeout
+FEW_REQUESTS = 100  # fewer finished requests than this make a p99 of one or two of them
 
 # The heavy journey, step by step, as the flow asks it (decisionaid/flow.py).
 STEPS = ["about", "health", "practical", "values", "considering", "questions", "sure"]
@@ -604,6 +605,13 @@ def report(runs: list[Run], seconds: int, facts: dict[str, str], skipped: str) -
         lines += [f"## {run.database.split()[0]}", "", table(run), ""]
     if skipped:
         lines += [skipped, ""]
+    if any(result.requests < FEW_REQUESTS for run in runs for result in run.results):
+        lines += [
+            f"Where fewer than {FEW_REQUESTS} requests finished, p99 is the slowest one or two, "
+            "and requests slower than the run did not finish and are not counted: set "
+            "BENCH_SECONDS higher for steadier numbers.",
+            "",
+        ]
     return "\n".join(lines)
 
 
