@@ -213,7 +213,16 @@ def editors_group(db) -> Group:
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Say how many fuzz examples ran, so `make fuzz` and CI show the work done."""
+    """Say how many fuzz examples ran, so `make fuzz` and CI show the work done, and which
+    patient page weighs the most, so its distance from the budget is in sight."""
     fuzz = sys.modules.get("tests.test_fuzz")
     if fuzz and fuzz.RUN["examples"]:
         terminalreporter.write_line(f"fuzz: {fuzz.RUN['examples']} examples ran")
+    weight = sys.modules.get("tests.test_page_weight")
+    if weight and weight.WEIGHTS:
+        name, size = max(weight.WEIGHTS.items(), key=lambda item: item[1])
+        budget = weight.COMPRESSED_BUDGET
+        terminalreporter.write_line(
+            f"page weight: heaviest is {name}, {size / 1024:.1f} KB compressed with its CSS and "
+            f"JavaScript (budget {budget // 1024} KB)"
+        )
