@@ -2,14 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
-<<<<<<< HEAD
 from decisionaid import flow, options, pages, resume, summary, views
-=======
-from decisionaid import flow, options, resume, summary, views
 from treatments import admin_history
 
 ADMIN = settings.ADMIN_PATH.strip("/") + "/"
->>>>>>> history
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,12 +22,9 @@ urlpatterns = [
     path("options/<slug:slug>/", options.option, name="option"),
     path("options/<slug:slug>/preview/", options.option_preview, name="option_preview"),
     path("summary/", summary.summary, name="summary"),
-<<<<<<< HEAD
     path("info/<slug:slug>/", pages.page, name="page"),
     path("sources/", pages.sources, name="sources"),
     path("glossary/", pages.glossary, name="glossary"),
-=======
-    path("", include("treatments.urls")),
     # Editors' pages across every kind of content, inside the admin (before its catch-all).
     path(
         ADMIN + "deleted/",
@@ -43,6 +36,5 @@ urlpatterns = [
         admin.site.admin_view(admin_history.restore_deleted),
         name="restore_deleted",
     ),
->>>>>>> history
-    path(settings.ADMIN_PATH.strip("/") + "/", admin.site.urls),
+    path(ADMIN, admin.site.urls),
 ]
