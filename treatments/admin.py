@@ -32,7 +32,6 @@ from treatments.models import (
     Page,
     PageSection,
     Question,
-    Release,
     Source,
     Study,
     SuggestedQuestion,
@@ -43,6 +42,7 @@ from treatments.models import (
     clean_pmid,
 )
 from treatments.readability import GRADE_LIMIT, reading_grade
+from treatments.releases import current_content
 
 admin.site.site_header = "CRPS decision aid: content"
 admin.site.site_title = "CRPS decision aid content"
@@ -262,14 +262,10 @@ class OptionAdmin(OptionHistoryMixin, ContentAdmin):
             if option.is_published
             else "Draft: it is not in the next version."
         )
-        current = Release.objects.current()
-        in_current = current is not None and any(
-            row["model"] == "treatments.option" and row["pk"] == option.pk
-            for row in current.content
-        )
+        current = current_content()
         seen = (
-            f"Patients see it now, as it was in {current}."
-            if in_current
+            f"Patients see it now, as it was in version {current.number}."
+            if option.pk in current.rows[Option]
             else "Patients do not see it now."
         )
         try:

@@ -1120,8 +1120,8 @@ class Term(FixedSlug, models.Model):
 
 class ReleaseQuerySet(models.QuerySet):
     def current(self) -> "Release | None":
-        """The version patients see: the highest number."""
-        return self.order_by("-number").first()
+        """The version patients see: the highest number (its content is read only when used)."""
+        return self.defer("content").order_by("-number").first()
 
 
 class Release(models.Model):

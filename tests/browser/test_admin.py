@@ -67,7 +67,7 @@ def test_publishing_an_option_without_harms_is_refused_with_the_reason(page, edi
     page.page.click("input[name=_publish]")
     page.page.wait_for_load_state()
     message = page.page.locator(".messagelist").inner_text()
-    assert "was not published" in message
+    assert "is not ready for the next version" in message
     assert "Add at least one harm or side effect." in message
     # Patients cannot see it.
     page.expected_statuses.add(404)
