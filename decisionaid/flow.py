@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from decisionaid import forms as flow_forms
 from decisionaid.answers import RESUME_MAX_AGE, Answers, make_resume_token, remembers
+from decisionaid.caching import UNCACHED, fragment
 from treatments.models import Question
 from treatments.releases import Content
 
@@ -219,6 +220,11 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "step": current,
         "form": form,
+        # A form with mistakes is drawn afresh; otherwise the fields are drawn once for these
+        # answers on this version.
+        "fields": UNCACHED
+        if form.is_bound
+        else fragment(request.content.digest, "step", slug, returning, personal=(repr(answers),)),
         "total_steps": TOTAL_STEPS,
         "back_url": reverse("check") if returning else back_url(current),
         "returning": returning,

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from decisionaid.answers import RESUME_MAX_AGE, SURE_ITEMS, Answers, make_resume_token
+from decisionaid.caching import fragment
 from decisionaid.forms import SURE_QUESTIONS
 from decisionaid.options import chosen_values
 from decisionaid.references import References
@@ -181,6 +182,11 @@ def summary(request: HttpRequest) -> HttpResponse:
     context = {
         "answers": answers,
         "empty": False,
+        # The rest of the page follows from the answers, which the link holds, the version and
+        # the day: drawn once for them.
+        "fragment": fragment(
+            content.digest, "summary", timezone.localdate(), personal=(resume_url,)
+        ),
         # A long summary prints in smaller type to stay within two pages.
         "dense": len(options) > MANY_OPTIONS or len(discuss["grouped"]) > 0,
         "printed_on": timezone.localdate(),
