@@ -26,7 +26,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-SURE_ITEMS = ("sure", "understand", "risks_benefits", "support")
+from decisionaid import sure as sure_test
 
 
 @dataclass
@@ -37,8 +37,9 @@ class Answers:
     values: list[str] = field(default_factory=list)
     # option slugs the person is considering
     considering: list[str] = field(default_factory=list)
-    # suggested-question ids the person ticked, and their own questions (free text)
-    suggested_questions: list[int] = field(default_factory=list)
+    # suggested-question slugs the person ticked, and their own questions (free text); answers
+    # saved before suggested questions had slugs hold their numbers (see resolve_old_numbers)
+    suggested_questions: list[str] = field(default_factory=list)
     own_questions: str = ""
     # SURE test: item -> "yes" / "no"
     sure: dict[str, str] = field(default_factory=dict)
@@ -64,13 +65,19 @@ class Answers:
                 setattr(answers, name, [str(i) for i in items if isinstance(i, str)][:50])
         suggested = data.get("suggested_questions")
         if isinstance(suggested, list):
-            answers.suggested_questions = [i for i in suggested if isinstance(i, int)][:50]
+            answers.suggested_questions = [
+                i[:80] if isinstance(i, str) else i
+                for i in suggested
+                if isinstance(i, str) or (isinstance(i, int) and not isinstance(i, bool))
+            ][:50]
         own = data.get("own_questions")
         if isinstance(own, str):
             answers.own_questions = own[:1000]
         sure = data.get("sure")
         if isinstance(sure, dict):
-            answers.sure = {k: v for k, v in sure.items() if k in SURE_ITEMS and v in ("yes", "no")}
+            answers.sure = {
+                k: v for k, v in sure.items() if k in sure_test.ITEMS and v in ("yes", "no")
+            }
         return answers
 
     @classmethod
@@ -80,6 +87,7 @@ class Answers:
 
     def save(self, request: HttpRequest) -> None:
         """Keep these answers in the browser's cookie; AnswersMiddleware writes it."""
+        _resolve_old_numbers(request, self)
         state = _state(request)
         state.answers = self
         state.changed = True
@@ -105,10 +113,17 @@ class Answers:
 
     @property
     def sure_score(self) -> int | None:
-        """SURE test: one point per "yes"; None until all four items are answered."""
-        if len(self.sure) < len(SURE_ITEMS):
-            return None
-        return sum(1 for v in self.sure.values() if v == "yes")
+        return sure_test.score(self.sure)
+
+    def resolve_old_numbers(self, content) -> None:
+        """Answers saved before suggested questions had slugs name them by number: each number
+        becomes the slug of the question that has it in the published content; a number no
+        question has any longer is dropped."""
+        if all(isinstance(q, str) for q in self.suggested_questions):
+            return
+        by_number = {q.pk: q.slug for q in content.suggested_questions}
+        resolved = [by_number.get(q) if isinstance(q, int) else q for q in self.suggested_questions]
+        self.suggested_questions = list(dict.fromkeys(q for q in resolved if q))
 
 
 # --- Compact form: short keys, so that the link (and its QR code) stays small -----------------
@@ -125,7 +140,8 @@ _SHORT = {
 _LONG = {short: name for name, short in _SHORT.items()}
 
 
-# The flow's steps, in order (decisionaid/flow.py): "done" travels as their positions.
+# A code table, not the journey (decisionaid/journey.py): "done" travels as these positions when
+# it holds only these steps. Saved links depend on it, so never reorder it; add at the end.
 STEP_ORDER = ("about", "health", "practical", "values", "considering", "questions", "sure")
 
 
@@ -135,7 +151,7 @@ def _compact(answers: Answers) -> bytes:
         data["c"] = {q: cs[0] if len(cs) == 1 else cs for q, cs in answers.choices.items()}
     if "s" in data:  # four items as one string: "yn-y" (- for not answered)
         marks = {"yes": "y", "no": "n"}
-        data["s"] = "".join(marks.get(answers.sure.get(item), "-") for item in SURE_ITEMS)
+        data["s"] = "".join(marks.get(answers.sure.get(item), "-") for item in sure_test.ITEMS)
     if "d" in data and all(d in STEP_ORDER for d in answers.done):  # as digits: "0123"
         data["d"] = "".join(str(STEP_ORDER.index(d)) for d in answers.done)
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
@@ -153,7 +169,7 @@ def _expand(raw: bytes) -> Answers:
     if isinstance(sure, str):
         long["sure"] = {
             item: {"y": "yes", "n": "no"}[mark]
-            for item, mark in zip(SURE_ITEMS, sure, strict=False)
+            for item, mark in zip(sure_test.ITEMS, sure, strict=False)
             if mark in "yn"
         }
     done = long.get("done")
@@ -369,7 +385,14 @@ def _state(request: HttpRequest) -> _State:
     state = getattr(request, "_answers_state", None)
     if state is None:
         state = request._answers_state = _State(request)
+        _resolve_old_numbers(request, state.answers)
     return state
+
+
+def _resolve_old_numbers(request: HttpRequest, answers: Answers) -> None:
+    content = getattr(request, "content", None)
+    if content is not None:
+        answers.resolve_old_numbers(content)
 
 
 def remembers(request: HttpRequest) -> bool:

@@ -6,19 +6,11 @@ Every message says what to do.
 
 from django import forms
 
-from decisionaid.answers import SURE_ITEMS
+from decisionaid import sure
 from treatments.models import Question
 
 MAX_VALUES = 3
 MAX_OWN_QUESTIONS = 500
-
-SURE_QUESTIONS = {
-    "sure": "Do you feel sure about the best choice for you?",
-    "understand": "Do you know the benefits and risks of each option?",
-    "risks_benefits": "Are you clear about which benefits and risks matter most to you?",
-    "support": "Do you have enough support and advice to make a choice?",
-}
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class QuestionsForm(forms.Form):
@@ -120,9 +112,8 @@ class ConsideringForm(forms.Form):
 
 
 class ClinicianQuestionsForm(forms.Form):
-    suggested = forms.TypedMultipleChoiceField(
+    suggested = forms.MultipleChoiceField(
         required=False,
-        coerce=int,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "invalid_choice": "Choose from the questions shown.",
@@ -141,7 +132,7 @@ class ClinicianQuestionsForm(forms.Form):
 
     def __init__(self, *args, suggested, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["suggested"].choices = [(q.pk, q.text) for q in suggested]
+        self.fields["suggested"].choices = [(q.slug, q.text) for q in suggested]
 
     def clean_own(self):
         # Keep line breaks the person typed, but not runs of blank lines or stray spaces.
@@ -150,15 +141,17 @@ class ClinicianQuestionsForm(forms.Form):
 
 
 class SureForm(forms.Form):
+    """The SURE test's items (decisionaid/sure.py), each a yes or a no."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for item in SURE_ITEMS:
+        for item, question in sure.ITEMS.items():
             self.fields[item] = forms.ChoiceField(
-                label=SURE_QUESTIONS[item],
-                choices=YES_NO,
+                label=question,
+                choices=sure.ANSWERS,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": f"Answer yes or no: {SURE_QUESTIONS[item][:-1].lower()}.",
+                    "required": f"Answer yes or no: {question[:-1].lower()}.",
                     "invalid_choice": "Answer yes or no.",
                 },
             )

@@ -13,9 +13,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from decisionaid.answers import Answers
 from decisionaid.caching import UNCACHED, fragment, same_for_everyone
-from decisionaid.flow import options_step_numbers
+from decisionaid.journey import journey_for
 from decisionaid.references import Glossary, References
-from treatments.models import Consideration, Option, Question, Value, ValueRating
+from treatments.models import Consideration, Option, Value, ValueRating
 from treatments.releases import Content, draft_preview
 
 Category = Option.Category
@@ -97,7 +97,8 @@ def personal_view(option: Option, answers: Answers, values: list[Value]) -> Seen
 
 
 def first_points(option: SeenOption) -> list[FirstPoint]:
-    """Health questions that raise something, one line each, plus any other point that is theirs.
+    """Questions about health that raise something, one line each, plus any other point that is
+    theirs.
 
     A question's general words come from its first answer that raises a point ("If you are
     pregnant or may be"), so someone who answered nothing still reads who it concerns.
@@ -105,7 +106,7 @@ def first_points(option: SeenOption) -> list[FirstPoint]:
     points: dict[int, FirstPoint] = {}
     for consideration in option.all_considerations:
         question = consideration.choice.question
-        if question.step != Question.Step.HEALTH and not consideration.is_theirs:
+        if not question.page.about_health and not consideration.is_theirs:
             continue
         point = points.setdefault(question.pk, FirstPoint(consideration.choice.general_form))
         point.considerations.append(consideration.consideration)
@@ -155,7 +156,9 @@ def compare(request: HttpRequest) -> HttpResponse:
     ]
     rows.append({"key": "discuss", "label": "Things to discuss", "detail": "first"})
 
-    step, next_step, total_steps = options_step_numbers()
+    journey = journey_for(content)
+    here = journey.by_slug["options"]
+    after = journey.next(here)
     has_answers = bool(answers.choices)
     personal = (
         has_answers,
@@ -184,9 +187,10 @@ def compare(request: HttpRequest) -> HttpResponse:
         "refs": References(),
         "glance_refs": References("glance-ref"),
         "words": Glossary(content.terms, marks_uses=False),
-        "step_number": step,
-        "next_step_number": next_step,
-        "total_steps": total_steps,
+        "step_number": here.number,
+        "next_step_number": after.number,
+        "next_step_url": after.url,
+        "total_steps": journey.total,
     }
     template = "decisionaid/options/compare.html"
     if request.htmx:

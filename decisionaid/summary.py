@@ -13,16 +13,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from decisionaid.answers import RESUME_MAX_AGE, SURE_ITEMS, Answers, make_resume_token
+from decisionaid import sure
+from decisionaid.answers import RESUME_MAX_AGE, Answers, make_resume_token
 from decisionaid.caching import fragment
-from decisionaid.forms import SURE_QUESTIONS
+from decisionaid.journey import AnsweredQuestion, answered, journey_for, suggested_ticked
 from decisionaid.options import chosen_values
 from decisionaid.references import References
-from treatments.models import Choice, Consideration, Option, Question
+from treatments.models import Choice, Consideration, Option
 from treatments.releases import Content
-
-SURE_UNSURE_AT = 3  # a score of 3 or less suggests the person may be unsure
-
 
 # With more options than this considered, the summary prints in smaller type, with the options
 # in a compact table (one short row each).
@@ -59,20 +57,36 @@ def by_answer(considerations: list[Consideration]) -> list[AnswerPoints]:
 
 
 def answer_order(choice: Choice) -> tuple:
-    return (choice.question.step, choice.question.order, choice.question.pk, choice.order)
+    question = choice.question
+    return (question.page.order, question.page_id, question.order, question.pk, choice.order)
 
 
-def answered(answers: Answers, content: Content) -> dict[str, list[tuple[str, list[str]]]]:
-    """Each step's answers as (short label, [choice labels]), in questionnaire order."""
-    steps: dict[str, list[tuple[str, list[str]]]] = {step: [] for step in Question.Step.values}
-    for question in content.questions:
-        if question.slug not in answers.choices:
+@dataclass
+class AnswerSection:
+    """Answers printed under one heading ("About me"), from the pages of questions that name it."""
+
+    heading: str
+    rows: list[AnsweredQuestion] = field(default_factory=list)
+
+
+def answer_sections(answers: Answers, content: Content) -> list[AnswerSection]:
+    """The answers of each page of questions with a heading on the summary, in journey order."""
+    sections: dict[str, AnswerSection] = {}
+    for stop in journey_for(content).question_pages:
+        heading = stop.page.summary_heading.strip()
+        if not heading:
             continue
-        chosen = set(answers.choices[question.slug])
-        labels = [choice.label for choice in question.choices.all() if choice.slug in chosen]
-        if labels:
-            steps[question.step].append((question.short_label, labels))
-    return steps
+        rows = [row for row in answered(answers, content, [stop]) if row.answers]
+        if rows:
+            sections.setdefault(heading, AnswerSection(heading)).rows.extend(rows)
+    return list(sections.values())
+
+
+def health_answered(answers: Answers, content: Content) -> bool:
+    """Whether any question about health was answered: only then can "nothing to discuss" be
+    said."""
+    health = [stop for stop in journey_for(content).question_pages if stop.page.about_health]
+    return any(row.answers for row in answered(answers, content, health))
 
 
 def things_to_discuss(answers: Answers, considering: set[str], content: Content) -> dict:
@@ -118,21 +132,6 @@ def compact_rows(options: list[Option]) -> list[dict]:
     return rows
 
 
-def sure_result(answers: Answers) -> dict:
-    score = answers.sure_score
-    return {
-        "score": score,
-        "out_of": len(SURE_ITEMS),
-        "unsure": score is not None and score <= SURE_UNSURE_AT,
-        "no_to": [SURE_QUESTIONS[item] for item in SURE_ITEMS if answers.sure.get(item) == "no"],
-    }
-
-
-def questions_for_clinician(answers: Answers, content: Content) -> list[str]:
-    chosen = set(answers.suggested_questions)
-    return [question.text for question in content.suggested_questions if question.pk in chosen]
-
-
 def funding_statement(content: Content) -> list[str]:
     """The About page's own words on funding and interests, if the content has them."""
     about = content.page_by_slug.get("about")
@@ -176,7 +175,6 @@ def summary(request: HttpRequest) -> HttpResponse:
     options = considered_options(answers, content)
     considering = {option.slug for option in options}
     discuss = things_to_discuss(answers, considering, content)
-    steps = answered(answers, content)
     resume_url = request.build_absolute_uri(reverse("resume")) + "#" + make_resume_token(answers)
 
     context = {
@@ -193,16 +191,15 @@ def summary(request: HttpRequest) -> HttpResponse:
         "content_version": content.number,
         "content_published": content.published_on,
         "last_reviewed": content.last_reviewed,
-        "about": steps[Question.Step.ABOUT],
+        "answer_sections": answer_sections(answers, content),
         "discuss": discuss,
-        # Only then can "nothing to discuss" be said: the health questions were answered.
-        "health_answered": bool(steps[Question.Step.HEALTH]),
+        "health_answered": health_answered(answers, content),
         "values": chosen_values(answers, content),
         "options": options,
         # Many options print as a compact table (the screen keeps the full one).
         "compact_options": compact_rows(options) if len(options) > MANY_OPTIONS else [],
-        "sure": sure_result(answers),
-        "questions": questions_for_clinician(answers, content),
+        "sure": sure.result(answers.sure),
+        "questions": suggested_ticked(answers, content),
         "own_questions": answers.own_questions.strip(),
         "funding": funding_statement(content),
         "resume_url": resume_url,

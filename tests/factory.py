@@ -12,6 +12,7 @@ from treatments.models import (
     Cost,
     Option,
     Question,
+    QuestionPage,
     Release,
     Source,
     Study,
@@ -96,11 +97,22 @@ class Factory:
             fields["source"] = self.make_source()
         return Study.objects.create(option=option, **{**defaults, **fields})
 
+    def make_question_page(self, **fields) -> QuestionPage:
+        n = next(_counter)
+        defaults = {"slug": f"page-{n}", "title": f"Page {n}", "order": n}
+        return QuestionPage.objects.create(**{**defaults, **fields})
+
+    def health_page(self) -> QuestionPage:
+        """A page of questions about health, made the first time it is asked for."""
+        page = QuestionPage.objects.filter(about_health=True).first()
+        return page or self.make_question_page(title="Health questions", about_health=True)
+
     def make_question(self, *, choices=("yes", "no", "not-sure"), **fields) -> Question:
         n = next(_counter)
+        if "page" not in fields:
+            fields["page"] = self.health_page()
         defaults = {
             "slug": f"question-{n}",
-            "step": Question.Step.HEALTH,
             "text": f"Question {n}?",
             "short_label": f"Question {n}",
             "order": n,

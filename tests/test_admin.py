@@ -31,6 +31,8 @@ def test_the_editors_group_is_created_with_the_content_permissions(editor):
     assert "treatments.add_claim" in perms
     assert "treatments.delete_cost" in perms
     assert "treatments.view_historicaloption" in perms
+    assert "treatments.change_questionpage" in perms
+    assert "treatments.add_questionpage" in perms
 
 
 def test_editors_cannot_rewrite_history(editor):
@@ -76,6 +78,8 @@ def test_an_editor_is_refused_the_user_and_group_admin(editor_client, path):
         "/admin/treatments/option/add/",
         "/admin/treatments/source/",
         "/admin/treatments/question/",
+        "/admin/treatments/questionpage/",
+        "/admin/treatments/questionpage/add/",
         "/admin/treatments/claim/",
     ],
 )
@@ -207,3 +211,38 @@ def test_every_change_is_recorded_with_who_made_it(editor_client, editor, factor
     # Newest first: the editor's change, then the factory's unnamed ones.
     assert changed_by[0] == editor.username
     assert set(changed_by[1:]) == {"None"}
+
+
+def test_an_editor_adds_a_page_of_questions_and_puts_its_questions_in_order(editor_client, factory):
+    response = editor_client.post(
+        "/admin/treatments/questionpage/add/",
+        {
+            "slug": "values",
+            "title": "Your work",
+            "order": 4,
+            "questions-TOTAL_FORMS": 0,
+            "questions-INITIAL_FORMS": 0,
+        },
+    )
+    assert "address of one of the aid&#x27;s own steps" in response.content.decode()
+    page = factory.make_question_page(slug="work", title="Your work")
+    first, second = (factory.make_question(page=page, order=n) for n in (1, 2))
+    response = editor_client.post(
+        f"/admin/treatments/questionpage/{page.pk}/change/",
+        {
+            "slug": "work",
+            "title": "Your work",
+            "order": 4,
+            "questions-TOTAL_FORMS": 2,
+            "questions-INITIAL_FORMS": 2,
+            "questions-0-id": first.pk,
+            "questions-0-page": page.pk,
+            "questions-0-order": 2,
+            "questions-1-id": second.pk,
+            "questions-1-page": page.pk,
+            "questions-1-order": 1,
+        },
+    )
+    assert response.status_code == 302
+    assert list(page.questions.all()) == [second, first]
+    assert page.history.count() == 2

@@ -120,7 +120,7 @@ def test_frequencies_carry_their_group_and_time_frame(content):
 
 
 def test_every_health_question_offers_not_sure(content):
-    for question in Question.objects.filter(step=Question.Step.HEALTH):
+    for question in Question.objects.filter(page__about_health=True):
         assert question.choices.filter(slug="not-sure").exists(), question.slug
 
 

@@ -4,18 +4,20 @@ Answers are built from whatever questions the content holds, so no test names a 
 """
 
 import logging
+import re
 import time
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import resolve, reverse
 
+from decisionaid import sure
 from decisionaid.answers import Answers, make_resume_token
-from decisionaid.flow import STEPS
-from tests.answers_cookie import stored
+from tests.answers_cookie import give_answers, stored
 from tests.conftest import FormClient
 from tests.markup import links
-from treatments.models import Option, Question, SuggestedQuestion, Value
+from treatments.models import Option, Question, QuestionPage, SuggestedQuestion, Value
 
 pytestmark = pytest.mark.django_db
 
@@ -29,36 +31,37 @@ def url(slug: str) -> str:
 def valid_post(step: str) -> dict:
     """A complete, valid answer to every question of a question step."""
     data = {}
-    for question in Question.objects.filter(step=step).prefetch_related("choices"):
+    for question in Question.objects.filter(page__slug=step).prefetch_related("choices"):
         choice = next(c for c in question.choices.all() if not c.exclusive)
         data[question.slug] = [choice.slug]
     return data
 
 
 def complete_journey(client) -> None:
-    for step in ("about", "health", "practical"):
-        assert client.post(url(step), valid_post(step)).status_code == 302
+    for page in QuestionPage.objects.values_list("slug", flat=True):
+        assert client.post(url(page), valid_post(page)).status_code == 302
     values = list(Value.objects.values_list("slug", flat=True)[:2])
     assert client.post(url("values"), {"values": values}).status_code == 302
     options = list(Option.objects.published().values_list("slug", flat=True)[:2])
     assert client.post(url("considering"), {"considering": options}).status_code == 302
-    suggested = SuggestedQuestion.objects.first().pk
+    suggested = SuggestedQuestion.objects.first().slug
     client.post(url("questions"), {"suggested": [suggested], "own": "Will it hurt?"})
     sure = {"sure": "no", "understand": "yes", "risks_benefits": "yes", "support": "no"}
     assert client.post(url("sure"), sure).status_code == 302
 
 
 def test_every_step_shows_its_questions_from_the_content(client, content):
-    for step in ("about", "health", "practical"):
-        html = client.get(url(step)).content.decode()
-        for question in Question.objects.filter(step=step):
+    for page in QuestionPage.objects.all():
+        html = client.get(url(page.slug)).content.decode()
+        assert f"<h1>{page.title}</h1>" in html
+        for question in page.questions.all():
             assert question.text in html
     assert "Step 3 of 8" in client.get(url("health")).content.decode()
 
 
 def test_every_health_question_can_be_answered_not_sure(client, content):
     html = client.get(url("health")).content.decode()
-    for question in Question.objects.filter(step=Question.Step.HEALTH):
+    for question in Question.objects.filter(page__about_health=True):
         assert f'name="{question.slug}" value="not-sure"' in html
 
 
@@ -71,7 +74,7 @@ def test_each_step_leads_to_the_next_and_back(client, content):
 
 def test_a_missing_answer_is_shown_with_a_message_that_says_what_to_do(client, content):
     data = valid_post("about")
-    dropped = next(q for q in Question.objects.filter(step="about", required=True))
+    dropped = next(q for q in Question.objects.filter(page__slug="about", required=True))
     del data[dropped.slug]
     response = client.post(url("about"), data)
     assert response.status_code == 422
@@ -102,8 +105,8 @@ def test_a_none_of_these_answer_cannot_be_combined_with_others(client, content):
     )
     exclusive = question.choices.get(exclusive=True)
     other = question.choices.filter(exclusive=False).first()
-    data = {**valid_post(question.step), question.slug: [exclusive.slug, other.slug]}
-    response = client.post(url(question.step), data)
+    data = {**valid_post(question.page.slug), question.slug: [exclusive.slug, other.slug]}
+    response = client.post(url(question.page.slug), data)
     assert response.status_code == 422
     assert "cannot be chosen with other answers" in response.content.decode()
 
@@ -166,7 +169,7 @@ def test_the_check_page_leads_to_the_options_before_the_last_steps(client, conte
 def test_changing_an_answer_returns_to_the_check_page_and_keeps_the_rest(client, content):
     complete_journey(client)
     before = stored(client)
-    question = Question.objects.filter(step="health").first()
+    question = Question.objects.filter(page__slug="health").first()
     other = question.choices.exclude(slug=before.choices[question.slug][0]).first()
     page = client.get(url("health") + "?return=check").content.decode()
     assert f'href="{reverse("check")}"' in page
@@ -314,27 +317,151 @@ def test_resume_tokens_are_redacted_from_server_log_lines():
     assert record.getMessage() == '"GET /resume/[redacted]/ HTTP/1.1" 200'
 
 
+def step_number(html: str) -> tuple[int, int] | None:
+    """The "Step n of N" a page shows, if any."""
+    found = re.search(r'<p class="progress">Step (\d+) of (\d+)</p>', html)
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def back_link(html: str) -> str:
+    return next(href for href, text in links(html) if text == "Back")
+
+
 def test_no_step_is_missing_from_the_flow(client, content):
-    """Answering each page and taking its way forward visits every step once, in order."""
+    """Taking each page's own way on from the start asks every question in the content once,
+    goes back the way it came, counts the steps up one at a time and ends at the summary."""
     answers = {
         "values": {"values": list(Value.objects.values_list("slug", flat=True)[:1])},
         "considering": {"considering": []},
         "questions": {"own": "Will it hurt?"},
-        "sure": dict.fromkeys(("sure", "understand", "risks_benefits", "support"), "yes"),
+        "sure": dict.fromkeys(sure.ITEMS, "yes"),
     }
-    visited = []
+    visited, numbers, came_from = [], [], reverse("home")
     path = client.get(reverse("start"))["Location"]
-    while path != reverse("summary") and len(visited) < 3 * len(STEPS):
+    while path != reverse("summary") and len(visited) < 50:
+        html = client.get(path).content.decode()
+        if number := step_number(html):
+            numbers.append(number)
         match = resolve(path)
         if match.url_name == "step":
+            assert back_link(html) == came_from, path
             visited.append(match.kwargs["slug"])
             data = answers.get(match.kwargs["slug"]) or valid_post(match.kwargs["slug"])
             response = client.post(path, data)
             assert response.status_code == 302, f"{path} refused its answers"
-            path = response["Location"]
+            came_from, path = path, response["Location"]
         else:  # the check page or the options: follow the page's own way on
-            html = client.get(path).content.decode()
+            if match.url_name != "check":
+                came_from = path
             path = next(href for href, text in links(html) if text.startswith("Continue"))
-    assert visited == [step.slug for step in STEPS]
     assert path == reverse("summary")
-    assert set(Question.Step.values) <= set(visited), "a page of questions has no step"
+    assert len(visited) == len(set(visited)), "a step came twice"
+    # Every question of the content was on a step on the way.
+    asked = {q for slug in visited for q in Question.objects.filter(page__slug=slug)}
+    assert asked == set(Question.objects.all())
+    # And everything else a person can say was asked for.
+    said = stored(client)
+    assert said.values and said.own_questions and said.sure_score == len(sure.ITEMS)
+    assert set(said.done) == set(visited)
+    # Steps count up from 2 (the start page is 1) without a gap, to one before the summary.
+    total = numbers[0][1]
+    assert {n for _, n in numbers} == {total}
+    steps = [n for n, _ in numbers]
+    assert steps == sorted(steps) and steps[0] == 2 and steps[-1] == total - 1
+    assert set(steps) == set(range(2, total))
+    summary = client.get(reverse("summary")).content.decode()
+    assert step_number(summary) is None or step_number(summary) == (total, total)
+
+
+def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, content):
+    health = QuestionPage.objects.get(slug="health")
+    work = factory.make_question_page(
+        slug="work",
+        title="Your work",
+        hint="Some treatments take time off work.",
+        summary_heading="My work",
+        order=health.order,  # after the health questions (same order, made later)
+    )
+    factory.make_question(
+        page=work,
+        slug="working-now",
+        text="Are you working at the moment?",
+        short_label="Working now",
+        choices=("yes", "no"),
+    )
+    factory.make_question_page(slug="empty", title="A page still being written", order=1)
+    factory.publish_version()
+
+    html = client.get(url("work")).content.decode()
+    assert "<h1>Your work</h1>" in html and "Some treatments take time off work." in html
+    assert "Are you working at the moment?" in html
+    # The fourth step of nine: start, your CRPS, health, this page; then practical, values,
+    # options, where you are now and the summary. A page with no questions is no step.
+    assert step_number(html) == (4, 9)
+    assert back_link(html) == url("health")
+    assert client.get(url("empty")).status_code == 404
+
+    response = client.post(url("health"), valid_post("health"))
+    assert response["Location"] == url("work")
+    response = client.post(url("work"), {"working-now": "yes"})
+    assert response["Location"] == url("practical")
+    practical = client.get(url("practical")).content.decode()
+    assert step_number(practical) == (5, 9)
+    assert back_link(practical) == url("work")
+    options = client.get(reverse("options")).content.decode()
+    assert "Step 7 of 9" in options and "This is step 8 of 9." in options
+
+    check = client.get(reverse("check")).content.decode()
+    group = re.search(r'<dl class="summary-list" data-step="work">(.*?)</dl>', check, re.S)[1]
+    assert re.search(r"<dt>Working now</dt>\s*<dd>Yes</dd>", group)
+    assert f'href="{url("work")}?return=check#working-now"' in group
+    groups = re.findall(r'<dl class="summary-list" data-step="([^"]+)">', check)
+    assert groups[:4] == ["about", "health", "work", "practical"]
+
+    summary = client.get(reverse("summary")).content.decode()
+    assert re.search(
+        r"<h2 [^>]*>My work</h2>\s*<dl[^>]*>\s*<div><dt>Working now</dt><dd>Yes", summary
+    )
+
+
+def test_a_page_of_questions_cannot_take_the_address_of_a_step_of_the_flow(db):
+    from decisionaid.journey import FIXED_SLUGS
+    from treatments.models import FLOW_STEP_SLUGS
+
+    assert set(FLOW_STEP_SLUGS) >= FIXED_SLUGS
+    page = QuestionPage(slug="values", title="My values")
+    with pytest.raises(ValidationError, match="address of one of the aid's own steps"):
+        page.full_clean()
+
+
+def test_the_check_page_lists_the_last_steps_only_once_begun(client, content):
+    client.post(url("about"), valid_post("about"))
+    html = client.get(reverse("check")).content.decode()
+    groups = re.findall(r'<dl class="summary-list" data-step="([^"]+)">', html)
+    assert groups == [*QuestionPage.objects.values_list("slug", flat=True), "values"]
+    client.post(url("considering"), {"considering": []})
+    html = client.get(reverse("check")).content.decode()
+    groups = re.findall(r'<dl class="summary-list" data-step="([^"]+)">', html)
+    assert groups[-3:] == ["considering", "questions", "sure"]
+
+
+def test_old_answers_naming_suggested_questions_by_number_still_open(client, content):
+    """Before suggested questions had slugs, answers named them by number: a number that is
+    still a question's becomes its slug, and one that is not is dropped without a word."""
+    first, second = SuggestedQuestion.objects.all()[:2]
+    give_answers(client, Answers(suggested_questions=[second.pk, 987654], done=["questions"]))
+    check = client.get(reverse("check")).content.decode()
+    assert second.text in check and first.text not in check
+    page = client.get(url("questions")).content.decode()
+    assert "checked" in page.split(f'value="{second.slug}"')[1].split(">")[0]
+    client.post(url("values"), {"values": list(Value.objects.values_list("slug", flat=True)[:1])})
+    assert stored(client).suggested_questions == [second.slug]
+
+
+def test_suggested_questions_are_kept_by_slug(client, content):
+    question = SuggestedQuestion.objects.last()
+    assert client.post(url("questions"), {"suggested": [question.slug]}).status_code == 302
+    assert stored(client).suggested_questions == [question.slug]
+    response = client.post(url("questions"), {"suggested": [str(question.pk)]})
+    assert response.status_code == 422
+    assert "Choose from the questions shown." in response.content.decode()

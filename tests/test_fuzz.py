@@ -16,15 +16,15 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from decisionaid.answers import Answers, TokenError, make_resume_token
-from decisionaid.flow import STEPS
 from tests.answers_cookie import give_answers, stored
+from tests.bundled import step_slugs
 from tests.conftest import FORM, FormClient
 from tests.test_summary import typical_persona
 from treatments.models import Question
 
 pytestmark = pytest.mark.django_db
 
-STEP_SLUGS = [step.slug for step in STEPS]
+STEP_SLUGS = step_slugs()
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 RUN = {"examples": 0}  # read by the terminal summary in conftest.py
 

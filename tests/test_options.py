@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from decisionaid.answers import Answers
-from decisionaid.flow import STEP_BY_SLUG, options_step_numbers
 from decisionaid.references import Glossary, References
 from decisionaid.templatetags.aid import frequency_brief, frequency_sentence, icon_array
 from tests.answers_cookie import give_answers
+from tests.markup import links
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Claim, ClaimCheck, Option, Source, Term
 
@@ -201,11 +201,19 @@ def test_the_overview_shows_what_matters_to_the_person_and_flags_what_to_discuss
 
 def test_the_step_numbers_come_from_the_journey(client, factory):
     factory.make_option(publish=True)
+    for _ in range(2):
+        factory.make_question(page=factory.make_question_page())
+    factory.publish_version()
     html = client.get(reverse("options")).content.decode()
-    this, after, total = options_step_numbers()
-    assert (this, after) == (STEP_BY_SLUG["values"].number + 1, STEP_BY_SLUG["considering"].number)
-    assert f'<p class="progress">Step {this} of {total}</p>' in html
-    assert f"This is step {after} of {total}." in html
+    # The start, two pages of questions and what matters come first; then the options; then
+    # where you are now (three pages, one step) and the summary.
+    assert '<p class="progress">Step 5 of 7</p>' in html
+    assert "This is step 6 of 7." in html
+    following = [href for href, text in links(html) if text == "Continue to the next step"]
+    assert following == [reverse("step", args=["considering"])]
+    for slug in ("considering", "questions", "sure"):
+        page = client.get(reverse("step", args=[slug])).content.decode()
+        assert '<p class="progress">Step 6 of 7</p>' in page, slug
 
 
 # Side by side
@@ -472,13 +480,15 @@ def test_someone_who_answered_nothing_still_sees_who_should_talk_to_a_clinician_
     client, factory
 ):
     option = factory.make_option(publish=True)
-    health = factory.make_question(choices=("yes", "not-sure", "no"), step="health")
+    health = factory.make_question(choices=("yes", "not-sure", "no"))
     yes, not_sure = health.choices.get(slug="yes"), health.choices.get(slug="not-sure")
     yes.applies_to = "If you are pregnant or may be"
     yes.save()
     factory.make_consideration(yes, option, text="Usually avoided in pregnancy; discuss.")
     factory.make_consideration(not_sure, option, text="Say if you might be pregnant.")
-    practical = factory.make_question(choices=("far", "near"), step="practical")
+    practical = factory.make_question(
+        choices=("far", "near"), page=factory.make_question_page(title="Practical matters")
+    )
     factory.make_consideration(practical.choices.get(slug="far"), option, text="Travel talk.")
 
     factory.publish_version()

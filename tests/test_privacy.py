@@ -150,7 +150,7 @@ def test_a_link_for_a_full_journey_is_short_enough_for_a_small_qr_code():
         choices={f"question-{i}": [f"choice-{i}"] for i in range(20)},
         values=["a-value", "b-value", "c-value"],
         considering=["option-one", "option-two", "option-three"],
-        suggested_questions=[1, 2, 3],
+        suggested_questions=["what-is-likely-to", "out-of-100-people", "what-are-the-risks"],
         own_questions="Will it hurt? How long does it take to work?",
         sure={"sure": "no", "understand": "yes", "risks_benefits": "yes", "support": "no"},
         done=["about", "health", "practical", "values", "considering", "questions", "sure"],
@@ -188,7 +188,7 @@ def answer_a_step(client):
     """Answer every question of the first step; return the response and the first question."""
     from treatments.models import Question
 
-    questions = list(Question.objects.filter(step="about").prefetch_related("choices"))
+    questions = list(Question.objects.filter(page__slug="about").prefetch_related("choices"))
     data = {q.slug: [next(c for c in q.choices.all() if not c.exclusive).slug] for q in questions}
     response = client.post(reverse("step", args=["about"]), data)
     assert response.status_code == 302

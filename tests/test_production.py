@@ -138,7 +138,7 @@ def https_get(url: str, cookie: str = "") -> tuple[int, dict, str]:
 def test_cookies_use_the_host_prefix_and_answers_a_browser_session_cookie(production_server):
     import re
 
-    status, headers, html = https_get(production_server + "/questions/about/")
+    status, headers, html = https_get(production_server + "/questions/considering/")
     assert status == 200
     csrf_cookie = next(
         c for c in headers.get_all("Set-Cookie") if c.startswith("__Host-csrftoken=")
@@ -147,7 +147,7 @@ def test_cookies_use_the_host_prefix_and_answers_a_browser_session_cookie(produc
     csrf_value = csrf_cookie.split(";")[0].split("=", 1)[1]
     form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
     request = urllib.request.Request(
-        production_server + "/questions/about/",
+        production_server + "/questions/considering/",
         data=urllib.parse.urlencode({"csrfmiddlewaretoken": form_token}).encode(),
         headers={
             "X-Forwarded-Proto": "https",

@@ -191,3 +191,49 @@ def test_a_publisher_publishes_an_earlier_version_again_in_one_step(publisher_cl
     )
     assert "Version 1 is published again as Version 3" in response.content.decode()
     assert Release.objects.current().republished_from == first
+
+
+def test_a_version_published_before_pages_of_questions_reads_as_it_did(factory):
+    """Migration 0008 rewrites each published version into the new shape, saying the same."""
+    migration = importlib.import_module("treatments.migrations.0008_question_pages")
+    about = factory.make_question_page(slug="about", title="Your CRPS", hint="For your summary.")
+    old = [
+        {
+            "model": "treatments.question",
+            "pk": 3,
+            "fields": {
+                "slug": "onset",
+                "step": "about",
+                "text": "How long ago did it start?",
+                "hint": "",
+                "short_label": "Time since it started",
+                "kind": "one",
+                "required": True,
+                "order": 1,
+            },
+        },
+        {
+            "model": "treatments.choice",
+            "pk": 4,
+            "fields": {"question": 3, "slug": "recent", "label": "Recently", "order": 1},
+        },
+        {
+            "model": "treatments.suggestedquestion",
+            "pk": 7,
+            "fields": {"text": "What happens if I wait a while?", "order": 1},
+        },
+        {
+            "model": "treatments.suggestedquestion",
+            "pk": 8,
+            "fields": {"text": "What happens if I wait?", "order": 2},
+        },
+    ]
+    new = migration.rewrite_release(old, {"about": about}, {7: "kept-slug"})
+    content = releases.Content(new)
+    [page] = content.question_pages
+    assert (page.slug, page.title, page.hint) == ("about", "Your CRPS", "For your summary.")
+    assert [q.slug for q in content.questions_on(page)] == ["onset"]
+    assert [c.label for c in content.questions[0].choices.all()] == ["Recently"]
+    slugs = [q.slug for q in content.suggested_questions]
+    assert slugs == ["kept-slug", "what-happens-if-i"]
+    assert not any("step" in row["fields"] for row in new)

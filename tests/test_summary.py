@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from decisionaid.answers import SURE_ITEMS, Answers, read_resume_token
+from decisionaid import sure
+from decisionaid.answers import Answers, read_resume_token
 from decisionaid.forms import MAX_OWN_QUESTIONS, MAX_VALUES
 from decisionaid.summary import DISCUSS_IN_FULL, qr_svg
 from tests.answers_cookie import give_answers
@@ -44,7 +45,7 @@ def first_choice(question: Question) -> str:
 def about_answers() -> dict[str, list[str]]:
     return {
         question.slug: [first_choice(question)]
-        for question in Question.objects.filter(step=Question.Step.ABOUT)
+        for question in Question.objects.filter(page__slug="about")
     }
 
 
@@ -59,12 +60,12 @@ def typical_persona() -> Answers:
         "travel": ["day-trips"],
         "hospital-stay": ["not-sure"],
     }
-    for question in Question.objects.filter(step=Question.Step.HEALTH):
+    for question in Question.objects.filter(page__about_health=True):
         choices[question.slug] = ["no"]
     choices["dental"] = ["yes"]
     dental = raised_by(("dental", "yes"))
     others = [o.slug for o in Option.objects.published().exclude(slug__in=dental).order_by("name")]
-    questions = list(SuggestedQuestion.objects.values_list("pk", flat=True))
+    questions = list(SuggestedQuestion.objects.values_list("slug", flat=True))
     return Answers(
         choices=choices,
         values=list(Value.objects.values_list("slug", flat=True)[:MAX_VALUES]),
@@ -80,10 +81,10 @@ def heaviest_persona() -> Answers:
     """Every option considered, every health answer "yes", every question, own questions in full."""
     choices = {
         question.slug: [choice.slug for choice in question.choices.all()][:1]
-        for question in Question.objects.exclude(step=Question.Step.HEALTH)
+        for question in Question.objects.exclude(page__about_health=True)
     }
     choices["tried"] = [c.slug for c in Question.objects.get(slug="tried").choices.all()][:-1]
-    for question in Question.objects.filter(step=Question.Step.HEALTH):
+    for question in Question.objects.filter(page__about_health=True):
         choices[question.slug] = ["yes"]
     own = (
         "I would like to know how long the benefit lasts for people like me, and whether I can "
@@ -93,9 +94,9 @@ def heaviest_persona() -> Answers:
         choices=choices,
         values=list(Value.objects.values_list("slug", flat=True)[:MAX_VALUES]),
         considering=list(Option.objects.published().values_list("slug", flat=True)),
-        suggested_questions=list(SuggestedQuestion.objects.values_list("pk", flat=True)),
+        suggested_questions=list(SuggestedQuestion.objects.values_list("slug", flat=True)),
         own_questions=own[:MAX_OWN_QUESTIONS].strip(),
-        sure={item: "no" for item in SURE_ITEMS},
+        sure=dict.fromkeys(sure.ITEMS, "no"),
         done=["about", "health", "practical", "values", "considering", "questions", "sure"],
     )
 
@@ -159,9 +160,10 @@ def test_the_header_gives_the_print_date_content_version_and_last_review(client,
 
 def test_about_me_labels_each_answer_with_the_question_short_label(client, content):
     answers = typical_persona()
-    html = section(summary_html(client, answers), "summary-about")
+    html = section(summary_html(client, answers), "summary-answers-1")
+    assert "<h2" in html and ">About me</h2>" in html
     text = text_of(html)
-    for question in Question.objects.filter(step=Question.Step.ABOUT):
+    for question in Question.objects.filter(page__slug="about"):
         choice = question.choices.get(slug=answers.choices[question.slug][0])
         assert f"{question.short_label} {choice.label}" in text
     # Health answers are not "about me": they appear only where they raise something to discuss.
@@ -309,7 +311,7 @@ def test_an_unfinished_sure_test_says_so_without_a_flag(client, content):
 def test_questions_for_the_clinician_are_listed_with_free_text_escaped(client, content):
     ticked = list(SuggestedQuestion.objects.all()[:2])
     own = '<script>alert("x")</script>\nWhat about <b>sleep</b>?'
-    answers = Answers(suggested_questions=[q.pk for q in ticked], own_questions=own)
+    answers = Answers(suggested_questions=[q.slug for q in ticked], own_questions=own)
     html = summary_html(client, answers)
     questions = section(html, "summary-questions")
     for question in ticked:

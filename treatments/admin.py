@@ -32,6 +32,7 @@ from treatments.models import (
     Page,
     PageSection,
     Question,
+    QuestionPage,
     Source,
     Study,
     SuggestedQuestion,
@@ -518,11 +519,34 @@ class ChoiceInline(ContentInline, admin.TabularInline):
     prepopulated_fields = {"slug": ["label"]}
 
 
+class QuestionOnPageInline(admin.TabularInline):
+    """A page's questions, to put in order; each opens to be changed in full."""
+
+    model = Question
+    extra = 0
+    fields = ["text", "order"]
+    readonly_fields = ["text"]
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuestionPage)
+class QuestionPageAdmin(ContentAdmin):
+    list_display = ["title", "slug", "order", "summary_heading", "about_health"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [QuestionOnPageInline]
+
+
 @admin.register(Question)
 class QuestionAdmin(ContentAdmin):
-    list_display = ["text", "step", "kind", "required", "order"]
-    list_filter = ["step"]
-    search_fields = ["text", "slug", "short_label"]
+    list_display = ["text", "page", "kind", "required", "order"]
+    list_filter = ["page"]
+    list_select_related = ["page"]
+    search_fields = ["text", "slug"]
     inlines = [ChoiceInline]
 
 
@@ -569,7 +593,8 @@ class ValueAdmin(ContentAdmin):
 
 @admin.register(SuggestedQuestion)
 class SuggestedQuestionAdmin(ContentAdmin):
-    list_display = ["text", "order"]
+    list_display = ["text", "slug", "order"]
+    prepopulated_fields = {"slug": ["text"]}
 
 
 class PageSectionInline(ContentInline, admin.StackedInline):

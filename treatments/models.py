@@ -834,19 +834,81 @@ class Study(models.Model):
         return f"{self.source.short_citation}: {self.design}"
 
 
-class Question(FixedSlug, models.Model):
-    class Step(models.TextChoices):
-        ABOUT = "about", "Your CRPS"
-        HEALTH = "health", "Health questions"
-        PRACTICAL = "practical", "Practical matters"
+# The guided flow's own steps live at these addresses, so no page of questions may take them.
+FLOW_STEP_SLUGS = (
+    "start",
+    "values",
+    "options",
+    "considering",
+    "questions",
+    "sure",
+    "check",
+    "summary",
+)
 
+
+def not_a_flow_step(slug: str) -> None:
+    if slug in FLOW_STEP_SLUGS:
+        raise ValidationError(
+            f"“{slug}” is the address of one of the aid's own steps. Choose another short name."
+        )
+
+
+class QuestionPage(FixedSlug, models.Model):
+    """One page of the questionnaire: the flow shows one step per page, in this order."""
+
+    slug = models.SlugField(
+        max_length=40, unique=True, validators=[not_a_flow_step], help_text=slug_help
+    )
+    title = models.CharField(max_length=150, help_text="The page heading, e.g. “Your CRPS”.")
+    hint = models.CharField(
+        max_length=300, blank=True, help_text="One or two short sentences under the heading."
+    )
+    summary_heading = models.CharField(
+        "heading on the summary",
+        max_length=80,
+        blank=True,
+        help_text="The heading its answers are printed under on the summary, e.g. “About me”. "
+        "Pages with the same heading share it. Leave blank to print only the points its answers "
+        "raise to discuss.",
+    )
+    about_health = models.BooleanField(
+        "questions about health",
+        default=False,
+        help_text="Tick for questions about health conditions. Option pages then tell everyone "
+        "who should talk to a clinician first because of them, and the summary can say when no "
+        "answer raises a point.",
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first: the pages are steps in this order."
+    )
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "page of questions"
+        verbose_name_plural = "pages of questions"
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Question(FixedSlug, models.Model):
     class Kind(models.TextChoices):
         ONE = "one", "Choose one"
         MANY = "many", "Choose any"
 
     slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
-    step = models.CharField(
-        max_length=20, choices=Step.choices, help_text="The page of the questionnaire it is on."
+    page = models.ForeignKey(
+        QuestionPage,
+        on_delete=models.PROTECT,
+        related_name="questions",
+        help_text="The page of the questionnaire it is on.",
     )
     text = models.CharField(max_length=200, help_text="The question, as the page heading.")
     hint = models.CharField(
@@ -869,13 +931,15 @@ class Question(FixedSlug, models.Model):
     objects = SlugManager()
 
     class Meta:
-        ordering = ["step", "order", "pk"]
+        ordering = ["page", "order", "pk"]
 
     def __str__(self):
         return self.text
 
     def natural_key(self):
         return (self.slug,)
+
+    natural_key.dependencies = ["treatments.questionpage"]
 
 
 class ChoiceManager(models.Manager):
@@ -1037,16 +1101,25 @@ class ValueRating(models.Model):
 class SuggestedQuestion(models.Model):
     """A question a person may want to ask their clinician."""
 
+    slug = models.SlugField(
+        max_length=50,
+        unique=True,
+        help_text=slug_help + " People's saved answers name the question by it: keep it.",
+    )
     text = models.CharField(max_length=200, help_text="A neutral question, in plain words.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["order", "pk"]
 
     def __str__(self):
         return self.text
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class Page(FixedSlug, models.Model):

@@ -34,6 +34,7 @@ from treatments.models import (
     Page,
     PageSection,
     Question,
+    QuestionPage,
     Release,
     Source,
     Study,
@@ -52,6 +53,7 @@ CONTENT_MODELS: list[type[models.Model]] = [
     Cost,
     Availability,
     Study,
+    QuestionPage,
     Question,
     Choice,
     Consideration,
@@ -229,7 +231,11 @@ class Content:
 
         self.options = sorted(self.rows[Option].values(), key=lambda o: (o.name.lower(), o.pk))
         self.option_by_slug = {option.slug: option for option in self.options}
-        self.questions = list(self.rows[Question].values())
+        self.question_pages = sorted(
+            self.rows[QuestionPage].values(), key=lambda page: (page.order, page.pk)
+        )
+        # Page by page, each page's questions in the order editors gave them.
+        self.questions = [q for page in self.question_pages for q in page.questions.all()]
         self.question_by_slug = {question.slug: question for question in self.questions}
         self.values = list(self.rows[Value].values())
         self.value_by_slug = {value.slug: value for value in self.values}
@@ -286,8 +292,8 @@ class Content:
         except KeyError:
             raise Http404("No information page has that address.") from None
 
-    def questions_on(self, step: str) -> list[Question]:
-        return [question for question in self.questions if question.step == step]
+    def questions_on(self, page: QuestionPage) -> list[Question]:
+        return list(page.questions.all())
 
     def considerations_for(self, pairs: set[tuple[str, str]]) -> list[Consideration]:
         """Considerations raised by (question slug, choice slug) pairs."""

@@ -10,6 +10,7 @@ from treatments.models import (
     Option,
     Page,
     Question,
+    QuestionPage,
     Source,
     SuggestedQuestion,
     Term,
@@ -109,6 +110,9 @@ def site_texts() -> list[tuple[str, str]]:
         texts.append((f"Page “{page.title}”: summary", page.summary))
         texts += [(f"Page “{page.title}”: {s.heading}", s.body) for s in page.sections.all()]
     texts += [(f"Glossary: {term.term}", term.definition) for term in Term.objects.all()]
+    for page in QuestionPage.objects.all():
+        texts.append((f"Page of questions: {page.title}", page.title))
+        texts.append((f"Page of questions hint: {page.title}", page.hint))
     for question in Question.objects.all():
         texts.append((f"Question: {question.text[:40]}", question.text))
         texts.append((f"Question hint: {question.text[:40]}", question.hint))
@@ -118,7 +122,7 @@ def site_texts() -> list[tuple[str, str]]:
     for value in Value.objects.all():
         texts.append((f"Value: {value.statement}", value.statement))
         texts.append((f"Value hint: {value.statement}", value.hint))
-    texts += [(f"Suggested question {q.pk}", q.text) for q in SuggestedQuestion.objects.all()]
+    texts += [(f"Suggested question {q.slug}", q.text) for q in SuggestedQuestion.objects.all()]
     return [(label, text) for label, text in texts if text and text.strip()]
 
 

@@ -3,8 +3,9 @@
 import pytest
 
 from decisionaid.answers import Answers
-from decisionaid.flow import STEP_BY_SLUG
+from decisionaid.journey import journey_for
 from tests.browser.conftest import axe_violations
+from treatments.releases import current_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,7 +56,8 @@ def answer_step(page):
 def rejects_an_empty_form(slug: str) -> bool:
     """Whether sending this step with nothing chosen is a mistake (it is not for the optional
     steps, and a person cannot type more than a field allows)."""
-    return not STEP_BY_SLUG[slug].build({}, Answers()).is_valid()
+    content = current_content()
+    return not journey_for(content).form(slug).build({}, Answers(), content).is_valid()
 
 
 def make_a_mistake(wrapped, javascript: bool) -> None:

@@ -15,9 +15,7 @@ PASSWORD = "a-long-test-password-for-staff"
 @pytest.fixture
 def staff(editors_group):
     if not Group.objects.filter(name="Publishers").exists():
-        importlib.import_module("treatments.migrations.0005_releases").create_publishers(
-            apps, None
-        )
+        importlib.import_module("treatments.migrations.0005_releases").create_publishers(apps, None)
     editor = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
     editor.groups.add(editors_group)
     publisher = User.objects.create_user("publisher", password=PASSWORD, is_staff=True)

@@ -1,0 +1,326 @@
+"""The journey, declared once: every stop a person meets, in order.
+
+JOURNEY below lists the stops. Where QUESTION_PAGES stands come the published content's pages of
+questions, one stop per page that has questions, in the order editors gave them. Everything else
+follows from that one list: the step numbers ("Step 3 of 8"), where "Continue" and "Back" lead,
+the groups of the check page and the order of the answers on the summary.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from django import forms
+from django.http import Http404
+from django.urls import reverse
+
+from decisionaid import forms as flow_forms
+from decisionaid import sure
+from decisionaid.answers import Answers
+from treatments.models import Question, QuestionPage
+from treatments.releases import Content
+
+
+@dataclass(frozen=True)
+class AnsweredQuestion:
+    """Something the person was asked, with their answers in words (none when not answered)."""
+
+    label: str
+    answers: list[str]
+    page: "Stop"
+    change_url: str
+
+
+Build = Callable[[dict | None, Answers, Content], forms.Form]
+Save = Callable[[forms.Form, Answers], None]
+Said = Callable[["Stop", Answers, Content], list[AnsweredQuestion]]
+
+
+@dataclass(frozen=True, eq=False)
+class Stop:
+    """One stop of the journey: a step's form at /questions/<slug>/, or a page of its own."""
+
+    slug: str
+    title: str
+    hint: str = ""
+    url_name: str = "step"  # "step" for a form; otherwise the name of the page's address
+    build: Build | None = None
+    save: Save | None = None
+    body: str = "decisionaid/_body_questions.html"  # the form's fields, inside step.html
+    said: Said | None = None  # what the person said here, in words
+    then_check: bool = False  # after this stop, the person checks their answers
+    same_step: bool = False  # part of the step before it, under the same number
+    numbered: bool = True  # counts as a step ("Step n of N")
+    page: QuestionPage | None = None  # the content's page of questions this stop shows
+    number: int | None = None  # given by the journey
+
+    @property
+    def is_form(self) -> bool:
+        return self.build is not None
+
+    @property
+    def url(self) -> str:
+        if self.url_name == "step":
+            return reverse("step", args=[self.slug])
+        return reverse(self.url_name)
+
+
+# --- What each form builds, saves and says back ---------------------------------------------
+
+
+def _build_questions(page: QuestionPage) -> Build:
+    def build(data, answers: Answers, content: Content) -> forms.Form:
+        questions = content.questions_on(page)
+        initial = {
+            q.slug: (chosen if q.kind == Question.Kind.MANY else chosen[0])
+            for q in questions
+            if (chosen := answers.choices.get(q.slug))
+        }
+        return flow_forms.QuestionsForm(data, initial=initial, questions=questions)
+
+    return build
+
+
+def _save_questions(form: flow_forms.QuestionsForm, answers: Answers) -> None:
+    for question in form.questions:
+        answers.choices.pop(question.slug, None)
+    answers.choices.update(form.answers())
+
+
+def _said_on_page(stop: Stop, answers: Answers, content: Content) -> list[AnsweredQuestion]:
+    rows = []
+    for question in content.questions_on(stop.page):
+        chosen = set(answers.choices.get(question.slug, []))
+        labels = [choice.label for choice in question.choices.all() if choice.slug in chosen]
+        change = f"{stop.url}?return=check#{question.slug}"
+        rows.append(AnsweredQuestion(question.short_label, labels, stop, change))
+    return rows
+
+
+def _one_row(label: str, words: Callable[[Answers, Content], list[str]]) -> Said:
+    def said(stop: Stop, answers: Answers, content: Content) -> list[AnsweredQuestion]:
+        return [AnsweredQuestion(label, words(answers, content), stop, f"{stop.url}?return=check")]
+
+    return said
+
+
+def _build_values(data, answers: Answers, content: Content) -> forms.Form:
+    return flow_forms.ValuesForm(data, initial={"values": answers.values}, values=content.values)
+
+
+def _save_values(form, answers: Answers) -> None:
+    answers.values = form.cleaned_data["values"]
+
+
+def _values_in_words(answers: Answers, content: Content) -> list[str]:
+    by_slug = content.value_by_slug
+    return [by_slug[slug].statement for slug in answers.values if slug in by_slug]
+
+
+def _build_considering(data, answers: Answers, content: Content) -> forms.Form:
+    return flow_forms.ConsideringForm(
+        data, initial={"considering": answers.considering}, options=content.options
+    )
+
+
+def _save_considering(form, answers: Answers) -> None:
+    answers.considering = form.cleaned_data["considering"]
+
+
+def _considering_in_words(answers: Answers, content: Content) -> list[str]:
+    by_slug = content.option_by_slug
+    return [by_slug[slug].name for slug in answers.considering if slug in by_slug]
+
+
+def _build_clinician_questions(data, answers: Answers, content: Content) -> forms.Form:
+    return flow_forms.ClinicianQuestionsForm(
+        data,
+        initial={"suggested": answers.suggested_questions, "own": answers.own_questions},
+        suggested=content.suggested_questions,
+    )
+
+
+def _save_clinician_questions(form, answers: Answers) -> None:
+    answers.suggested_questions = form.cleaned_data["suggested"]
+    answers.own_questions = form.cleaned_data["own"]
+
+
+def suggested_ticked(answers: Answers, content: Content) -> list[str]:
+    """The suggested questions the person ticked, in the content's order."""
+    ticked = set(answers.suggested_questions)
+    return [q.text for q in content.suggested_questions if q.slug in ticked]
+
+
+def _clinician_questions_in_words(answers: Answers, content: Content) -> list[str]:
+    return suggested_ticked(answers, content) + answers.own_questions.splitlines()
+
+
+def _build_sure(data, answers: Answers, content: Content) -> forms.Form:
+    return flow_forms.SureForm(data, initial=answers.sure)
+
+
+def _save_sure(form, answers: Answers) -> None:
+    answers.sure = dict(form.cleaned_data)
+
+
+def _sure_in_words(answers: Answers, content: Content) -> list[str]:
+    return [words] if (words := sure.in_words(answers.sure_score)) else []
+
+
+# --- The journey ---------------------------------------------------------------------------------
+
+QUESTION_PAGES = Stop("", "The content's pages of questions, one stop each")
+
+JOURNEY: list[Stop] = [
+    Stop("start", "Start", url_name="home"),
+    QUESTION_PAGES,
+    Stop(
+        "values",
+        "What matters most to you?",
+        f"Choose up to {flow_forms.MAX_VALUES}. There are no right or wrong answers. The options "
+        "page will show how each option does on what you choose.",
+        build=_build_values,
+        save=_save_values,
+        body="decisionaid/_body_values.html",
+        said=_one_row("What matters most to you", _values_in_words),
+        then_check=True,
+    ),
+    Stop("options", "Your options", url_name="options"),
+    Stop(
+        "considering",
+        "Which options are you thinking about?",
+        "Choose any you would like to talk about with your clinician. You can choose none. "
+        "This is not a decision: you can change your mind at any time.",
+        build=_build_considering,
+        save=_save_considering,
+        body="decisionaid/_body_considering.html",
+        said=_one_row("Options you are thinking about", _considering_in_words),
+    ),
+    Stop(
+        "questions",
+        "Questions for your clinician",
+        "Tick any questions you would like to ask. You can also write your own.",
+        build=_build_clinician_questions,
+        save=_save_clinician_questions,
+        body="decisionaid/_body_clinician_questions.html",
+        said=_one_row("Questions for your clinician", _clinician_questions_in_words),
+        same_step=True,
+    ),
+    Stop(
+        "sure",
+        sure.TITLE,
+        sure.HINT,
+        build=_build_sure,
+        save=_save_sure,
+        body="decisionaid/_body_sure.html",
+        said=_one_row("How sure you feel", _sure_in_words),
+        same_step=True,
+    ),
+    Stop("check", "Check your answers", url_name="check", numbered=False),
+    Stop("summary", "Your summary", url_name="summary"),
+]
+FIXED_SLUGS = {stop.slug for stop in JOURNEY if stop is not QUESTION_PAGES}
+
+
+def question_page_stop(page: QuestionPage) -> Stop:
+    return Stop(
+        page.slug,
+        page.title,
+        page.hint,
+        build=_build_questions(page),
+        save=_save_questions,
+        said=_said_on_page,
+        page=page,
+    )
+
+
+class Journey:
+    """The stops for one published version of the content, numbered."""
+
+    def __init__(self, stops: list[Stop]):
+        self.stops: list[Stop] = []
+        number = 0
+        for stop in stops:
+            if stop.numbered and not (stop.same_step and number):
+                number += 1
+            self.stops.append(replace(stop, number=number if stop.numbered else None))
+        self.total = number
+        self.by_slug = {stop.slug: stop for stop in self.stops}
+        self.forms = [stop for stop in self.stops if stop.is_form]
+        self.question_pages = [stop for stop in self.stops if stop.page is not None]
+        self.check = self.by_slug["check"]
+
+    def form(self, slug: str) -> Stop:
+        """The form step at /questions/<slug>/."""
+        stop = self.by_slug.get(slug)
+        if stop is None or not stop.is_form:
+            raise Http404("No such step")
+        return stop
+
+    def following(self, stop: Stop) -> Stop:
+        """The stop after this one in order, passing over the check page."""
+        later = self.stops[self.stops.index(stop) + 1 :]
+        return next(s for s in later if s is not self.check)
+
+    def next(self, stop: Stop) -> Stop:
+        """Where a completed step leads: the check page if it says so, else the next stop."""
+        if stop.then_check:
+            return self.check
+        return self.stops[self.stops.index(stop) + 1]
+
+    def back(self, stop: Stop) -> Stop:
+        """The stop before this one that counts as a step (the check page is not one)."""
+        earlier = self.stops[: self.stops.index(stop)]
+        return next(s for s in reversed(earlier) if s.numbered)
+
+    def after_check(self, answers: Answers) -> Stop:
+        """Where the check page leads: on from the furthest step done that led to it."""
+        leading = [stop for stop in self.forms if self.next(stop) is self.check]
+        done = [stop for stop in leading if stop.slug in answers.done] or leading[:1]
+        return self.following(done[-1])
+
+    def parts(self) -> list[list[Stop]]:
+        """The form steps, in runs that each end at the check page."""
+        parts: list[list[Stop]] = [[]]
+        for stop in self.forms:
+            parts[-1].append(stop)
+            if self.next(stop) is self.check:
+                parts.append([])
+        return [part for part in parts if part]
+
+    def to_check(self, answers: Answers) -> list[Stop]:
+        """The steps the check page lists: the first run always, a later one once begun."""
+        return [
+            stop
+            for n, part in enumerate(self.parts())
+            if n == 0 or any(stop.slug in answers.done for stop in part)
+            for stop in part
+        ]
+
+
+def journey_for(content: Content) -> Journey:
+    """The journey through this version of the content (worked out once per version)."""
+    return content.computed("journey", _journey)
+
+
+def _journey(content: Content) -> Journey:
+    stops = []
+    for stop in JOURNEY:
+        if stop is not QUESTION_PAGES:
+            stops.append(stop)
+            continue
+        # A page with no questions yet is no step; nor is one named like a step of the flow.
+        stops += [
+            question_page_stop(page)
+            for page in content.question_pages
+            if page.questions.all() and page.slug not in FIXED_SLUGS
+        ]
+    return Journey(stops)
+
+
+def answered(
+    answers: Answers, content: Content, stops: list[Stop] | None = None
+) -> list[AnsweredQuestion]:
+    """What the person said at each form step (or at `stops`), in words, in journey order."""
+    if stops is None:
+        stops = journey_for(content).forms
+    return [row for stop in stops for row in stop.said(stop, answers, content)]
