@@ -6,7 +6,7 @@ no step names a treatment.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django import forms
 from django.contrib import messages
@@ -97,7 +97,7 @@ STEPS = [
     Step(
         "about",
         2,
-        "Your CRPS",
+        "Your {condition}",  # the condition's name comes from the content (Aid)
         "These answers go on your summary, so your clinician sees your situation at a glance.",
         _build_questions(Question.Step.ABOUT),
         _save_questions,
@@ -217,7 +217,9 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         form = current.build(None, answers, request.content)
 
     context = {
-        "step": current,
+        "step": replace(
+            current, title=current.title.format(condition=request.content.aid.condition)
+        ),
         "form": form,
         "total_steps": TOTAL_STEPS,
         "back_url": reverse("check") if returning else back_url(current),

@@ -24,3 +24,5 @@ urlpatterns = [
     path("glossary/", pages.glossary, name="glossary"),
     path(settings.ADMIN_PATH.strip("/") + "/", admin.site.urls),
 ]
+
+handler500 = views.server_error
