@@ -1,10 +1,31 @@
-"""Where the bundled content lives."""
+"""Where the content `load_content` loads comes from: settings.CONTENT_FIXTURES."""
 
 from pathlib import Path
 
-FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures"
+from django.conf import settings
+
+FORMATS = {".yaml", ".yml", ".json"}
+
+
+class MissingContent(Exception):
+    pass
 
 
 def bundled_fixtures() -> list[str]:
-    """The bundled content files, in load order (their names sort in that order)."""
-    return sorted(path.stem for path in FIXTURE_DIR.glob("crps_*.yaml"))
+    """The content files to load, in load order: every file named in settings.CONTENT_FIXTURES,
+    and the .yaml, .yml and .json files of every folder named there, by file name."""
+    files = []
+    for entry in map(Path, settings.CONTENT_FIXTURES):
+        if entry.is_dir():
+            files += sorted(
+                (path for path in entry.iterdir() if path.suffix in FORMATS),
+                key=lambda path: path.name,
+            )
+        elif entry.is_file():
+            files.append(entry)
+        else:
+            raise MissingContent(
+                f"No content file or folder at {entry}. Check CONTENT_FIXTURES "
+                "(DJANGO_CONTENT_FIXTURES)."
+            )
+    return [str(path) for path in files]
