@@ -1,4 +1,4 @@
-"""Settings for the CRPS decision aid, read from the environment.
+"""Settings for the decision aid, read from the environment.
 
 Fail closed: debug is off unless DJANGO_DEBUG=1 (`make run` sets it). With debug on and only
 loopback hosts, a built-in development key is used; anything else needs DJANGO_SECRET_KEY.
@@ -246,6 +246,15 @@ STORAGES = {
 }
 # Hashed files are kept a year by decisionaid.middleware.StaticFiles; others only for a minute.
 
+# The content `manage.py load_content` loads into an empty database: content files (YAML or JSON
+# fixtures), and folders whose .yaml and .json files load in name order. Relative to this project.
+CONTENT_FIXTURES = [
+    BASE_DIR / entry for entry in envlist("DJANGO_CONTENT_FIXTURES", ["treatments/fixtures"])
+]
+# The aid's name comes from its content (the Aid row); this is only where content cannot reach:
+# the error page of a process that has not read it yet, and a site with nothing published.
+AID_NAME = os.environ.get("DJANGO_AID_NAME", "").strip() or "Treatment decision aid"
+
 # Patients have no server session: their answers live in their own encrypted cookie
 # (decisionaid/answers.py), a browser-session cookie unless they ask to be remembered.
 ANSWERS_COOKIE_NAME = "answers"
@@ -299,7 +308,17 @@ CONTENT_SECURITY_POLICY = {
 # Staff sign-in: two factors (a password and a code from an authenticator app, enrolled with
 # `manage.py enrol_totp`), required unless debug is on or DJANGO_STAFF_2FA=0.
 STAFF_REQUIRE_2FA = envbool("DJANGO_STAFF_2FA", not DEBUG)
-OTP_TOTP_ISSUER = "CRPS decision aid"
+
+
+def _otp_issuer(device) -> str:
+    """The name authenticator apps show beside the code: the aid's short name, from its content."""
+    from treatments.models import Aid  # (the apps are not loaded while settings are read)
+
+    return Aid.objects.current().short_name
+
+
+OTP_TOTP_ISSUER = _otp_issuer
+
 # Ten wrong passwords for one account, or from one address, lock it for half an hour. Every
 # failed attempt is recorded (admin: Axes). Wrong codes are slowed down by django-otp itself.
 AUTHENTICATION_BACKENDS = [

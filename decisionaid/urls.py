@@ -38,3 +38,5 @@ urlpatterns = [
     ),
     path(ADMIN, admin.site.urls),
 ]
+
+handler500 = views.server_error

@@ -1,11 +1,15 @@
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
 from decisionaid.answers import Answers
 from decisionaid.caching import same_for_everyone
+from treatments.releases import content_in_memory
 
 
 @require_safe
@@ -26,3 +30,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico whatever the page says; send them to the hashed icon."""
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's own 500 page, named after the aid this process last read. It asks the database
+    nothing (that may be what failed), so before any content is read it uses settings.AID_NAME."""
+    content = content_in_memory()
+    name = content.aid.name if content is not None else settings.AID_NAME
+    return HttpResponseServerError(loader.get_template("500.html").render({"aid_name": name}))

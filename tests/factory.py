@@ -5,6 +5,7 @@ import itertools
 
 from treatments import releases
 from treatments.models import (
+    Aid,
     Availability,
     Choice,
     Claim,
@@ -27,6 +28,18 @@ class Factory:
     def publish_version(self, reason: str = "Checked in a test.") -> Release:
         """Publish the draft as the next version: patient pages show only published versions."""
         return releases.publish("Test publisher", reason)
+
+    def make_aid(self, **fields) -> Aid:
+        defaults = {
+            "name": "Test condition decision aid",
+            "short_name": "Test aid",
+            "condition": "test condition",
+            "home_heading": "Thinking about treatment for a test condition?",
+            "home_lead": "This aid helps you get ready to talk about a test condition.",
+            "home_does": "asks a few questions\nshows the options",
+            "summary_title": "My test condition summary",
+        }
+        return Aid.objects.create(**{**defaults, **fields})
 
     def make_source(self, **fields) -> Source:
         n = next(_counter)

@@ -114,3 +114,40 @@ def form_data(html: str, form_id: str) -> dict[str, list[str]]:
         if "__prefix__" not in name:
             data.setdefault(name, []).append(value)
     return data
+
+
+class _Elements(HTMLParser):
+    def __init__(self, tag: str, attrs: dict[str, str]):
+        super().__init__()
+        self.tag, self.attrs = tag, attrs
+        self.found: list[str] = []
+        self.parts: list[str] | None = None
+        self.nested = 0  # elements of the same tag inside the one being read
+
+    def handle_starttag(self, tag, attrs):
+        if tag != self.tag:
+            return
+        if self.parts is not None:
+            self.nested += 1
+        elif self.attrs.items() <= dict(attrs).items():
+            self.parts = []
+
+    def handle_endtag(self, tag):
+        if tag != self.tag or self.parts is None:
+            return
+        if self.nested:
+            self.nested -= 1
+        else:
+            self.found.append(_words("".join(self.parts)))
+            self.parts = None
+
+    def handle_data(self, data):
+        if self.parts is not None:
+            self.parts.append(data)
+
+
+def texts_of(html: str, tag: str, **attrs: str) -> list[str]:
+    """The text of every `tag` element that has these attributes, in page order."""
+    reader = _Elements(tag, attrs)
+    reader.feed(html)
+    return reader.found

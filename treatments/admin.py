@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
@@ -22,6 +23,7 @@ from treatments import admin_reviews, writing  # noqa: F401  (admin_reviews regi
 from treatments.admin_history import OptionHistoryMixin
 from treatments.editing import TOKEN, ContentForm, GradedTextarea, glossary_for
 from treatments.models import (
+    Aid,
     Availability,
     Choice,
     Claim,
@@ -45,8 +47,9 @@ from treatments.models import (
 from treatments.readability import GRADE_LIMIT, reading_grade
 from treatments.releases import current_content
 
-admin.site.site_header = "CRPS decision aid: content"
-admin.site.site_title = "CRPS decision aid content"
+# The aid's short name, as editors last saved it, read each time a page is drawn.
+admin.site.site_header = lazy(lambda: f"{Aid.objects.current().short_name}: content", str)()
+admin.site.site_title = lazy(lambda: f"{Aid.objects.current().short_name} content", str)()
 admin.site.index_title = "Keep the content right"
 
 
@@ -606,6 +609,24 @@ class PageSectionInline(ContentInline, admin.StackedInline):
 class PageAdmin(ContentAdmin):
     list_display = ["title", "slug", "show_in_footer"]
     inlines = [PageSectionInline]
+
+
+@admin.register(Aid)
+class AidAdmin(ContentAdmin):
+    list_display = ["name", "short_name", "summary_title"]
+    fieldsets = [
+        ("Its name", {"fields": ["name", "short_name"]}),
+        ("Home page", {"fields": ["home_heading", "home_lead", "home_does"]}),
+        ("Printed summary", {"fields": ["summary_title"]}),
+    ]
+    graded_fields = ("home_lead", "home_does")
+
+    # There is one aid: it is written once, then only changed.
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Aid.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Term)

@@ -1,19 +1,28 @@
-"""Where the bundled content lives, and how the live content is written out again: as the same
-natural-key YAML files (to commit to git and load anywhere) or as CSV for spreadsheets."""
+"""The content files: where `load_content` finds them (settings.CONTENT_FIXTURES), and how the
+live content is written out again, as the same natural-key YAML files (to commit to git and load
+anywhere) or as CSV for spreadsheets."""
 
 import csv
 import datetime
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.db.models import Count, Prefetch
 
-FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures"
+FORMATS = {".yaml", ".yml", ".json"}
+
+
+class MissingContent(Exception):
+    pass
+
 
 # The models of the bundled content, in load order: what the export writes.
 CORE_MODELS = [
+    "aid",
     "source",
+    "questionpage",
     "question",
     "choice",
     "value",
@@ -32,12 +41,27 @@ OPTION_MODELS = [
     "consideration",
     "valuerating",
 ]
-CORE_FILE = "crps_01_core.yaml"
+CORE_FILE = "01_core.yaml"
 
 
 def bundled_fixtures() -> list[str]:
-    """The bundled content files, in load order (their names sort in that order)."""
-    return sorted(path.stem for path in FIXTURE_DIR.glob("crps_*.yaml"))
+    """The content files to load, in load order: every file named in settings.CONTENT_FIXTURES,
+    and the .yaml, .yml and .json files of every folder named there, by file name."""
+    files = []
+    for entry in map(Path, settings.CONTENT_FIXTURES):
+        if entry.is_dir():
+            files += sorted(
+                (path for path in entry.iterdir() if path.suffix in FORMATS),
+                key=lambda path: path.name,
+            )
+        elif entry.is_file():
+            files.append(entry)
+        else:
+            raise MissingContent(
+                f"No content file or folder at {entry}. Check CONTENT_FIXTURES "
+                "(DJANGO_CONTENT_FIXTURES)."
+            )
+    return [str(path) for path in files]
 
 
 def content_model(name: str):
@@ -49,7 +73,7 @@ def exported_models() -> list:
 
 
 def option_file(category_index: int, category: str) -> str:
-    return f"crps_{10 + category_index:02d}_{category}.yaml"
+    return f"{10 + category_index:02d}_{category}.yaml"
 
 
 def export_yaml(directory: Path) -> list[Path]:
@@ -66,7 +90,7 @@ def export_yaml(directory: Path) -> list[Path]:
     written.append(
         _write_yaml(
             directory / CORE_FILE,
-            f"CRPS decision aid: shared sources, questionnaire, values, questions for the "
+            f"The aid itself, shared sources, questionnaire, values, questions for the "
             f"clinician, pages and glossary.\nExported from the live content on {today} "
             "(manage.py export_content). Load it first.",
             core,
@@ -83,7 +107,7 @@ def export_yaml(directory: Path) -> list[Path]:
         written.append(
             _write_yaml(
                 directory / option_file(index, category),
-                f"CRPS decision aid: {label}, with everything said about each option.\n"
+                f"{label}, with everything said about each option.\n"
                 f"Exported from the live content on {today} (manage.py export_content).",
                 querysets,
             )

@@ -7,6 +7,7 @@ import datetime
 import re
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -339,7 +340,7 @@ class Option(FixedSlug, models.Model):
     )
     availability = models.TextField(
         "availability and approval",
-        help_text="Where it is offered and whether regulators approve it for CRPS.",
+        help_text="Where it is offered and whether regulators approve it for this condition.",
     )
     certainty = models.CharField(
         "evidence certainty",
@@ -1122,8 +1123,81 @@ class SuggestedQuestion(models.Model):
         return (self.slug,)
 
 
+class AidManager(models.Manager):
+    def current(self) -> "Aid":
+        """The editors' row (for staff pages), or a neutral one when there is none yet."""
+        return self.order_by("pk").first() or Aid.unnamed()
+
+
+class Aid(models.Model):
+    """The decision aid itself: its name and the words of its home page and summary. One row.
+
+    Nothing in the code names the condition: a new condition is new content.
+    """
+
+    # Always 1: a second aid would be a second site, not a second row.
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    name = models.CharField(
+        max_length=100,
+        help_text='At the top of every page and in the browser tab, e.g. "Knee pain treatment '
+        'decision aid".',
+    )
+    short_name = models.CharField(
+        max_length=60,
+        help_text="For staff: the heading of these editing pages and the name authenticator apps "
+        'show, e.g. "Knee pain decision aid".',
+    )
+    home_heading = models.CharField(
+        "home page heading",
+        max_length=150,
+        help_text='A question the reader may be asking, e.g. "Thinking about treatment for knee '
+        'pain?"',
+    )
+    home_lead = models.TextField(
+        "home page introduction",
+        help_text="One or two sentences under the heading: what the aid helps with. Name the "
+        "condition in full the first time. Grade 8 or below.",
+    )
+    home_does = models.TextField(
+        "what this aid does",
+        help_text="The home page's list under “What this aid does”: one point per line, each "
+        'starting in lower case, e.g. "asks a few short questions about you".',
+    )
+    summary_title = models.CharField(
+        "summary title",
+        max_length=150,
+        help_text='The heading of the printed summary, e.g. "My knee pain treatment summary".',
+    )
+
+    history = HistoricalRecords()
+    objects = AidManager()
+
+    class Meta:
+        verbose_name = "aid's name and home page"
+        verbose_name_plural = "aid's name and home page"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="aid_only_one")]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def unnamed(cls) -> "Aid":
+        """What pages show before any aid is written or published: settings.AID_NAME, and
+        neutral words."""
+        return cls(
+            name=settings.AID_NAME,
+            short_name=settings.AID_NAME,
+            home_heading=settings.AID_NAME,
+            summary_title="My treatment summary",
+        )
+
+    @property
+    def does(self) -> list[str]:
+        return [line.strip() for line in self.home_does.splitlines() if line.strip()]
+
+
 class Page(FixedSlug, models.Model):
-    """An information page such as "What is CRPS", "About this aid" or "Privacy"."""
+    """An information page such as "What is this condition", "About this aid" or "Privacy"."""
 
     slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
     title = models.CharField(max_length=150, help_text="The page heading.")

@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from treatments.models import (
+    Aid,
     Availability,
     Choice,
     Claim,
@@ -46,6 +47,7 @@ from treatments.models import (
 
 # Everything a patient page can show, parents before children.
 CONTENT_MODELS: list[type[models.Model]] = [
+    Aid,
     Source,
     Option,
     Claim,
@@ -229,6 +231,7 @@ class Content:
             many += [(instance, name, pks) for name, pks in (item.m2m_data or {}).items()]
         self._link(many)
 
+        self._aid = next(iter(self.rows[Aid].values()), None)
         self.options = sorted(self.rows[Option].values(), key=lambda o: (o.name.lower(), o.pk))
         self.option_by_slug = {option.slug: option for option in self.options}
         self.question_pages = sorted(
@@ -280,6 +283,11 @@ class Content:
                     for name, related in lists.items()
                 }
 
+    @property
+    def aid(self) -> Aid:
+        """The aid's name and home page; neutral words in a version that has none."""
+        return self._aid or Aid.unnamed()
+
     def option(self, slug: str) -> Option:
         try:
             return self.option_by_slug[slug]
@@ -328,6 +336,11 @@ def _related_lists(model: type[models.Model]) -> dict[str, type[models.Model]]:
 NOTHING_PUBLISHED = Content([], number=None, digest="")
 _current: dict[str, Content] = {}
 _current_lock = threading.Lock()
+
+
+def content_in_memory() -> Content | None:
+    """The content this process last built, without asking the database (for the error page)."""
+    return _current.get("content")
 
 
 def current_content() -> Content:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from treatments.models import (
     EVIDENCE_ORDER,
+    Aid,
     Choice,
     Claim,
     Option,
@@ -104,8 +105,12 @@ def glossary_terms() -> list[str]:
 
 
 def site_texts() -> list[tuple[str, str]]:
-    """Every patient-facing text outside the options: pages, glossary, questionnaire, values."""
+    """Every patient-facing text outside the options: the home page, pages, glossary,
+    questionnaire, values."""
     texts = []
+    for aid in Aid.objects.all():
+        texts.append(("Home page: introduction", aid.home_lead))
+        texts += [("Home page: what this aid does", point) for point in aid.does]
     for page in Page.objects.prefetch_related("sections"):
         texts.append((f"Page “{page.title}”: summary", page.summary))
         texts += [(f"Page “{page.title}”: {s.heading}", s.body) for s in page.sections.all()]

@@ -1,9 +1,9 @@
-from django.core.management import BaseCommand, call_command
+from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
 from django.test.utils import override_settings
 
 from treatments import releases
-from treatments.content import bundled_fixtures
+from treatments.content import MissingContent, bundled_fixtures
 from treatments.history import record_loaded_content
 from treatments.models import Option, Release
 
@@ -12,8 +12,9 @@ FIRST_REASON = "The bundled content, as loaded by load_content."
 
 class Command(BaseCommand):
     help = (
-        "Load the bundled CRPS content into an empty database and publish it as the first "
-        "version. --force reloads it over edits (publish again to show the result to patients)."
+        "Load the content files named by the CONTENT_FIXTURES setting (the bundled content by "
+        "default) into an empty database and publish them as the first version. --force "
+        "reloads them over edits (publish again to show the result to patients)."
     )
 
     def add_arguments(self, parser):
@@ -29,7 +30,10 @@ class Command(BaseCommand):
             record_loaded_content()
             self.stdout.write("Content is already loaded; nothing changed (use --force to reload).")
         else:
-            fixtures = bundled_fixtures()
+            try:
+                fixtures = bundled_fixtures()
+            except MissingContent as error:
+                raise CommandError(str(error)) from None
             if not fixtures:
                 self.stdout.write("No bundled content found.")
                 return
