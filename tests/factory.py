@@ -33,7 +33,6 @@ class Factory:
         defaults = {
             "name": "Test condition decision aid",
             "short_name": "Test aid",
-            "condition": "test condition",
             "home_heading": "Thinking about treatment for a test condition?",
             "home_lead": "This aid helps you get ready to talk about a test condition.",
             "home_does": "asks a few questions\nshows the options",

@@ -4,16 +4,20 @@ content, CSV files for spreadsheets, and a check of the publication rules for CI
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
+import treatments
 from tests.conftest import empty_content
-from treatments.content import FIXTURE_DIR, exported_models
+from treatments.content import exported_models
 from treatments.models import Claim, Option, Source
 
 pytestmark = pytest.mark.django_db
+
+BUNDLED = Path(treatments.__file__).resolve().parent / "fixtures"
 
 
 def canonical() -> list[str]:
@@ -33,7 +37,7 @@ def export(*args) -> tuple[str, str]:
 
 def entries(folder) -> list[dict]:
     found = []
-    for path in sorted(folder.glob("crps_*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         found.extend(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
     return found
 
@@ -46,14 +50,14 @@ def test_the_export_loaded_into_an_empty_database_gives_identical_content(conten
     export(tmp_path)
     empty_content()
     assert not Option.objects.exists()
-    files = sorted(str(path) for path in tmp_path.glob("crps_*.yaml"))
+    files = sorted(str(path) for path in tmp_path.glob("*.yaml"))
     call_command("loaddata", *files, verbosity=0)
     assert canonical() == before
 
 
 def test_the_export_has_the_shape_of_the_bundled_files(content, tmp_path):
     export(tmp_path)
-    exported, bundled = entries(tmp_path), entries(FIXTURE_DIR)
+    exported, bundled = entries(tmp_path), entries(BUNDLED)
     assert {e["model"] for e in exported} == {e["model"] for e in bundled}
     assert len(exported) == len(bundled)
     natural = {
@@ -67,10 +71,10 @@ def test_the_export_has_the_shape_of_the_bundled_files(content, tmp_path):
 
 
 def test_the_export_says_so_when_its_folder_holds_other_content_files(content, tmp_path):
-    (tmp_path / "crps_99_old.yaml").write_text("[]\n")
+    (tmp_path / "99_old.yaml").write_text("[]\n")
     out, err = export(tmp_path)
     assert "Wrote" in out
-    assert "crps_99_old.yaml, which this export did not write" in err
+    assert "99_old.yaml, which this export did not write" in err
 
 
 def test_the_export_refuses_a_file_in_place_of_a_folder(tmp_path, db):

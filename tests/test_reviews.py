@@ -222,11 +222,12 @@ def test_the_reminder_lists_what_is_due_and_sends_nothing_without_a_mail_server(
 def test_the_reminder_emails_the_list_to_the_addresses_given(factory):
     reviewed_on(-1, factory.make_option(name="Overdue option"))
     reviewed_on(20, factory.make_option(name="Soon option"))
+    factory.make_aid(short_name="Knee pain aid")
     out, _ = reminders("--email", "team@example.org", "--email", "lead@example.org")
     assert "Emailed to team@example.org, lead@example.org." in out
     [message] = mail.outbox
     assert message.to == ["team@example.org", "lead@example.org"]
-    assert message.subject == "CRPS decision aid: 2 options due for review"
+    assert message.subject == "Knee pain aid: 2 options due for review"
     assert "- Overdue option: Overdue since" in message.body
     assert "- Soon option: Due" in message.body
 

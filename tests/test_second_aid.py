@@ -56,7 +56,7 @@ def post(client, url: str, data: dict) -> str:
 def answers_for(step: str) -> dict[str, list[str]]:
     return {
         question.slug: [question.choices.first().slug]
-        for question in Question.objects.filter(step=step).prefetch_related("choices")
+        for question in Question.objects.filter(page__slug=step).prefetch_related("choices")
     }
 
 
@@ -78,7 +78,7 @@ def test_the_whole_journey_of_another_aid_shows_only_its_own_content(client, tin
         assert url == reverse("step", args=[step])
         page = get(client, url)
         assert texts_of(page, "title")[0].endswith(f" – {NAME}")
-        for question in Question.objects.filter(step=step):
+        for question in Question.objects.filter(page__slug=step):
             assert question.text in page
         url = post(client, url, answers_for(step))
     about = get(client, reverse("step", args=["about"]), **HTMX)
@@ -113,7 +113,7 @@ def test_the_whole_journey_of_another_aid_shows_only_its_own_content(client, tin
     url = post(client, reverse("step", args=["considering"]), {"considering": ["knee-tablets"]})
     get(client, url)
     suggested = SuggestedQuestion.objects.get()
-    url = post(client, url, {"suggested": [suggested.pk], "own": "Can I still run?"})
+    url = post(client, url, {"suggested": [suggested.slug], "own": "Can I still run?"})
     get(client, url)
     sure = {"sure": "yes", "understand": "yes", "risks_benefits": "no", "support": "yes"}
     url = post(client, url, sure)

@@ -861,7 +861,7 @@ class QuestionPage(FixedSlug, models.Model):
     slug = models.SlugField(
         max_length=40, unique=True, validators=[not_a_flow_step], help_text=slug_help
     )
-    title = models.CharField(max_length=150, help_text="The page heading, e.g. “Your CRPS”.")
+    title = models.CharField(max_length=150, help_text="The page heading, e.g. “About you”.")
     hint = models.CharField(
         max_length=300, blank=True, help_text="One or two short sentences under the heading."
     )

@@ -267,7 +267,7 @@ class Migration(migrations.Migration):
                 (
                     "title",
                     models.CharField(
-                        help_text="The page heading, e.g. “Your CRPS”.", max_length=150
+                        help_text="The page heading, e.g. “About you”.", max_length=150
                     ),
                 ),
                 (
@@ -333,7 +333,7 @@ class Migration(migrations.Migration):
                 (
                     "title",
                     models.CharField(
-                        help_text="The page heading, e.g. “Your CRPS”.", max_length=150
+                        help_text="The page heading, e.g. “About you”.", max_length=150
                     ),
                 ),
                 (

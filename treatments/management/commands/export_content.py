@@ -31,7 +31,7 @@ class Command(BaseCommand):
         for path in written:
             self.stdout.write(f"Wrote {path}")
         if not csv:
-            others = sorted(path.name for path in folder.glob("crps_*.yaml") if path not in written)
+            others = sorted(path.name for path in folder.glob("*.yaml") if path not in written)
             if others:
                 self.stderr.write(
                     f"{folder} also holds {', '.join(others)}, which this export did not write. "

@@ -7,7 +7,7 @@ from django.core.management import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from treatments.models import REVIEW_SOON_DAYS, Option
+from treatments.models import REVIEW_SOON_DAYS, Aid, Option
 from treatments.templatetags.content_admin import review_due_text
 
 EDITORS = "Editors"
@@ -65,7 +65,8 @@ class Command(BaseCommand):
             return
         try:
             send_mail(
-                subject=f"CRPS decision aid: {len(due)} option{'s' if len(due) != 1 else ''} "
+                subject=f"{Aid.objects.current().short_name}: {len(due)} "
+                f"option{'s' if len(due) != 1 else ''} "
                 "due for review",
                 message=body + "\n\nRecord each review from the option's page in the admin: "
                 '"Record a review", under Review.\n',
