@@ -2,19 +2,20 @@
 tests collected with one parameter per step)."""
 
 import functools
+from pathlib import Path
 
 import yaml
 
 from decisionaid.journey import JOURNEY, QUESTION_PAGES
-from treatments.content import FIXTURE_DIR, bundled_fixtures
+from treatments.content import bundled_fixtures
 
 
 @functools.cache
 def question_page_slugs() -> list[str]:
     """The bundled pages of questions, in their order."""
     pages = []
-    for name in bundled_fixtures():
-        for row in yaml.safe_load((FIXTURE_DIR / f"{name}.yaml").read_text()) or []:
+    for path in bundled_fixtures():
+        for row in yaml.safe_load(Path(path).read_text()) or []:
             if row["model"] == "treatments.questionpage":
                 pages.append(row["fields"])
     return [page["slug"] for page in sorted(pages, key=lambda page: page["order"])]

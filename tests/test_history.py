@@ -20,7 +20,7 @@ from treatments.history import (
     history_of,
     word_diff,
 )
-from treatments.models import Claim, Cost, Option, Review, Source, Study
+from treatments.models import Claim, Cost, Option, QuestionPage, Review, Source, Study
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,9 @@ def test_every_loaded_content_item_has_one_first_history_entry(content):
         pk_name = model._meta.pk.attname
         items = set(model.objects.values_list("pk", flat=True))
         assert items, model
-        first = history_of(model).filter(history_type="+", history_change_reason=LOADED)
+        first = history_of(model).filter(history_type="+")
+        if model is not QuestionPage:  # migration 0008 made the bundled pages, with their entry
+            first = first.filter(history_change_reason=LOADED)
         assert sorted(first.values_list(pk_name, flat=True)) == sorted(items), model
 
 

@@ -120,7 +120,7 @@ def test_every_step_its_errors_the_check_page_and_summary_pass_axe(
     assert axe_failures(wrapped, the_journey(wrapped)) == {}
 
 
-def test_every_page_fits_360_px_and_every_target_is_big_enough(open_page, debug_server):
+def test_every_page_fits_360_px_and_every_target_is_big_enough(open_page, debug_server, content):
     wrapped = open_page(debug_server, viewport={"width": 360, "height": 740})
     wide, small = {}, {}
     for state in itertools.chain(the_pages(wrapped), the_journey(wrapped)):

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.browser.conftest import _make_page, axe_violations
+from treatments import releases
 from treatments.models import Claim, Option
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -67,19 +68,22 @@ def add_options_up_to(total: int) -> None:
     """More published options, as other kinds of content will add, each with its own words."""
     existing = list(Option.objects.published().order_by("pk"))
     for n in range(total - len(existing)):
-        model = existing[n % len(existing)]
-        certainty_sources = list(model.certainty_sources.all())
-        claims = list(model.claims.prefetch_related("sources"))
-        model.pk = None
-        model.slug = f"{model.slug}-another-{n}"
-        model.name = f"{model.name}, another kind"
-        model.save()
-        model.certainty_sources.set(certainty_sources)
-        for claim in claims:
+        original = existing[n % len(existing)]
+        copy = Option.objects.get(pk=original.pk)
+        copy.pk = None
+        copy.slug = f"{original.slug}-another-{n}"
+        copy.name = f"{original.name}, another kind"
+        copy.save()
+        copy.certainty_sources.set(original.certainty_sources.all())
+        for cost in original.costs.all():
+            cost.pk, cost.option = None, copy
+            cost.save()
+        for claim in original.claims.all():
             sources = list(claim.sources.all())
-            claim.pk, claim.option = None, model
+            claim.pk, claim.option = None, copy
             claim.save()
             claim.sources.set(sources)
+    releases.publish("Test publisher", "More options, as other content will add.")
 
 
 # Heights: the limits of the issue, measured
