@@ -429,13 +429,15 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="suggestedquestion",
             name="slug",
-            field=models.SlugField(default="", help_text=SUGGESTED_SLUG_HELP),
+            # No index yet: the unique one below makes its own (PostgreSQL would otherwise be
+            # asked for the same "_like" index twice).
+            field=models.SlugField(default="", help_text=SUGGESTED_SLUG_HELP, db_index=False),
             preserve_default=False,
         ),
         migrations.AddField(
             model_name="historicalsuggestedquestion",
             name="slug",
-            field=models.SlugField(default="", help_text=SUGGESTED_SLUG_HELP),
+            field=models.SlugField(default="", help_text=SUGGESTED_SLUG_HELP, db_index=False),
             preserve_default=False,
         ),
         migrations.RunPython(forwards, backwards),
