@@ -8,6 +8,7 @@ key can be rotated without losing anyone's answers.
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -213,7 +214,9 @@ class TokenExpired(TokenError):
     """Genuine, but older than it may be."""
 
 
+@functools.lru_cache(maxsize=16)
 def _derive(secret: str, info: bytes) -> bytes:
+    """A key for one use, from a secret: worked out once per process, not once per token."""
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret.encode())
 
 

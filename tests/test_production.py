@@ -18,6 +18,21 @@ PROJECT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
+def wait_until_serving(base: str, server: subprocess.Popen, failure) -> None:
+    """Wait up to 20 s for the server at `base` to answer /healthz; else stop it and fail with
+    `failure()`, which says why."""
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            return
+        except OSError:
+            if server.poll() is not None:
+                break
+            time.sleep(0.1)
+    server.kill()
+    pytest.fail(failure())
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -66,15 +81,7 @@ def production_server(tmp_path_factory, server_log):
         stderr=server_log.open("w"),
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        server.kill()
-        pytest.fail("gunicorn did not start: " + server_log.read_text())
+    wait_until_serving(base, server, lambda: "gunicorn did not start: " + server_log.read_text())
     yield base
     server.terminate()
     server.wait(timeout=10)

@@ -6,26 +6,13 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
 
-from tests.test_production import GUNICORN, PROJECT, free_port
+from tests.test_production import GUNICORN, PROJECT, free_port, wait_until_serving
 
 REDIS = shutil.which("redis-server")
-
-
-def wait_for(url: str, process: subprocess.Popen) -> None:
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            if process.poll() is not None:
-                break
-            time.sleep(0.1)
-    pytest.fail(f"{url} did not answer")
 
 
 @pytest.fixture(params=["per process", "shared Redis"])
@@ -87,7 +74,7 @@ def two_app_servers(tmp_path, cache_url):
             )
         )
         bases.append(f"http://127.0.0.1:{port}")
-        wait_for(bases[-1] + "/healthz", servers[-1])
+        wait_until_serving(bases[-1], servers[-1], lambda: f"{bases[-1]} did not answer")
     yield bases, manage
     for server in servers:
         server.terminate()

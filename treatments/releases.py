@@ -167,6 +167,11 @@ class Changes:
         return len(self.added) + len(self.changed) + len(self.removed)
 
 
+_MODEL_NAMES = {
+    model._meta.model_name: model._meta.verbose_name.capitalize() for model in CONTENT_MODELS
+}
+
+
 def _label(row: dict) -> str:
     model = row["model"].split(".")[-1]
     fields = row["fields"]
@@ -174,11 +179,6 @@ def _label(row: dict) -> str:
     name = name or fields.get("label") or fields.get("statement") or fields.get("claim") or ""
     verbose = _MODEL_NAMES.get(model, model)
     return f"{verbose}: {str(name)[:80]}" if name else f"{verbose} {row['pk']}"
-
-
-_MODEL_NAMES = {
-    model._meta.model_name: model._meta.verbose_name.capitalize() for model in CONTENT_MODELS
-}
 
 
 def changes_between(before: list[dict], after: list[dict]) -> Changes:
@@ -239,7 +239,6 @@ class Content:
         )
         # Page by page, each page's questions in the order editors gave them.
         self.questions = [q for page in self.question_pages for q in page.questions.all()]
-        self.question_by_slug = {question.slug: question for question in self.questions}
         self.values = list(self.rows[Value].values())
         self.value_by_slug = {value.slug: value for value in self.values}
         self.suggested_questions = list(self.rows[SuggestedQuestion].values())
@@ -247,7 +246,6 @@ class Content:
         self.page_by_slug = {page.slug: page for page in self.pages}
         self.footer_pages = [page for page in self.pages if page.show_in_footer]
         self.terms = sorted(self.rows[Term].values(), key=lambda term: term.term.lower())
-        self.sources = self.rows[Source]
         self.considerations = list(self.rows[Consideration].values())
         reviewed = [option.last_reviewed_on for option in self.options if option.last_reviewed_on]
         self.last_reviewed = max(reviewed, default=None)

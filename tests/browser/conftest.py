@@ -4,13 +4,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.test_production import free_port
+from tests.test_production import free_port, wait_until_serving
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -101,15 +99,7 @@ def debug_server(tmp_path_factory):
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(url + "/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        server.kill()
-        pytest.fail("the development server did not start")
+    wait_until_serving(url, server, lambda: "the development server did not start")
     yield url
     server.terminate()
     server.wait(timeout=10)
