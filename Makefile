@@ -75,13 +75,18 @@ chromium:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else echo "Browser tests need: $$missing. Run 'sudo apt-get install $$missing', then 'make test' again." >&2; exit 1; fi
 
+# Templates are indented by djhtml, two spaces a level.
+TEMPLATE_FORMAT := $(VENV)/bin/djhtml --tabwidth 2 templates
+
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(TEMPLATE_FORMAT) --check
 
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	$(TEMPLATE_FORMAT)
 
 test: $(VENV)/.dev-installed chromium lint
 	$(DEV_ENV) $(PY) manage.py check
