@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from treatments.models import Claim, Consideration, Cost, Option
+from treatments.models import Claim, Consideration, Cost, Option, SuggestedQuestion
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +13,13 @@ def test_a_new_option_is_a_draft_that_patients_cannot_see(factory):
     option = factory.make_option()
     assert option.status == Option.Status.DRAFT
     assert option not in Option.objects.published()
+
+
+def test_a_suggested_questions_slug_stays_as_saved_answers_name_it():
+    question = SuggestedQuestion.objects.create(slug="cost", text="What will it cost me?")
+    question.slug = "price"
+    with pytest.raises(ValidationError, match="It stays “cost”"):
+        question.full_clean()
 
 
 def test_publishing_names_everything_that_is_missing(factory):

@@ -48,6 +48,20 @@ class FixedSlug:
             )
 
 
+class SlugModel(FixedSlug, models.Model):
+    """Content known by a fixed slug: in web addresses, saved answers and the bundled files."""
+
+    slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+
 PMID_PREFIX = re.compile(
     r"^(?:pmid\s*:?\s*"
     r"|https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/)",
@@ -79,10 +93,9 @@ class SourceKind(models.TextChoices):
     PERSONAL_STORY = "personal_story", "Personal story"
 
 
-class Source(FixedSlug, models.Model):
+class Source(SlugModel):
     Kind = SourceKind
 
-    slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
     title = models.CharField(max_length=300, help_text="The title as published.")
     authors = models.CharField(
         max_length=300,
@@ -134,7 +147,6 @@ class Source(FixedSlug, models.Model):
     )
 
     history = HistoricalRecords()
-    objects = SlugManager()
 
     class Meta:
         ordering = ["slug"]
@@ -189,9 +201,6 @@ class Source(FixedSlug, models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-
-    def natural_key(self):
-        return (self.slug,)
 
     @property
     def short_citation(self) -> str:
@@ -279,7 +288,7 @@ class Certainty(models.TextChoices):
     VERY_LOW = "very_low", "Very low"
 
 
-class Option(FixedSlug, models.Model):
+class Option(SlugModel):
     class Category(models.TextChoices):
         CURRENT_CARE = "current_care", "Continuing current care"
         THERAPY = "therapy", "Therapy and rehabilitation"
@@ -301,7 +310,6 @@ class Option(FixedSlug, models.Model):
         DRAFT = "draft", "Draft: not in the next version"
         PUBLISHED = "published", "Ready: in the next version a publisher publishes"
 
-    slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
     name = models.CharField(max_length=120, help_text="The name patients see, in plain words.")
     category = models.CharField(
         max_length=30, choices=Category.choices, help_text="The group this option is listed under."
@@ -416,9 +424,6 @@ class Option(FixedSlug, models.Model):
 
     def __str__(self):
         return self.name
-
-    def natural_key(self):
-        return (self.slug,)
 
     @property
     def is_published(self) -> bool:
@@ -855,7 +860,7 @@ def not_a_flow_step(slug: str) -> None:
         )
 
 
-class QuestionPage(FixedSlug, models.Model):
+class QuestionPage(SlugModel):
     """One page of the questionnaire: the flow shows one step per page, in this order."""
 
     slug = models.SlugField(
@@ -885,7 +890,6 @@ class QuestionPage(FixedSlug, models.Model):
     )
 
     history = HistoricalRecords()
-    objects = SlugManager()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -895,16 +899,12 @@ class QuestionPage(FixedSlug, models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class Question(FixedSlug, models.Model):
+class Question(SlugModel):
     class Kind(models.TextChoices):
         ONE = "one", "Choose one"
         MANY = "many", "Choose any"
 
-    slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
     page = models.ForeignKey(
         QuestionPage,
         on_delete=models.PROTECT,
@@ -929,7 +929,6 @@ class Question(FixedSlug, models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
-    objects = SlugManager()
 
     class Meta:
         ordering = ["page", "order", "pk"]
@@ -938,7 +937,7 @@ class Question(FixedSlug, models.Model):
         return self.text
 
     def natural_key(self):
-        return (self.slug,)
+        return super().natural_key()
 
     natural_key.dependencies = ["treatments.questionpage"]
 
@@ -1046,25 +1045,20 @@ class Consideration(models.Model):
         return f"{self.choice} → {self.option.name}"
 
 
-class Value(FixedSlug, models.Model):
+class Value(SlugModel):
     """A 'what matters to me' statement."""
 
-    slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
     statement = models.CharField(max_length=150, help_text='e.g. "Avoiding anything permanent".')
     hint = models.CharField(max_length=300, blank=True, help_text="A short explanation under it.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
-    objects = SlugManager()
 
     class Meta:
         ordering = ["order", "pk"]
 
     def __str__(self):
         return self.statement
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class ValueRating(models.Model):
@@ -1099,7 +1093,7 @@ class ValueRating(models.Model):
         return f"{self.option.name} / {self.value.statement}"
 
 
-class SuggestedQuestion(models.Model):
+class SuggestedQuestion(SlugModel):
     """A question a person may want to ask their clinician."""
 
     slug = models.SlugField(
@@ -1111,16 +1105,12 @@ class SuggestedQuestion(models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
-    objects = SlugManager()
 
     class Meta:
         ordering = ["order", "pk"]
 
     def __str__(self):
         return self.text
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class AidManager(models.Manager):
@@ -1196,10 +1186,9 @@ class Aid(models.Model):
         return [line.strip() for line in self.home_does.splitlines() if line.strip()]
 
 
-class Page(FixedSlug, models.Model):
+class Page(SlugModel):
     """An information page such as "What is this condition", "About this aid" or "Privacy"."""
 
-    slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
     title = models.CharField(max_length=150, help_text="The page heading.")
     summary = models.TextField(blank=True, help_text="One or two sentences under the title.")
     show_in_footer = models.BooleanField(
@@ -1208,7 +1197,6 @@ class Page(FixedSlug, models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
-    objects = SlugManager()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -1218,9 +1206,6 @@ class Page(FixedSlug, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("page", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class PageSection(models.Model):
@@ -1245,24 +1230,19 @@ class PageSection(models.Model):
         return [p.strip() for p in re.split(r"\n\s*\n", self.body) if p.strip()]
 
 
-class Term(FixedSlug, models.Model):
+class Term(SlugModel):
     """A glossary entry for a word patients may not know."""
 
-    slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
     term = models.CharField(max_length=80, help_text="The word as it appears in the text.")
     definition = models.CharField(max_length=400, help_text="One or two short plain sentences.")
 
     history = HistoricalRecords()
-    objects = SlugManager()
 
     class Meta:
         ordering = ["term"]
 
     def __str__(self):
         return self.term
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class ReleaseQuerySet(models.QuerySet):
