@@ -236,7 +236,7 @@ def option_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff see any option of the editors' draft exactly as a patient would see it once
     published; everyone else is sent to the published page."""
     if not request.user.is_staff:
-        return redirect("option", slug=request.content.option(slug).slug)
+        return redirect(request.content.option(slug))
     draft = draft_preview(include=slug)
     try:
         option = draft.option_by_slug[slug]

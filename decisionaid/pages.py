@@ -4,7 +4,6 @@ from collections import defaultdict
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from decisionaid.caching import fragment, same_for_everyone
@@ -62,11 +61,11 @@ def source_groups(content: Content) -> dict:
     for option in content.options:
         for source in sources_of(option):
             found[source.pk] = source
-            cited_for[source.pk][option.name] = reverse("option", args=[option.slug])
+            cited_for[source.pk][option.name] = option.get_absolute_url()
     for section in (section for page in content.pages for section in page.sections.all()):
         for source in section.sources.all():
             found[source.pk] = source
-            cited_for[source.pk][section.page.title] = reverse("page", args=[section.page.slug])
+            cited_for[source.pk][section.page.title] = section.page.get_absolute_url()
 
     groups = []
     for kind in SourceKind:

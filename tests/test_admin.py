@@ -5,8 +5,9 @@ from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS
+from django.urls import reverse
 
-from tests.markup import table_rows
+from tests.markup import links, table_rows
 from treatments.models import Claim, Option, Term
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +135,19 @@ def test_a_complete_option_can_be_published(editor_client, factory):
     assert "“Complete” is ready: it goes into the next version" in response.content.decode()
     option.refresh_from_db()
     assert option.is_published
+
+
+def test_view_on_site_opens_the_patient_page_only_while_patients_see_the_option(
+    editor_client, factory
+):
+    shown = factory.make_option(publish=True)
+    factory.publish_version()
+    draft = factory.make_option()
+    html = editor_client.get(f"/admin/treatments/option/{shown.pk}/change/").content.decode()
+    assert (shown.get_absolute_url(), "View on site") in links(html)
+    assert shown.get_absolute_url() == reverse("option", args=[shown.slug])
+    html = editor_client.get(f"/admin/treatments/option/{draft.pk}/change/").content.decode()
+    assert "View on site" not in [text for _, text in links(html)]
 
 
 def test_the_change_page_shows_reading_grades_and_the_balance_line(editor_client, factory):

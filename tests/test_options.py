@@ -8,7 +8,7 @@ from decisionaid.answers import Answers
 from decisionaid.references import Glossary, References
 from decisionaid.templatetags.aid import frequency_brief, frequency_sentence, icon_array
 from tests.answers_cookie import give_answers
-from tests.markup import links
+from tests.markup import links, texts_of
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Claim, ClaimCheck, Option, Source, Term
 
@@ -696,6 +696,16 @@ def test_a_term_that_is_a_piece_of_markup_is_linked_as_text():
 
 
 # Drafts and preview
+
+
+def test_every_link_to_an_option_leads_to_its_own_page(client, factory):
+    one, two = factory.make_option(publish=True), factory.make_option(publish=True)
+    factory.publish_version()
+    html = client.get(reverse("options"), {"compare": [one.slug, two.slug]}).content.decode()
+    to_one = {href.partition("#")[0] for href, text in links(html) if one.name in text}
+    assert to_one == {one.get_absolute_url()}
+    page = client.get(one.get_absolute_url()).content.decode()
+    assert texts_of(page, "h1") == [one.name]
 
 
 def test_patients_get_404_for_a_draft_on_both_addresses(client, factory):

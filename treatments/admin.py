@@ -239,6 +239,13 @@ class OptionAdmin(OptionHistoryMixin, ContentAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("claims")
 
+    def view_on_site(self, option):
+        # The patient page shows the published version: linked only while patients see the
+        # option, so it never leads to a "not found" (the Status box links the draft's preview).
+        if option.pk in current_content().rows[Option]:
+            return option.get_absolute_url()
+        return None
+
     @admin.display(description="benefits")
     def benefit_count(self, option):
         return len(option.benefits)

@@ -425,6 +425,9 @@ class Option(SlugModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("option", args=[self.slug])
+
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
