@@ -76,17 +76,6 @@ def test_load_content_leaves_an_edited_database_alone(content):
     assert option.name == "Edited by an editor"
 
 
-def test_an_export_loaded_into_an_empty_database_gives_identical_content(content, tmp_path):
-    exported = dump()
-    path = tmp_path / "export.json"
-    path.write_text(exported)
-    for label in reversed(CONTENT_MODELS):
-        apps.get_model(label).objects.all().delete()
-    assert Option.objects.count() == 0
-    call_command("loaddata", str(path), verbosity=0)
-    assert dump() == exported
-
-
 def test_every_published_option_meets_the_publication_rules(content):
     for option in published():
         assert option.publication_problems() == [], option.slug

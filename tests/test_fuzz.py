@@ -1,7 +1,8 @@
 """Junk sent to every form, as an attacker or a broken browser would send it, never gets a 5xx,
 and a post the aid rejects leaves the answers already given as they were.
 
-CI runs FUZZ_EXAMPLES examples per endpoint; `make fuzz` runs 10,000 in all and says how many ran.
+The suite runs 25 examples per endpoint (FUZZ_EXAMPLES changes it); `make fuzz` runs 10,000 in
+all and says how many ran.
 """
 
 import functools
@@ -25,8 +26,8 @@ from treatments.models import Question
 pytestmark = pytest.mark.django_db
 
 STEP_SLUGS = step_slugs()
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
-RUN = {"examples": 0}  # read by the terminal summary in conftest.py
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+RUN = {"examples": 0}
 
 fuzz = hypothesis_settings(
     max_examples=EXAMPLES,
@@ -93,6 +94,14 @@ def held(client) -> Answers:
 
 def counted() -> None:
     RUN["examples"] += 1
+
+
+@pytest.fixture(autouse=True)
+def _report_examples(record_property):
+    """Each test's examples, for the terminal summary in conftest.py (from any xdist worker)."""
+    before = RUN["examples"]
+    yield
+    record_property("fuzz_examples", RUN["examples"] - before)
 
 
 @pytest.mark.parametrize("slug", STEP_SLUGS)

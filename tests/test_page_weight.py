@@ -147,6 +147,16 @@ def held_to_budget(name: str, *args):
     return pytest.param(name, *args, marks=marks, id=name)
 
 
+@pytest.fixture(autouse=True)
+def _report_weights(record_property):
+    """The weights measured, for the terminal summary in conftest.py (from any xdist worker)."""
+    before = dict(WEIGHTS)
+    yield
+    for name, total in WEIGHTS.items():
+        if before.get(name) != total:
+            record_property("page_weight", (name, total))
+
+
 def assert_within_budget(name: str, html: bytes) -> None:
     total, parts = compressed_weight(html)
     WEIGHTS[name] = total

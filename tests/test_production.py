@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_of
+
 PROJECT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
@@ -46,7 +48,7 @@ def server_log(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def production_server(tmp_path_factory, server_log):
+def production_server(tmp_path_factory, server_log, bundled_database, collected_static):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "decisionaid.settings",
@@ -55,15 +57,9 @@ def production_server(tmp_path_factory, server_log):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_BEHIND_TLS_PROXY": "1",
-        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('prod') / 'db.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{copy_of(bundled_database, tmp_path_factory.mktemp('prod'))}",
+        "DJANGO_STATIC_ROOT": str(collected_static),
     }
-    manage = [sys.executable, "manage.py"]
-    # Independent of each other, so they run side by side.
-    setup = [
-        subprocess.Popen([*manage, command, "--noinput", "-v0"], cwd=PROJECT, env=env)
-        for command in ("collectstatic", "migrate")
-    ]
-    assert [process.wait() for process in setup] == [0, 0], "collectstatic or migrate failed"
     port = free_port()
     server = subprocess.Popen(
         [
@@ -87,8 +83,10 @@ def production_server(tmp_path_factory, server_log):
     server.wait(timeout=10)
 
 
-def test_static_files_have_hashed_names_and_are_cached_for_a_year(production_server):
-    manifest = json.loads((PROJECT / "staticfiles" / "staticfiles.json").read_text())
+def test_static_files_have_hashed_names_and_are_cached_for_a_year(
+    production_server, collected_static
+):
+    manifest = json.loads((collected_static / "staticfiles.json").read_text())
     hashed = manifest["paths"]["css/screen.css"]
     assert hashed != "css/screen.css"
     with urllib.request.urlopen(f"{production_server}/static/{hashed}") as response:
@@ -105,8 +103,8 @@ def test_static_files_without_a_hash_are_cached_only_briefly(production_server):
     assert cache == "max-age=60, public"
 
 
-def test_static_files_are_served_compressed(production_server):
-    manifest = json.loads((PROJECT / "staticfiles" / "staticfiles.json").read_text())
+def test_static_files_are_served_compressed(production_server, collected_static):
+    manifest = json.loads((collected_static / "staticfiles.json").read_text())
     request = urllib.request.Request(
         f"{production_server}/static/{manifest['paths']['css/screen.css']}",
         headers={"Accept-Encoding": "gzip"},

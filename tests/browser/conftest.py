@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_of
 from tests.test_production import free_port, wait_until_serving
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -78,21 +79,15 @@ def _make_page(browser, base_url, *, javascript: bool, viewport=None):
 
 
 @pytest.fixture(scope="session")
-def debug_server(tmp_path_factory):
-    """The aid as `make run` serves it: Django's development server with debug on, a fresh
-    SQLite database and the bundled content. Debug-only code (django-htmx's error handler)
-    changes what a browser sees, so the journeys run here as well as with debug off."""
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('debug') / 'db.sqlite3'}",
-    }
-    manage = [sys.executable, "manage.py"]
-    for command in (["migrate", "--noinput"], ["load_content"]):
-        subprocess.run([*manage, *command, "-v0"], cwd=PROJECT, env=env, check=True)
+def debug_server(tmp_path_factory, bundled_database):
+    """The aid as `make run` serves it: Django's development server with debug on, and a
+    database migrated and loaded as `make run` leaves it. Debug-only code (django-htmx's error
+    handler) changes what a browser sees, so the journeys run here as well as with debug off."""
+    database = copy_of(bundled_database, tmp_path_factory.mktemp("debug"))
+    env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}"}
     port = free_port()
     server = subprocess.Popen(
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=PROJECT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -105,13 +100,25 @@ def debug_server(tmp_path_factory):
     server.wait(timeout=10)
 
 
-@pytest.fixture(params=["debug-off", "debug-on"])
+@pytest.fixture
 def app_url(request) -> str:
-    """The aid with debug off (the test server, as in production) and with debug on."""
+    """The aid with debug off (the test server, as in production) or on: tests choose with
+    `every_way_in`, or by parametrizing `app_url` indirectly."""
     if request.param == "debug-on":
         return request.getfixturevalue("debug_server")
     request.getfixturevalue("content")
     return request.getfixturevalue("live_server").url
+
+
+# Debug changes only what scripts do (django-htmx's error handler), so with JavaScript off both
+# servers serve the same thing: a journey runs debug off with JavaScript on and off, and debug on
+# with JavaScript on (as `make run` meets a newcomer).
+every_way_in = pytest.mark.parametrize(
+    ("app_url", "javascript"),
+    [("debug-off", True), ("debug-off", False), ("debug-on", True)],
+    ids=["debug-off-js-on", "debug-off-js-off", "debug-on-js-on"],
+    indirect=["app_url"],
+)
 
 
 @pytest.fixture

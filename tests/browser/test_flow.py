@@ -4,7 +4,7 @@ import pytest
 
 from decisionaid.answers import Answers
 from decisionaid.journey import journey_for
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, every_way_in
 from treatments.releases import current_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -122,7 +122,7 @@ EXPECTED_HEADINGS = [
 ]
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+@every_way_in
 def test_a_person_can_make_a_mistake_on_every_step_and_still_reach_the_summary(
     open_page, app_url, content, javascript
 ):
@@ -157,28 +157,3 @@ def test_errors_appear_inline_and_take_the_focus(page, content):
     assert page.page.url.endswith("/questions/health/")
     assert page.page.evaluate("window.stillTheSamePage === true")
     assert axe_violations(page) == []
-
-
-def test_every_step_has_no_accessibility_violations(page, content):
-    for path in [
-        "/questions/about/",
-        "/questions/health/",
-        "/questions/practical/",
-        "/questions/values/",
-        "/questions/considering/",
-        "/questions/questions/",
-        "/questions/sure/",
-        "/check/",
-        "/clear/",
-    ]:
-        page.goto(path)
-        assert axe_violations(page) == [], path
-
-
-def test_steps_fit_a_phone_without_sideways_scrolling(phone_page, content):
-    for path in ["/questions/health/", "/questions/values/", "/check/"]:
-        phone_page.goto(path)
-        overflow = phone_page.page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, path
