@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -283,30 +283,8 @@ class OptionAdmin(OptionHistoryMixin, ContentAdmin):
             preview = reverse("option_preview", args=[option.slug])
         except NoReverseMatch:
             preview = ""
-        parts = [format_html("<p><strong>{}</strong> {}</p>", status, seen)]
-        if preview:
-            parts.append(
-                format_html(
-                    '<p><a href="{}">Preview it as patients will see it once published</a></p>',
-                    preview,
-                )
-            )
-        if problems:
-            parts.append(
-                format_html(
-                    "<p>Before it can go into a version:</p><ul>{}</ul>",
-                    format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
-                )
-            )
-        else:
-            parts.append(format_html("<p>{}</p>", "It has everything it needs to be published."))
-        parts.append(
-            format_html(
-                '<p><a href="{}">Published versions</a></p>',
-                reverse("admin:treatments_release_changelist"),
-            )
-        )
-        return format_html("{}" * len(parts), *parts)
+        context = {"status": status, "seen": seen, "preview": preview, "problems": problems}
+        return render_to_string("admin/treatments/option/_status.html", context)
 
     @admin.display(description="Balance")
     def writing_aids(self, option):

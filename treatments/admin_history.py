@@ -7,9 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from treatments import history
@@ -86,34 +85,14 @@ class OptionHistoryMixin:
     def reviews(self, option):
         if not option.pk:
             return "Save the option first; then record its reviews here."
-        add_url = admin_url_with_query("review", "add", {"option": option.pk})
-        recent = list(option.reviews.all()[:3])
-        parts = []
-        if add_url:
-            parts.append(format_html('<p><a href="{}">Record a review</a></p>', add_url))
-        parts.append(
-            format_html(
-                '<p><a href="{}">See what changed since the last review</a></p>',
-                reverse("admin:treatments_option_changes_since_review", args=[option.pk]),
-            )
-        )
-        if recent:
-            parts.append(
-                format_html(
-                    "<ul>{}</ul>",
-                    format_html_join(
-                        "",
-                        "<li>{} by {}: {}</li>",
-                        (
-                            (date_format(r.reviewed_on, "j F Y"), r.reviewed_by, r.what_checked)
-                            for r in recent
-                        ),
-                    ),
-                )
-            )
-        else:
-            parts.append(format_html("<p>{}</p>", "No review has been recorded here yet."))
-        return format_html("{}" * len(parts), *parts)
+        context = {
+            "add_url": admin_url_with_query("review", "add", {"option": option.pk}),
+            "changes_url": reverse(
+                "admin:treatments_option_changes_since_review", args=[option.pk]
+            ),
+            "recent": option.reviews.all()[:3],
+        }
+        return render_to_string("admin/treatments/option/_reviews.html", context)
 
 
 def admin_url_with_query(model_name: str, view: str, query: dict) -> str:
