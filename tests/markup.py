@@ -151,3 +151,151 @@ def texts_of(html: str, tag: str, **attrs: str) -> list[str]:
     reader = _Elements(tag, attrs)
     reader.feed(html)
     return reader.found
+
+
+# A small document tree, for tests that need to find an element and read its text or attributes.
+
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+_UNSEEN = {"script", "style", "template"}  # their content is not text a person reads
+# Tags whose end may be left out: an open one ends when one of these starts, up to the boundary.
+_IMPLIED_END = {
+    "li": ({"li"}, {"ul", "ol", "menu"}),
+    "dt": ({"dt", "dd"}, {"dl"}),
+    "dd": ({"dt", "dd"}, {"dl"}),
+    "tr": ({"tr", "td", "th"}, {"table", "thead", "tbody", "tfoot"}),
+    "td": ({"td", "th"}, {"tr", "table"}),
+    "th": ({"td", "th"}, {"tr", "table"}),
+    "option": ({"option"}, {"select", "datalist", "optgroup"}),
+}
+
+
+class Element:
+    """One element of a parsed page: its tag, attributes, and children (elements and text)."""
+
+    def __init__(self, tag: str, attrs: dict[str, str | None], parent: "Element | None" = None):
+        self.tag, self.attrs, self.parent = tag, attrs, parent
+        self.children: list[Element | str] = []
+
+    def __repr__(self) -> str:
+        attrs = "".join(f' {k}="{v}"' if v is not None else f" {k}" for k, v in self.attrs.items())
+        return f"<{self.tag}{attrs}>"
+
+    def __getitem__(self, name: str) -> str:
+        """An attribute's value ("" for one written without a value, such as `hidden`)."""
+        return self.attrs[name] or ""
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self[name] if name in self.attrs else default
+
+    @property
+    def classes(self) -> list[str]:
+        return (self.attrs.get("class") or "").split()
+
+    @property
+    def text(self) -> str:
+        """The text inside, as a person reads it: entities decoded, spacing collapsed."""
+        return _words("".join(self._strings()))
+
+    def _strings(self):
+        for child in self.children:
+            if isinstance(child, str):
+                yield child
+            elif child.tag not in _UNSEEN:
+                yield from child._strings()
+
+    def elements(self):
+        """Every element inside, in page order."""
+        for child in self.children:
+            if isinstance(child, Element):
+                yield child
+                yield from child.elements()
+
+    def matches(self, tag: str | None = None, class_: str | None = None, **attrs) -> bool:
+        if tag is not None and self.tag != tag:
+            return False
+        if class_ is not None and class_ not in self.classes:
+            return False
+        for key, wanted in attrs.items():
+            name = key.rstrip("_").replace("_", "-")
+            if wanted is True:
+                if name not in self.attrs:
+                    return False
+            elif name not in self.attrs or self[name] != wanted:
+                return False
+        return True
+
+    def find_all(
+        self, tag: str | None = None, class_: str | None = None, **attrs
+    ) -> list["Element"]:
+        """Every element inside with this tag (any if None), class among its classes and these
+        attributes (`aria_labelledby="x"` is aria-labelledby; True means only that it is there)."""
+        return [e for e in self.elements() if e.matches(tag, class_, **attrs)]
+
+    def find(self, tag: str | None = None, class_: str | None = None, **attrs) -> "Element":
+        """The first element inside that find_all would give; LookupError if there is none."""
+        for element in self.elements():
+            if element.matches(tag, class_, **attrs):
+                return element
+        raise LookupError(f"no {tag or 'element'} with class {class_!r}, {attrs} in {self!r}")
+
+    def texts(self, tag: str | None = None, class_: str | None = None, **attrs) -> list[str]:
+        return [e.text for e in self.find_all(tag, class_, **attrs)]
+
+    def section(self, labelled_by: str) -> "Element":
+        """The <section> named by the heading with this id."""
+        return self.find("section", aria_labelledby=labelled_by)
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.root = Element("#document", {})
+        self.open = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _IMPLIED_END:
+            closes, boundary = _IMPLIED_END[tag]
+            for depth in range(len(self.open) - 1, 0, -1):
+                if self.open[depth].tag in boundary:
+                    break
+                if self.open[depth].tag in closes:
+                    del self.open[depth:]
+                    break
+        element = Element(tag, dict(attrs), self.open[-1])
+        self.open[-1].children.append(element)
+        if tag not in _VOID:
+            self.open.append(element)
+
+    def handle_startendtag(self, tag, attrs):
+        self.open[-1].children.append(Element(tag, dict(attrs), self.open[-1]))
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.open) - 1, 0, -1):
+            if self.open[depth].tag == tag:
+                del self.open[depth:]
+                return  # an end tag with nothing open to end is ignored, as browsers do
+
+    def handle_data(self, data):
+        self.open[-1].children.append(data)
+
+
+def parse(html: str) -> Element:
+    """The page as a tree of elements, to find things in with find/find_all."""
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
