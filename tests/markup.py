@@ -1,5 +1,6 @@
 """Read what a page shows (table cells, links) by parsing its HTML, not by matching markup."""
 
+import re
 from html.parser import HTMLParser
 
 
@@ -231,18 +232,21 @@ class Element:
             return False
         for key, wanted in attrs.items():
             name = key.rstrip("_").replace("_", "-")
-            if wanted is True:
-                if name not in self.attrs:
+            if name not in self.attrs:
+                return False
+            if isinstance(wanted, re.Pattern):
+                if not wanted.fullmatch(self[name]):
                     return False
-            elif name not in self.attrs or self[name] != wanted:
+            elif wanted is not True and self[name] != wanted:
                 return False
         return True
 
     def find_all(
         self, tag: str | None = None, class_: str | None = None, **attrs
     ) -> list["Element"]:
-        """Every element inside with this tag (any if None), class among its classes and these
-        attributes (`aria_labelledby="x"` is aria-labelledby; True means only that it is there)."""
+        """Every element inside with this tag (any if None), this class among its classes and
+        these attributes: `aria_labelledby="x"` is aria-labelledby="x"; True asks only that the
+        attribute is there; a compiled pattern, that the whole value matches it."""
         return [e for e in self.elements() if e.matches(tag, class_, **attrs)]
 
     def find(self, tag: str | None = None, class_: str | None = None, **attrs) -> "Element":
