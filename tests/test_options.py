@@ -1,4 +1,5 @@
 import re
+from itertools import pairwise
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,7 +9,7 @@ from decisionaid.answers import Answers
 from decisionaid.references import Glossary, References
 from decisionaid.templatetags.aid import frequency_brief, frequency_sentence, icon_array
 from tests.answers_cookie import give_answers
-from tests.markup import links, texts_of
+from tests.markup import Element, links, parse, texts_of
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Claim, ClaimCheck, Option, Source, Term
 
@@ -39,22 +40,25 @@ OPTION_SECTIONS = [
 ]
 
 
-def references_in(html: str) -> dict[int, str]:
-    """The page's source list: number -> the entry's markup, with spacing collapsed."""
-    entries = re.findall(r'<li id="ref-(\d+)" value="\1">(.*?)</li>', html, re.S)
-    return {int(number): re.sub(r"\s+", " ", text) for number, text in entries}
+def references_in(page: Element, prefix: str = "ref") -> dict[int, Element]:
+    """A source list: number -> its entry."""
+    entries = page.find_all("li", id=re.compile(rf"{prefix}-\d+"))
+    assert all(entry["id"] == f"{prefix}-{entry.get('value')}" for entry in entries)
+    return {int(entry["value"]): entry for entry in entries}
 
 
-def text_of(markup: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", markup)).strip()
+def cited_in(part: Element, prefix: str = "ref") -> list[int]:
+    """The numbers of the sources this part links to, in order."""
+    found = part.find_all("a", href=re.compile(rf"#{prefix}-\d+"))
+    return [int(a["href"].removeprefix(f"#{prefix}-")) for a in found]
 
 
-def cited_in(fragment: str) -> list[int]:
-    return [int(n) for n in re.findall(r'href="#ref-(\d+)"', fragment)]
+def claim_blocks(page: Element) -> list[Element]:
+    return page.find_all("li", class_="claim", id=re.compile(r"claim-\d+"))
 
 
-def claim_blocks(html: str) -> list[str]:
-    return re.findall(r'<li class="claim" id="claim-\d+">(.*?)</li>', html, re.S)
+def option_page(client, option: Option) -> Element:
+    return parse(client.get(reverse("option", args=[option.slug])).content.decode())
 
 
 def full_option(factory, **fields) -> Option:
@@ -110,11 +114,20 @@ def full_option(factory, **fields) -> Option:
 
 
 def glance_names(html: str) -> list[str]:
-    return re.findall(r'class="glance__name" href="[^"]+">([^<]+)</a>', html)
+    return parse(html).texts("a", class_="glance__name")
 
 
-def table_of(html: str) -> str:
-    return html[html.index('<table class="comparison__table') : html.index("</table>")]
+def table_of(html: str) -> Element:
+    return parse(html).find("table", class_="comparison__table")
+
+
+def column_names(table: Element) -> list[str]:
+    return table.find("thead").texts("th", scope="col")
+
+
+def table_rows(table: Element) -> dict[str, Element]:
+    """The table's rows by what they show (data-row), in order."""
+    return {row["data-row"]: row for row in table.find_all("tr", data_row=True)}
 
 
 def test_the_overview_shows_every_published_option_alphabetically_and_no_drafts(client, factory):
@@ -139,7 +152,8 @@ def test_the_overview_groups_options_by_kind_and_sorts_each_group_by_name(client
     factory.make_option(publish=True, name="Tablet", category=kinds.MEDICINE)
     factory.publish_version()
     html = client.get(reverse("options")).content.decode()
-    groups = re.findall(r'<h3 id="group-([a-z]+)">([^<]+)</h3>', html)
+    headings = parse(html).find("form", class_="glance").find_all("h3")
+    groups = [(h3["id"].removeprefix("group-"), h3.text) for h3 in headings]
     assert groups == [
         ("medicines", "Medicines by mouth or on the skin"),
         ("drips", "Medicines by drip"),
@@ -160,14 +174,13 @@ def test_every_overview_row_says_what_it_is_how_sure_undo_time_and_cost(client, 
     factory.make_cost(option, low=400, high=900, unit="per session")
     factory.publish_version()
     html = client.get(reverse("options")).content.decode()
-    start = html.index('<li class="glance__row"')
-    row = text_of(html[start : html.index("</li>", start)])
+    row = parse(html).find("li", class_="glance__row").text
     assert row.startswith(f"{option.name} A short drip. Compare {option.name}")
     assert "How sure: ⊕⊕⊕◯ Moderate" in row
     assert "Undo: Partly" in row
     assert "Time: Two hours" in row
     assert "Cost: US$400 to US$900 per session [" in row
-    assert f'href="{reverse("option", args=[option.slug])}"' in html
+    assert (reverse("option", args=[option.slug]), option.name) in links(html)
 
 
 def test_the_overview_says_how_the_order_was_chosen_and_never_ranks(client, factory):
@@ -225,9 +238,9 @@ def test_two_picked_options_are_shown_in_a_table_with_one_column_each(client, fa
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": [first.slug, second.slug]}).content.decode()
     table = table_of(html)
-    assert table.count('<th scope="col">') == 2
-    rows = re.findall(r'<tr data-row="([a-z]+)">(.*?)</tr>', table, re.S)
-    assert [key for key, _ in rows] == [
+    assert len(column_names(table)) == 2
+    rows = table_rows(table)
+    assert list(rows) == [
         "summary",
         "benefit",
         "harm",
@@ -237,9 +250,10 @@ def test_two_picked_options_are_shown_in_a_table_with_one_column_each(client, fa
         "undo",
         "discuss",
     ]
-    for _key, row in rows:
-        assert row.count("<td>") == 2
-    assert first.name in table and second.name in table and "Not picked" not in table
+    for row in rows.values():
+        assert len(row.find_all("td")) == 2
+    assert sorted(column_names(table)) == sorted([first.name, second.name])
+    assert "Not picked" not in table.text
     assert 'role="region" aria-labelledby="comparison-heading" tabindex="0"' in html
 
 
@@ -250,9 +264,10 @@ def test_every_cell_of_the_table_links_to_its_detail(client, factory):
     html = client.get(reverse("options"), {"compare": [option.slug, other.slug]}).content.decode()
     table = table_of(html)
     page = reverse("option", args=[option.slug])
+    addresses = {a["href"] for a in table.find_all("a")}
     for anchor in ("top", "benefits", "harms", "at-a-glance", "costs", "how-given"):
-        assert f'href="{page}#{anchor}"' in table
-    assert "in a randomised trial of 33 people." in table
+        assert f"{page}#{anchor}" in addresses
+    assert "in a randomised trial of 33 people." in table.text
 
 
 def test_the_columns_follow_the_overview_order_whatever_the_address_says(client, factory):
@@ -260,14 +275,14 @@ def test_the_columns_follow_the_overview_order_whatever_the_address_says(client,
     apple = factory.make_option(publish=True, name="Apple plan")
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": [zinc.slug, apple.slug]}).content.decode()
-    assert re.findall(r'<th scope="col"><a [^>]+>([^<]+)</a>', html) == ["Apple plan", "Zinc plan"]
+    assert column_names(table_of(html)) == ["Apple plan", "Zinc plan"]
 
 
 def test_picks_stay_ticked_and_more_than_four_shows_four_and_says_so(client, factory):
     options = [factory.make_option(publish=True, name=f"Plan {n}") for n in range(6)]
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": [o.slug for o in options]}).content.decode()
-    assert table_of(html).count('<th scope="col">') == 4
+    assert len(column_names(table_of(html))) == 4
     assert "You picked more than 4. The table shows 4 at a time" in html
     for option in options:
         assert (
@@ -283,7 +298,7 @@ def test_an_unknown_pick_is_left_out_and_said_so(client, factory):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Some options you picked are no longer listed, so they are left out." in html
-    assert table_of(html).count('<th scope="col">') == 1
+    assert len(column_names(table_of(html))) == 1
     assert "Tick at least one more option below" in html
 
 
@@ -314,28 +329,35 @@ def test_the_table_shows_a_persons_considerations_and_values(client, factory):
 
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": [option.slug, other.slug]}).content.decode()
-    rows = dict(re.findall(r'<tr data-row="([a-z]+)">(.*?)</tr>', table_of(html), re.S))
-    assert "You said this matters: Avoiding anything permanent" in rows["value"]
-    assert "It wears off within weeks." in rows["value"]
-    assert "No information on this yet." in rows["value"]
-    discuss = rows["discuss"].split("<td>")
-    assert "Discuss</span> Your answers raise 1 point: if you have a heart problem." in discuss[1]
-    assert "Nothing you told us raises a point." not in discuss[1]
-    assert "We list no one who should talk to a clinician first." in discuss[2]
+    rows = table_rows(table_of(html))
+    value = rows["value"]
+    assert value.find("th").text == "You said this matters: Avoiding anything permanent"
+    assert [cell.text for cell in value.find_all("td")] == [
+        "It wears off within weeks.",
+        "No information on this yet.",
+    ]
+    theirs, other = rows["discuss"].find_all("td")
+    assert theirs.find_all("span", class_="flag")
+    assert theirs.text.startswith(
+        "Discuss Your answers raise 1 point: if you have a heart problem."
+    )
+    assert "Nothing you told us raises a point." not in theirs.text
+    assert "We list no one who should talk to a clinician first." in other.text
 
 
 def test_every_fact_in_the_table_and_the_overview_is_cited_to_its_own_list(client, factory):
     one, two = full_option(factory), factory.make_option(publish=True)
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": [one.slug, two.slug]}).content.decode()
-    table_part, overview_part = html.split('<form class="glance"')
-    table_refs = set(re.findall(r'<li id="ref-(\d+)"', table_part))
-    assert table_refs and table_refs == set(re.findall(r'href="#ref-(\d+)"', table_part))
-    glance_refs = set(re.findall(r'<li id="glance-ref-(\d+)"', overview_part))
-    assert glance_refs and glance_refs == set(
-        re.findall(r'href="#glance-ref-(\d+)"', overview_part)
-    )
-    assert 'href="#ref-' not in overview_part
+    page = parse(html)
+    table = page.find(id="comparison")
+    table_refs = set(references_in(table))
+    assert table_refs and table_refs == set(cited_in(table))
+    overview = Element("overview", {})
+    overview.children = [page.find("form", class_="glance"), page.find(class_="glance__sources")]
+    glance_refs = set(references_in(overview, "glance-ref"))
+    assert glance_refs and glance_refs == set(cited_in(overview, "glance-ref"))
+    assert not cited_in(overview)
 
 
 def test_the_overview_has_the_certainty_legend(client, factory):
@@ -362,7 +384,7 @@ def test_an_option_page_shows_every_section(client, factory):
     option = full_option(factory)
     factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
-    assert re.findall(r'<h2 id="([a-z-]+)"', html) == OPTION_SECTIONS
+    assert [h2["id"] for h2 in parse(html).find_all("h2", id=True)] == OPTION_SECTIONS
     assert "Preview" not in html
     assert "US$400 to US$900 per session, US clinics." in html
     assert "Randomised trial against a dummy drip" in html
@@ -375,10 +397,7 @@ def test_an_option_page_shows_every_section(client, factory):
 def test_a_sparse_option_has_the_same_sections_as_a_full_one(client, factory):
     full, sparse = full_option(factory), factory.make_option(publish=True)
     headings = [
-        re.findall(
-            r'<h2 id="([a-z-]+)">([^<]+)</h2>',
-            client.get(reverse("option", args=[o.slug])).content.decode(),
-        )
+        [(h2["id"], h2.text) for h2 in option_page(client, o).find_all("h2", id=True)]
         for o in (full, sparse)
     ]
     assert headings[0] == headings[1]
@@ -387,42 +406,46 @@ def test_a_sparse_option_has_the_same_sections_as_a_full_one(client, factory):
 def test_benefits_and_harms_are_laid_out_alike(client, factory):
     option = full_option(factory)
     factory.publish_version()
-    html = client.get(reverse("option", args=[option.slug])).content.decode()
-    benefits = html[html.index('id="benefits"') : html.index('id="harms"')]
-    harms = html[html.index('id="harms"') : html.index('id="limitations"')]
+    page = option_page(client, option)
+    benefits, harms = page.section("benefits"), page.section("harms")
 
-    def strip(part):  # the markup alone, one figure per icon array
-        part = re.sub(r"(<use [^>]*/>)+", "<use/>", part)
-        return re.sub(r">[^<]*<", "><", re.sub(r'"[^"]*"', '""', part))
+    def shape(part):  # the elements alone, in order, one figure per icon array
+        tags = [element.tag for element in part.elements()]
+        return [tag for before, tag in pairwise([None, *tags]) if tag != "use" or before != "use"]
 
-    assert benefits.count('<li class="claim"') == harms.count('<li class="claim"') == 2
-    assert benefits.count("<svg") == harms.count("<svg") == 1
-    assert strip(benefits).count("<") == strip(harms).count("<")
+    assert len(claim_blocks(benefits)) == len(claim_blocks(harms)) == 2
+    assert len(benefits.find_all("svg")) == len(harms.find_all("svg")) == 1
+    assert shape(benefits) == shape(harms)
 
 
 def test_every_claim_on_an_option_page_cites_an_entry_in_its_source_list(client, factory):
     option = full_option(factory)
     factory.publish_version()
-    html = client.get(reverse("option", args=[option.slug])).content.decode()
-    entries = references_in(html)
-    blocks = claim_blocks(html)
+    page = option_page(client, option)
+    entries = {number: entry.text for number, entry in references_in(page).items()}
+    blocks = claim_blocks(page)
     assert len(blocks) == option.claims.count()
     for block in blocks:
         numbers = cited_in(block)
-        assert numbers, f"a claim has no reference: {block[:80]}"
+        assert numbers, f"a claim has no reference: {block.text[:80]}"
         assert all(n in entries for n in numbers)
     for claim in option.claims.all():
-        titles = [entries[n] for block in blocks if claim.text in block for n in cited_in(block)]
+        titles = [
+            entries[n] for block in blocks if claim.text in block.text for n in cited_in(block)
+        ]
         for source in claim.sources.all():
             assert any(source.title in title for title in titles)
 
 
 def test_sources_are_numbered_in_order_of_first_citation(client, factory):
     option = full_option(factory)
-    html = client.get(reverse("option", args=[option.slug])).content.decode()
-    body = html.split('id="references-heading"')[0]
-    first_seen = list(dict.fromkeys(cited_in(body)))
-    assert first_seen == list(range(1, len(references_in(html)) + 1))
+    factory.publish_version()
+    page = option_page(client, option)
+    sources = page.section("references-heading")
+    body = [a for a in cited_in(page.find("main")) if a not in cited_in(sources)]
+    first_seen = list(dict.fromkeys(body))
+    assert first_seen == list(range(1, len(references_in(page)) + 1))
+    assert len(first_seen) > 1
 
 
 def test_the_source_list_shows_kind_interest_and_links(client, factory):
@@ -435,13 +458,14 @@ def test_the_source_list_shows_kind_interest_and_links(client, factory):
     )
     factory.make_claim(option, kind=Claim.Kind.LIMITATION, sources=[source])
     factory.publish_version()
-    html = client.get(reverse("option", args=[option.slug])).content.decode()
-    entry = next(text for text in references_in(html).values() if source.title in text)
+    page = option_page(client, option)
+    entry = next(entry for entry in references_in(page).values() if source.title in entry.text)
     assert "Clinic or provider website · Interest: Published by a clinic that sells this." in (
-        text_of(entry)
+        entry.text
     )
-    assert 'href="https://doi.org/10.1000/xyz123"' in entry
-    assert 'href="https://pubmed.ncbi.nlm.nih.gov/12345678/"' in entry
+    addresses = [a["href"] for a in entry.find_all("a")]
+    assert "https://doi.org/10.1000/xyz123" in addresses
+    assert "https://pubmed.ncbi.nlm.nih.gov/12345678/" in addresses
 
 
 def test_a_source_cited_twice_keeps_one_number(factory):
@@ -466,13 +490,14 @@ def test_personal_considerations_are_flagged_to_discuss(client, factory):
     factory.make_consideration(question.choices.get(slug="yes"), option, text="Ask about X.")
     give_answers(client, Answers(choices={question.slug: ["yes"]}))
     factory.publish_version()
-    html = client.get(reverse("option", args=[option.slug])).content.decode()
-    section = html[html.index('id="discuss"') : html.index('id="benefits"')]
-    assert re.search(
-        r'<span class="flag"><svg[^>]*aria-hidden="true".*?</svg> Discuss</span> '
-        r"<strong>If you answered “Yes” to “[^”]+” \(your answer\):</strong> Ask about X\.",
-        section,
+    section = option_page(client, option).section("discuss")
+    point = section.find("p", class_="consideration--theirs")
+    flag = point.find("span", class_="flag")
+    assert flag.text == "Discuss" and flag.find("svg")["aria-hidden"] == "true"
+    assert re.fullmatch(
+        r"If you answered “Yes” to “[^”]+” \(your answer\):", point.find("strong").text
     )
+    assert re.fullmatch(r"Discuss If you .*: Ask about X\. \[\d+\]", point.text)
     assert cited_in(section)
 
 
@@ -492,26 +517,27 @@ def test_someone_who_answered_nothing_still_sees_who_should_talk_to_a_clinician_
     factory.make_consideration(practical.choices.get(slug="far"), option, text="Travel talk.")
 
     factory.publish_version()
-    html = client.get(reverse("option", args=[option.slug])).content.decode()
-    first = html[html.index('id="first"') : html.index('id="contents-heading"')]
+    page = option_page(client, option)
+    first = page.section("first")
     # One line per health question, in general words, cited; nothing marked as theirs.
-    assert text_of(first).count("If you are pregnant or may be.") == 1
-    assert "Travel talk" not in first and "Discuss</span>" not in first
+    assert first.text.count("If you are pregnant or may be.") == 1
+    assert "Travel talk" not in first.text and not first.find_all(class_="flag")
     assert cited_in(first)
-    assert "none is marked as yours" in first
+    assert "none is marked as yours" in first.text
     # Further down, every point in full, each in general words.
-    discuss = text_of(html[html.index('id="discuss"') : html.index('id="benefits"')])
+    discuss = page.section("discuss").text
     assert "If you are pregnant or may be: Usually avoided in pregnancy; discuss." in discuss
     assert f"If you answered “{not_sure.label}” to “{health.text}”: Say if you might be" in discuss
     assert "Travel talk." in discuss
 
     give_answers(client, Answers(choices={health.slug: ["not-sure"]}))
-    html = client.get(reverse("option", args=[option.slug])).content.decode()
-    first = html[html.index('id="first"') : html.index('id="contents-heading"')]
-    assert re.search(
-        r'<li class="first-list__theirs"><span class="flag">.*?</span> If you are pregnant or '
-        r"may be <span class=\"first-list__answer\">\(you answered “" + not_sure.label,
-        first,
+    theirs = option_page(client, option).section("first").find("li", class_="first-list__theirs")
+    assert isinstance(theirs.children[0], Element) and theirs.children[0].matches(class_="flag")
+    assert theirs.text.startswith(
+        f"Discuss If you are pregnant or may be (you answered “{not_sure.label}”)."
+    )
+    assert theirs.find("span", class_="first-list__answer").text == (
+        f"(you answered “{not_sure.label}”)"
     )
 
 
@@ -520,15 +546,15 @@ def test_the_first_part_of_an_option_page_holds_the_main_benefit_and_harm_with_n
 ):
     option = full_option(factory)
     factory.publish_version()
-    html = client.get(reverse("option", args=[option.slug])).content.decode()
-    top = html[html.index('id="main-points"') : html.index('id="first"')]
-    assert "Pain was lower for some people." in top and "Some people felt sick." in top
-    assert top.count('<svg class="icon-array"') == 2
-    assert "About 76 in 100 people, in a randomised trial of 33 people." in top
-    assert "3 in 100 people, in a randomised trial of 1000 people." in top
-    contents = html[html.index('id="contents-heading"') : html.index('id="how-given"')]
-    for section in OPTION_SECTIONS[4:-3]:
-        assert f'href="#{section}"' in contents
+    page = option_page(client, option)
+    top = page.section("main-points")
+    assert "Pain was lower for some people." in top.text and "Some people felt sick." in top.text
+    assert len(top.find_all("svg", class_="icon-array")) == 2
+    assert "About 76 in 100 people, in a randomised trial of 33 people." in top.text
+    assert "3 in 100 people, in a randomised trial of 1000 people." in top.text
+    contents = page.find("nav", aria_labelledby="contents-heading")
+    addresses = [a["href"] for a in contents.find_all("a")]
+    assert [f"#{section}" for section in OPTION_SECTIONS[4:-3]] == addresses[:-1]
 
 
 # Icon arrays
@@ -537,20 +563,20 @@ def test_the_first_part_of_an_option_page_holds_the_main_benefit_and_harm_with_n
 def test_every_icon_array_has_100_figures_and_the_sentence_as_its_text(client, factory):
     option = full_option(factory)
     factory.publish_version()
-    html = client.get(reverse("option", args=[option.slug])).content.decode()
-    svgs = re.findall(r"<svg class=\"icon-array\".*?</svg>", html, re.S)
-    small = next(svg for svg in svgs if "25 of 33" in svg)
+    page = option_page(client, option)
+    svgs = page.find_all("svg", class_="icon-array")
+    small = next(svg for svg in svgs if "25 of 33" in svg["aria-label"])
     sentence = (
         "About 76 in 100 people. That is 25 of 33 people in one small trial, over 12 weeks. "
         "It comes from a randomised trial."
     )
-    assert f'role="img" aria-label="{sentence}"' in small
-    assert f"<title>{sentence}</title>" in small
-    filled, empty = small.split('class="icon-array__empty"')
-    assert filled.count("<use") == 76 and empty.count("<use") == 24
-    assert f'<p class="frequency__text">{sentence}</p>' in html
+    assert (small["role"], small["aria-label"]) == ("img", sentence)
+    assert small.texts("title") == [sentence]
+    assert len(small.find("g", class_="icon-array__filled").find_all("use")) == 76
+    assert len(small.find("g", class_="icon-array__empty").find_all("use")) == 24
+    assert sentence in page.texts("p", class_="frequency__text")
     for svg in svgs:
-        assert svg.count("<use") == 100
+        assert len(svg.find_all("use")) == 100
 
 
 def test_an_icon_array_over_100_people_is_drawn_out_of_100(factory):
@@ -663,7 +689,8 @@ def test_the_table_links_a_term_to_its_definition_in_the_table_s_own_list(client
     option = factory.make_option(publish=True, summary="Medicine by infusion.")
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": option.slug}).content.decode()
-    assert table_of(html).count('<a class="term" href="#term-infusion">infusion</a>') == 1
+    terms = table_of(html).find_all("a", class_="term")
+    assert [(a["href"], a.text) for a in terms] == [("#term-infusion", "infusion")]
     assert '<dt id="term-infusion"><dfn>Infusion</dfn></dt><dd>A drip into a vein.</dd>' in html
 
 
