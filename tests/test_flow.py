@@ -16,7 +16,7 @@ from decisionaid import sure
 from decisionaid.answers import Answers, make_resume_token
 from tests.answers_cookie import give_answers, stored
 from tests.conftest import FormClient
-from tests.markup import links
+from tests.markup import links, parse
 from treatments.models import Option, Question, QuestionPage, SuggestedQuestion, Value
 
 pytestmark = pytest.mark.django_db
@@ -319,8 +319,11 @@ def test_resume_tokens_are_redacted_from_server_log_lines():
 
 def step_number(html: str) -> tuple[int, int] | None:
     """The "Step n of N" a page shows, if any."""
-    found = re.search(r'<p class="progress">Step (\d+) of (\d+)</p>', html)
-    return (int(found[1]), int(found[2])) if found else None
+    shown = parse(html).texts("p", class_="progress")
+    if not shown:
+        return None
+    found = re.fullmatch(r"Step (\d+) of (\d+)", shown[0])
+    return (int(found[1]), int(found[2]))
 
 
 def back_link(html: str) -> str:
@@ -412,16 +415,22 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     assert "Step 7 of 9" in options and "This is step 8 of 9." in options
 
     check = client.get(reverse("check")).content.decode()
-    group = re.search(r'<dl class="summary-list" data-step="work">(.*?)</dl>', check, re.S)[1]
-    assert re.search(r"<dt>Working now</dt>\s*<dd>Yes</dd>", group)
-    assert f'href="{url("work")}?return=check#working-now"' in group
-    groups = re.findall(r'<dl class="summary-list" data-step="([^"]+)">', check)
-    assert groups[:4] == ["about", "health", "work", "practical"]
+    group = parse(check).find("dl", class_="summary-list", data_step="work")
+    row = next(row for row in group.find_all("div") if row.find("dt").text == "Working now")
+    answer, change = row.find_all("dd")
+    assert answer.text == "Yes"
+    assert change.find("a")["href"] == f"{url('work')}?return=check#working-now"
+    assert check_groups(check)[:4] == ["about", "health", "work", "practical"]
 
-    summary = client.get(reverse("summary")).content.decode()
-    assert re.search(
-        r"<h2 [^>]*>My work</h2>\s*<dl[^>]*>\s*<div><dt>Working now</dt><dd>Yes", summary
-    )
+    summary = parse(client.get(reverse("summary")).content.decode())
+    work = next(s for s in summary.find_all("section") if s.find("h2").text == "My work")
+    first = work.find("dl").find("div")
+    assert (first.find("dt").text, first.find("dd").text) == ("Working now", "Yes")
+
+
+def check_groups(html: str) -> list[str]:
+    """The steps the check page lists answers for, in order."""
+    return [dl["data-step"] for dl in parse(html).find_all("dl", class_="summary-list", data_step=True)]
 
 
 def test_a_page_of_questions_cannot_take_the_address_of_a_step_of_the_flow(db):
@@ -436,12 +445,10 @@ def test_a_page_of_questions_cannot_take_the_address_of_a_step_of_the_flow(db):
 
 def test_the_check_page_lists_the_last_steps_only_once_begun(client, content):
     client.post(url("about"), valid_post("about"))
-    html = client.get(reverse("check")).content.decode()
-    groups = re.findall(r'<dl class="summary-list" data-step="([^"]+)">', html)
+    groups = check_groups(client.get(reverse("check")).content.decode())
     assert groups == [*QuestionPage.objects.values_list("slug", flat=True), "values"]
     client.post(url("considering"), {"considering": []})
-    html = client.get(reverse("check")).content.decode()
-    groups = re.findall(r'<dl class="summary-list" data-step="([^"]+)">', html)
+    groups = check_groups(client.get(reverse("check")).content.decode())
     assert groups[-3:] == ["considering", "questions", "sure"]
 
 

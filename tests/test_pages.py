@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factory import Factory
+from tests.markup import Element, parse
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Page, PageSection, Term
 
@@ -35,13 +36,16 @@ def get_page(client, page: Page) -> str:
 def test_each_section_cites_its_sources_by_number_and_the_page_lists_them(client, factory):
     page = make_page(factory, 2)
     html = get_page(client, page)
-    entries = dict(re.findall(r'<li id="ref-(\d+)" value="\d+">(.*?)</li>', html, re.S))
-    assert sorted(entries) == ["1", "2", "3", "4"]
+    shown = parse(html)
+    entries = {li["id"]: li.text for li in shown.find_all("li", id=re.compile(r"ref-\d+"))}
+    assert sorted(entries) == ["ref-1", "ref-2", "ref-3", "ref-4"]
     for section in page.sections.all():
-        body = html.split(f'id="section-{section.pk}"')[1].split("</section>")[0]
+        body = shown.section(f"section-{section.pk}")
         # The numbers sit at the end of the section's last paragraph.
-        assert re.search(r'It often eases\. <sup class="ref">\[<a href="#ref-\d+"', body)
-        cited = re.findall(r'href="#ref-(\d+)"', body)
+        *_, words, citation = body.find_all("p")[-1].children
+        assert isinstance(words, str) and words.endswith("It often eases. ")
+        assert isinstance(citation, Element) and citation.matches("sup", class_="ref")
+        cited = [a["href"].removeprefix("#") for a in citation.find_all("a")]
         titles = {source.title for source in section.sources.all()}
         assert {title for n in cited for title in titles if title in entries[n]} == titles
         assert all(source.get_kind_display() in html for source in section.sources.all())
@@ -83,9 +87,9 @@ def test_the_footer_lists_the_pages_editors_choose_in_their_order(client, factor
     Page.objects.create(slug="what-is-crps", title="What is CRPS?", show_in_footer=False)
     factory.publish_version()
     html = client.get(reverse("page", args=["privacy"])).content.decode()
-    footer = html.split('class="site-footer"')[1]
-    assert re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a></li>', footer) == [
+    footer = parse(html).find("footer", class_="site-footer")
+    assert [(a["href"], a.text) for a in footer.find("ul").find_all("a")] == [
         ("/info/about/", "About this aid"),
         ("/info/privacy/", "Privacy"),
     ]
-    assert '<a href="/info/privacy/" aria-current="page">Privacy</a>' in footer
+    assert [a["href"] for a in footer.find_all("a", aria_current="page")] == ["/info/privacy/"]

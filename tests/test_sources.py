@@ -1,8 +1,7 @@
-import re
-
 import pytest
 from django.urls import reverse
 
+from tests.markup import parse
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Claim, ClaimCheck, Page, PageSection, Source, Term
 
@@ -10,9 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def entry_for(html: str, source: Source) -> str:
-    match = re.search(rf'<li class="source" id="source-{source.slug}">(.*?)</li>', html, re.S)
-    assert match, f"{source.slug} is not listed"
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", match.group(1))).strip()
+    entries = parse(html).find_all("li", class_="source", id=f"source-{source.slug}")
+    assert entries, f"{source.slug} is not listed"
+    return entries[0].text
 
 
 def test_the_sources_page_groups_sources_by_kind_with_what_they_are_cited_for(client, factory):
@@ -105,7 +104,7 @@ def test_the_glossary_lists_every_term_alphabetically(client, factory):
     Term.objects.create(slug="infusion", term="Infusion", definition="A drip into a vein.")
     factory.publish_version()
     html = client.get(reverse("glossary")).content.decode()
-    assert re.findall(r"<dfn>([^<]+)</dfn>", html) == ["Infusion", "Placebo"]
+    assert parse(html).texts("dfn") == ["Infusion", "Placebo"]
     assert '<dt id="placebo"><dfn>Placebo</dfn></dt><dd>A dummy treatment.</dd>' in html
 
 
