@@ -430,7 +430,9 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
 
 def check_groups(html: str) -> list[str]:
     """The steps the check page lists answers for, in order."""
-    return [dl["data-step"] for dl in parse(html).find_all("dl", class_="summary-list", data_step=True)]
+    return [
+        dl["data-step"] for dl in parse(html).find_all("dl", class_="summary-list", data_step=True)
+    ]
 
 
 def test_a_page_of_questions_cannot_take_the_address_of_a_step_of_the_flow(db):
