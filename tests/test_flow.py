@@ -323,6 +323,7 @@ def step_number(html: str) -> tuple[int, int] | None:
     if not shown:
         return None
     found = re.fullmatch(r"Step (\d+) of (\d+)", shown[0])
+    assert found, shown[0]
     return (int(found[1]), int(found[2]))
 
 
