@@ -20,7 +20,7 @@ from decisionaid.answers import Answers, TokenError, make_resume_token
 from tests.answers_cookie import give_answers, stored
 from tests.bundled import step_slugs
 from tests.conftest import FORM, FormClient
-from tests.test_summary import typical_persona
+from tests.personas import typical_persona
 from treatments.models import Question
 
 pytestmark = pytest.mark.django_db

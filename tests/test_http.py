@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from decisionaid.journey import journey_for
 from tests.answers_cookie import give_answers
-from tests.test_summary import typical_persona
+from tests.personas import typical_persona
 from treatments.models import Option, Page
 from treatments.releases import current_content
 

@@ -131,7 +131,7 @@ def patient_page(client, path: str, heavy: bool) -> tuple[bytes, str]:
         if path == INFORMATION_PAGE:
             address = Page.objects.order_by("order", "pk").first().get_absolute_url()
         if heavy:
-            from tests.test_summary import heaviest_persona
+            from tests.personas import heaviest_persona
 
             give_answers(client, heaviest_persona())
         response = client.get(address)

@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from decisionaid import sure
 from decisionaid.answers import Answers, read_resume_token
 from decisionaid.forms import MAX_OWN_QUESTIONS, MAX_VALUES
 from decisionaid.summary import DISCUSS_IN_FULL, qr_svg
 from tests.answers_cookie import give_answers
 from tests.markup import Element, links, parse
+from tests.personas import first_choice, heaviest_persona, raised_by, typical_persona
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Consideration, Option, Question, Source, SuggestedQuestion, Value
 
@@ -29,78 +29,6 @@ SECTIONS = [
     "References",
     "Funding and interests",
 ]
-
-
-# Personas, built from the bundled content so no test names a particular treatment.
-
-
-def raised_by(*pairs: tuple[str, str]) -> list[str]:
-    """Slugs of published options that these answers raise a consideration on, by name."""
-    found = Consideration.objects.for_answers(pairs).order_by("option__name")
-    return list(dict.fromkeys(c.option.slug for c in found))
-
-
-def first_choice(question: Question) -> str:
-    return question.choices.order_by("order", "pk").first().slug
-
-
-def about_answers() -> dict[str, list[str]]:
-    return {
-        question.slug: [first_choice(question)]
-        for question in Question.objects.filter(page__slug="about")
-    }
-
-
-def typical_persona() -> Answers:
-    """Some history, one health answer that matters, three options, a few questions."""
-    choices = {
-        "onset": ["1-to-5-years"],
-        "location": ["arm-or-hand"],
-        "tried": ["physio-ot", "medicines"],
-        "tried-outcome": ["helped-a-little"],
-        "cost-concern": ["cost-some"],
-        "travel": ["day-trips"],
-        "hospital-stay": ["not-sure"],
-    }
-    for question in Question.objects.filter(page__about_health=True):
-        choices[question.slug] = ["no"]
-    choices["dental"] = ["yes"]
-    dental = raised_by(("dental", "yes"))
-    others = [o.slug for o in Option.objects.published().exclude(slug__in=dental).order_by("name")]
-    questions = list(SuggestedQuestion.objects.values_list("slug", flat=True))
-    return Answers(
-        choices=choices,
-        values=list(Value.objects.values_list("slug", flat=True)[:MAX_VALUES]),
-        considering=[dental[0], others[0], others[-1]],
-        suggested_questions=questions[:3],
-        own_questions="Can I keep working while I have this treatment?",
-        sure={"sure": "no", "understand": "yes", "risks_benefits": "yes", "support": "yes"},
-        done=["about", "health", "practical", "values", "considering", "questions", "sure"],
-    )
-
-
-def heaviest_persona() -> Answers:
-    """Every option considered, every health answer "yes", every question, own questions in full."""
-    choices = {
-        question.slug: [choice.slug for choice in question.choices.all()][:1]
-        for question in Question.objects.exclude(page__about_health=True)
-    }
-    choices["tried"] = [c.slug for c in Question.objects.get(slug="tried").choices.all()][:-1]
-    for question in Question.objects.filter(page__about_health=True):
-        choices[question.slug] = ["yes"]
-    own = (
-        "I would like to know how long the benefit lasts for people like me, and whether I can "
-        "stop if it does not suit me. "
-    ) * 8
-    return Answers(
-        choices=choices,
-        values=list(Value.objects.values_list("slug", flat=True)[:MAX_VALUES]),
-        considering=list(Option.objects.published().values_list("slug", flat=True)),
-        suggested_questions=list(SuggestedQuestion.objects.values_list("slug", flat=True)),
-        own_questions=own[:MAX_OWN_QUESTIONS].strip(),
-        sure=dict.fromkeys(sure.ITEMS, "no"),
-        done=["about", "health", "practical", "values", "considering", "questions", "sure"],
-    )
 
 
 def summary_html(client, answers: Answers | None = None) -> str:

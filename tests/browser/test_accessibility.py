@@ -6,9 +6,9 @@ import itertools
 import pytest
 
 from tests.browser.conftest import axe_violations
-from tests.browser.test_flow import rejects_an_empty_form
-from tests.browser.test_personas import fill_step, leg_for_years
+from tests.browser.steps import fill_step, rejects_an_empty_form
 from tests.bundled import step_slugs
+from tests.personas import leg_for_years
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,10 +2,8 @@
 
 import pytest
 
-from decisionaid.answers import Answers
-from decisionaid.journey import journey_for
 from tests.browser.conftest import axe_violations, every_way_in
-from treatments.releases import current_content
+from tests.browser.steps import rejects_an_empty_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,13 +49,6 @@ def answer_step(page):
             return
         if not focused["groupAnswered"]:
             page.keyboard.press("Space")
-
-
-def rejects_an_empty_form(slug: str) -> bool:
-    """Whether sending this step with nothing chosen is a mistake (it is not for the optional
-    steps, and a person cannot type more than a field allows)."""
-    content = current_content()
-    return not journey_for(content).form(slug).build({}, Answers(), content).is_valid()
 
 
 def make_a_mistake(wrapped, javascript: bool) -> None:

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from decisionaid.answers import Answers
 from tests.answers_cookie import cookie_value
 from tests.browser.conftest import axe_violations
-from tests.test_summary import SECTIONS, heaviest_persona, typical_persona
+from tests.personas import heaviest_persona, typical_persona
+from tests.test_summary import SECTIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,41 @@
+"""Moving through the aid's steps in a browser, shared by the browser tests."""
+
+from decisionaid.answers import Answers
+from decisionaid.journey import journey_for
+from treatments.releases import current_content
+
+GROUPS = """() => [...document.querySelectorAll("#step form .form-group")].flatMap(group => {
+  const inputs = [...group.querySelectorAll("input[type=radio], input[type=checkbox]")];
+  if (!inputs.length) return [];
+  const next = group.nextElementSibling;
+  return [{
+    name: inputs[0].name, type: inputs[0].type, values: inputs.map(i => i.value),
+    optional: !!(next && next.classList.contains("optional-note")),
+  }];
+})"""
+
+
+def continue_to(page, path_end: str, *, name: str) -> None:
+    url = page.url
+    page.get_by_role("link", name=name).click()
+    page.wait_for_url(lambda new: new != url)
+    assert page.url.endswith(path_end)
+
+
+def fill_step(page, choose, own: str) -> None:
+    for group in page.evaluate(GROUPS):
+        for value in choose(group):
+            page.locator(f'#step input[name="{group["name"]}"][value="{value}"]').check()
+    if own and page.locator("#step textarea").count():
+        page.locator("#step textarea").fill(own[:500])
+    url = page.url
+    page.locator("#step form button[type=submit]").click()
+    page.wait_for_url(lambda new: new != url)
+    assert page.locator(".error-summary").count() == 0, page.url
+
+
+def rejects_an_empty_form(slug: str) -> bool:
+    """Whether sending this step with nothing chosen is a mistake (it is not for the optional
+    steps, and a person cannot type more than a field allows)."""
+    content = current_content()
+    return not journey_for(content).form(slug).build({}, Answers(), content).is_valid()
