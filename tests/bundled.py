@@ -9,13 +9,20 @@ import yaml
 from decisionaid.journey import JOURNEY, QUESTION_PAGES
 from treatments.content import bundled_fixtures
 
+# libyaml's parser when PyYAML has it (as Django's own YAML loading does): ten times faster.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path):
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SafeLoader)
+
 
 @functools.cache
 def question_page_slugs() -> list[str]:
     """The bundled pages of questions, in their order."""
     pages = []
     for path in bundled_fixtures():
-        for row in yaml.safe_load(Path(path).read_text()) or []:
+        for row in read_yaml(path) or []:
             if row["model"] == "treatments.questionpage":
                 pages.append(row["fields"])
     return [page["slug"] for page in sorted(pages, key=lambda page: page["order"])]

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from django.core.management import CommandError, call_command
 
 import treatments
+from tests.bundled import read_yaml
 from tests.conftest import empty_content
 from treatments.content import exported_models
 from treatments.models import Claim, Option, Source
@@ -38,7 +38,7 @@ def export(*args) -> tuple[str, str]:
 def entries(folder) -> list[dict]:
     found = []
     for path in sorted(folder.glob("*.yaml")):
-        found.extend(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+        found.extend(read_yaml(path) or [])
     return found
 
 
