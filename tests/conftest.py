@@ -181,52 +181,52 @@ def build_bundled_database(path: Path) -> None:
         )
 
 
-@pytest.fixture(scope="session")
-def bundled_database(tmp_path_factory, worker_id) -> Path:
-    """A SQLite file, migrated and holding the bundled content, made once per run and shared by
-    every test process (pytest-xdist workers take turns with a lock). Servers started by tests
-    run on copies of it; the in-memory test database starts as one.
-
-    Migrating takes about 13 s and loading the content about 10 s here, so doing it once rather
-    than once for each process and server is most of a minute saved."""
+def built_once(tmp_path_factory, request, name: str, build) -> Path:
+    """The file or folder `name`, made by `build(path)` the first time any test process of this
+    run asks for it (pytest-xdist workers take turns with a lock), then shared by them all."""
     root = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
+    if hasattr(request.config, "workerinput"):  # a pytest-xdist worker
         root = root.parent  # the directory all workers share
-    path = root / "bundled.sqlite3"
+    path = root / name
     with FileLock(f"{path}.lock"):
         if not path.exists():
-            building = path.with_suffix(".building")
+            building = root / f"{name}.building"
+            shutil.rmtree(building, ignore_errors=True)
             building.unlink(missing_ok=True)
-            build_bundled_database(building)
+            build(building)
             building.rename(path)
     return path
 
 
 @pytest.fixture(scope="session")
-def collected_static(tmp_path_factory, worker_id, bundled_database) -> Path:
+def bundled_database(tmp_path_factory, request) -> Path:
+    """A SQLite file, migrated and holding the bundled content, made once per run. Servers
+    started by tests run on copies of it; the in-memory test database starts as one.
+
+    Migrating takes about 13 s and loading the content about 10 s here, so doing it once rather
+    than once for each process and server is most of a minute saved."""
+    return built_once(tmp_path_factory, request, "bundled.sqlite3", build_bundled_database)
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory, request, bundled_database) -> Path:
     """The static files as `collectstatic` leaves them for production, collected once per run
     into a folder of their own (servers started by tests get it as DJANGO_STATIC_ROOT)."""
-    root = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        root = root.parent
-    folder = root / "staticfiles"
-    with FileLock(f"{folder}.lock"):
-        if not folder.exists():
-            building = root / "staticfiles.building"
-            shutil.rmtree(building, ignore_errors=True)
-            env = {  # debug off: hashed names and a manifest, as in production
-                **os.environ,
-                "DJANGO_DEBUG": "0",
-                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-                "DATABASE_URL": f"sqlite:///{bundled_database}",
-                "DJANGO_STATIC_ROOT": str(building),
-            }
-            env.pop("DJANGO_SETTINGS_MODULE", None)
-            collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
-            subprocess.run(collect, cwd=PROJECT, env=env, check=True)
-            building.rename(folder)
-    return folder
+
+    def collect(folder: Path) -> None:
+        env = {  # debug off: hashed names and a manifest, as in production
+            **os.environ,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": f"sqlite:///{bundled_database}",
+            "DJANGO_STATIC_ROOT": str(folder),
+        }
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+        subprocess.run(command, cwd=PROJECT, env=env, check=True)
+
+    return built_once(tmp_path_factory, request, "staticfiles", collect)
 
 
 def copy_of(bundled: Path, folder: Path) -> Path:
