@@ -40,9 +40,9 @@ from django.test import Client, override_settings
 from filelock import FileLock
 
 from tests.factory import Factory
+from tests.processes import PROJECT
 
 FORM = "application/x-www-form-urlencoded"
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 class FormClient(Client):

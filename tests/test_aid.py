@@ -16,7 +16,7 @@ from decisionaid.answers import Answers
 from decisionaid.views import server_error
 from tests.answers_cookie import give_answers
 from tests.markup import texts_of
-from tests.test_settings import load_settings
+from tests.processes import load_settings
 from treatments import releases
 from treatments.content import bundled_fixtures
 from treatments.models import Aid, Option, Release, Value

@@ -3,9 +3,7 @@
 import json
 import os
 import secrets
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -15,30 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_of
-
-PROJECT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).parent / "gunicorn"
-
-
-def wait_until_serving(base: str, server: subprocess.Popen, failure) -> None:
-    """Wait up to 20 s for the server at `base` to answer /healthz; else stop it and fail with
-    `failure()`, which says why."""
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            return
-        except OSError:
-            if server.poll() is not None:
-                break
-            time.sleep(0.1)
-    server.kill()
-    pytest.fail(failure())
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.processes import GUNICORN, PROJECT, free_port, wait_until_serving
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_of
-from tests.test_production import GUNICORN, PROJECT, free_port, wait_until_serving
+from tests.processes import GUNICORN, PROJECT, free_port, wait_until_serving
 
 REDIS = shutil.which("redis-server")
 SECRET_KEY = secrets.token_urlsafe(50)

@@ -1,29 +1,11 @@
 """Settings read from the environment refuse junk with a clear message."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.processes import load_settings
+
 # A key as `secrets.token_urlsafe(50)` makes one (made once, for these tests only).
 SECRET = "vQ7mK2pX9fR4wL8nT3hJ6yB1cZ5gD0sA-eU_iO7kP2qW4rY8tM3nV6bH9jF1xC5"
-
-
-def load_settings(show="s.DEBUG, s.PORT", **env):
-    """Import the settings module in a fresh interpreter with `env`; return (ok, output)."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "PORT"}
-    clean.update(env)
-    result = subprocess.run(
-        [sys.executable, "-c", f"import decisionaid.settings as s; print({show})"],
-        cwd=PROJECT,
-        env=clean,
-        capture_output=True,
-        text=True,
-    )
-    return result.returncode == 0, result.stdout + result.stderr
 
 
 def test_debug_is_off_unless_asked_for_so_no_configuration_refuses_to_start():

@@ -4,14 +4,11 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import copy_of
-from tests.test_production import free_port, wait_until_serving
-
-PROJECT = Path(__file__).resolve().parents[2]
+from tests.processes import PROJECT, free_port, wait_until_serving
 
 # Playwright's sync API runs an event loop in this thread; the test database is still ours to use.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,0 +1,50 @@
+"""The aid started in other processes, as people and servers meet it: a server's free port and
+its first answer, and the settings module imported in a fresh interpreter."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def wait_until_serving(base: str, server: subprocess.Popen, failure) -> None:
+    """Wait up to 20 s for the server at `base` to answer /healthz; else stop it and fail with
+    `failure()`, which says why."""
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            return
+        except OSError:
+            if server.poll() is not None:
+                break
+            time.sleep(0.1)
+    server.kill()
+    pytest.fail(failure())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_settings(show="s.DEBUG, s.PORT", **env):
+    """Import the settings module in a fresh interpreter with `env`; return (ok, output)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "PORT"}
+    clean.update(env)
+    result = subprocess.run(
+        [sys.executable, "-c", f"import decisionaid.settings as s; print({show})"],
+        cwd=PROJECT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+    return result.returncode == 0, result.stdout + result.stderr
