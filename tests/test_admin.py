@@ -8,7 +8,8 @@ from django.db import DEFAULT_DB_ALIAS
 from django.urls import reverse
 
 from tests.markup import links, table_rows
-from treatments.models import Claim, Option, Term
+from treatments import releases
+from treatments.models import Claim, Option, Page, Term
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +148,16 @@ def test_view_on_site_opens_the_patient_page_only_while_patients_see_the_option(
     assert (shown.get_absolute_url(), "View on site") in links(html)
     assert shown.get_absolute_url() == reverse("option", args=[shown.slug])
     html = editor_client.get(f"/admin/treatments/option/{draft.pk}/change/").content.decode()
+    assert "View on site" not in [text for _, text in links(html)]
+
+
+def test_view_on_site_opens_an_information_page_only_while_patients_see_it(editor_client, db):
+    shown = Page.objects.create(slug="shown", title="Shown")
+    releases.publish("Test publisher", "Checked in a test.")
+    draft = Page.objects.create(slug="not-yet", title="Not yet published")
+    html = editor_client.get(f"/admin/treatments/page/{shown.pk}/change/").content.decode()
+    assert (shown.get_absolute_url(), "View on site") in links(html)
+    html = editor_client.get(f"/admin/treatments/page/{draft.pk}/change/").content.decode()
     assert "View on site" not in [text for _, text in links(html)]
 
 

@@ -90,6 +90,17 @@ class EditingAids:
         return [*rest, (name, {**options, "fields": [*options["fields"], TOKEN]})]
 
 
+class SeenOnSite:
+    """ "View on site" only while patients see the row: patient pages show the published
+    version, so a draft's address would lead to "not found" (an option's Status box links the
+    draft's preview instead)."""
+
+    def view_on_site(self, obj):
+        if obj.pk in current_content().rows[type(obj)]:
+            return obj.get_absolute_url()
+        return None
+
+
 class ContentAdmin(EditingAids, SimpleHistoryAdmin):
     """Every content model: history and undo, no silent overwrites, the writing aids."""
 
@@ -179,7 +190,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Option)
-class OptionAdmin(OptionHistoryMixin, ContentAdmin):
+class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
     list_display = [
         "name",
         "status",
@@ -238,13 +249,6 @@ class OptionAdmin(OptionHistoryMixin, ContentAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("claims")
-
-    def view_on_site(self, option):
-        # The patient page shows the published version: linked only while patients see the
-        # option, so it never leads to a "not found" (the Status box links the draft's preview).
-        if option.pk in current_content().rows[Option]:
-            return option.get_absolute_url()
-        return None
 
     @admin.display(description="benefits")
     def benefit_count(self, option):
@@ -591,7 +595,7 @@ class PageSectionInline(ContentInline, admin.StackedInline):
 
 
 @admin.register(Page)
-class PageAdmin(ContentAdmin):
+class PageAdmin(SeenOnSite, ContentAdmin):
     list_display = ["title", "slug", "show_in_footer"]
     inlines = [PageSectionInline]
 
