@@ -23,6 +23,7 @@ and only those, again on PostgreSQL).
 """
 
 import importlib
+import json
 import os
 import secrets
 import shutil
@@ -116,6 +117,25 @@ def table_rows() -> dict[str, int]:
             cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
             rows[table] = cursor.fetchone()[0]
     return rows
+
+
+def rows_of(models) -> list[str]:
+    """Every row of these models, natural keys in place of ids where they have them, as sorted
+    JSON lines: what the content is, whatever ids its rows were given when they were loaded."""
+    from django.core import serializers
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from treatments.content import for_serializing
+
+    rows = []
+    for model in models:
+        rows += serializers.serialize(
+            "python",
+            for_serializing(model._default_manager.all()),
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=True,
+        )
+    return sorted(json.dumps(row, sort_keys=True, cls=DjangoJSONEncoder) for row in rows)
 
 
 def content_is_loaded() -> bool:

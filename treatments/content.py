@@ -64,6 +64,29 @@ def bundled_fixtures() -> list[str]:
     return [str(path) for path in files]
 
 
+def _named_by_natural_key(model) -> list[str]:
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.many_to_one and hasattr(field.related_model, "natural_key")
+    ]
+
+
+def for_serializing(queryset):
+    """The rows with everything Django's serializers read about each one, in a query per table
+    rather than one per row: the rows their foreign keys point to (and, as a choice is named
+    with its question, those rows' own), and each many-to-many list."""
+    model = queryset.model
+    related = _named_by_natural_key(model)
+    related += [
+        f"{name}__{deeper}"
+        for name in list(related)
+        for deeper in _named_by_natural_key(model._meta.get_field(name).related_model)
+    ]
+    many = [field.name for field in model._meta.many_to_many]
+    return queryset.select_related(*related).prefetch_related(*many)
+
+
 def content_model(name: str):
     return apps.get_model("treatments", name)
 
@@ -123,7 +146,7 @@ def _write_yaml(path: Path, heading: str, querysets) -> Path:
             if queryset.exists():
                 serializers.serialize(
                     "yaml",
-                    queryset,
+                    for_serializing(queryset),
                     stream=stream,
                     use_natural_foreign_keys=True,
                     use_natural_primary_keys=True,

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from treatments.content import for_serializing
 from treatments.models import (
     Aid,
     Availability,
@@ -97,7 +98,8 @@ def draft_content(include: str = "") -> list[dict]:
     """
     rows = []
     for model in CONTENT_MODELS:
-        rows += json.loads(serializers.serialize("json", _published_rows(model, include)))
+        published = for_serializing(_published_rows(model, include))
+        rows += json.loads(serializers.serialize("json", published))
     return rows
 
 
