@@ -22,6 +22,7 @@ test under tests/browser/, `database` for every test that touches the database (
 and only those, again on PostgreSQL).
 """
 
+import hashlib
 import importlib
 import json
 import os
@@ -201,12 +202,19 @@ def build_bundled_database(path: Path) -> None:
         )
 
 
+def shared_temporary_folder(tmp_path_factory, request) -> Path:
+    """This run's temporary folder that every test process shares (pytest-xdist gives each
+    worker a folder of its own inside it)."""
+    root = tmp_path_factory.getbasetemp()
+    if hasattr(request.config, "workerinput"):  # a pytest-xdist worker
+        root = root.parent
+    return root
+
+
 def built_once(tmp_path_factory, request, name: str, build) -> Path:
     """The file or folder `name`, made by `build(path)` the first time any test process of this
     run asks for it (pytest-xdist workers take turns with a lock), then shared by them all."""
-    root = tmp_path_factory.getbasetemp()
-    if hasattr(request.config, "workerinput"):  # a pytest-xdist worker
-        root = root.parent  # the directory all workers share
+    root = shared_temporary_folder(tmp_path_factory, request)
     path = root / name
     with FileLock(f"{path}.lock"):
         if not path.exists():
@@ -218,14 +226,51 @@ def built_once(tmp_path_factory, request, name: str, build) -> Path:
     return path
 
 
+# What the bundled database is made from: the project's code, migrations and content files, the
+# locked libraries, and which content files the environment asks for.
+BUNDLED_FROM = ["decisionaid", "treatments", "manage.py", "requirements.lock"]
+
+
+def bundled_digest() -> str:
+    digest = hashlib.sha256(sys.version.encode())
+    digest.update(os.environ.get("DJANGO_CONTENT_FIXTURES", "").encode())
+    for entry in BUNDLED_FROM:
+        top = PROJECT / entry
+        files = [top] if top.is_file() else sorted(top.rglob("*"))
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(PROJECT)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="session")
 def bundled_database(tmp_path_factory, request) -> Path:
     """A SQLite file, migrated and holding the bundled content, made once per run. Servers
     started by tests run on copies of it; the in-memory test database starts as one.
 
-    Migrating takes about 13 s and loading the content about 10 s here, so doing it once rather
-    than once for each process and server is most of a minute saved."""
-    return built_once(tmp_path_factory, request, "bundled.sqlite3", build_bundled_database)
+    Migrating takes about 10 s and loading the content about 10 s here, so doing it once rather
+    than once for each process and server is most of a minute saved. The file is kept in
+    pytest's cache (.pytest_cache) under a digest of everything it is made from, so the next
+    run reuses it until a migration, a content file, the code or a library changes (as
+    pytest-django's --reuse-db, but never stale). A run without pytest's cache (a clean clone,
+    `-p no:cacheprovider`) builds it."""
+    cache = getattr(request.config, "cache", None)
+    kept = cache.mkdir("bundled-database") / f"{bundled_digest()}.sqlite3" if cache else None
+
+    def build(path: Path) -> None:
+        if kept and kept.exists():
+            shutil.copyfile(kept, path)
+            return
+        build_bundled_database(path)
+        if kept:
+            for older in kept.parent.glob("*.sqlite3"):
+                older.unlink(missing_ok=True)
+            copying = kept.with_suffix(f".{os.getpid()}")
+            shutil.copyfile(path, copying)
+            copying.replace(kept)
+
+    return built_once(tmp_path_factory, request, "bundled.sqlite3", build)
 
 
 @pytest.fixture(scope="session")

@@ -10,3 +10,9 @@ import os
 os.environ.setdefault("DJANGO_DEBUG", "1")
 
 from decisionaid.settings import *  # noqa: E402, F403
+
+# The suite's own process serves static files from the source folders, never from a folder
+# `make serve` collected (whitenoise would read every file in it for each test client, and serve
+# whatever stale copies it holds). Servers the tests start get a folder collected for the run
+# (DJANGO_STATIC_ROOT). This folder does not exist, on purpose.
+STATIC_ROOT = BASE_DIR / "tests" / "no-collected-static-files"  # noqa: F405
