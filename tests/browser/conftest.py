@@ -1,13 +1,16 @@
 """Playwright driving Debian's Chromium. Browser tests never skip: a missing browser fails."""
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_of
+from tests.conftest import copy_of, shared_temporary_folder
 from tests.processes import PROJECT, free_port, wait_until_serving
 
 # Playwright's sync API runs an event loop in this thread; the test database is still ours to use.
@@ -168,12 +171,50 @@ def phone_page(browser, live_server):
     assert wrapped.console_errors == []
 
 
-def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
+# The page as axe-core meets it: the window's size and the whole document, less what does not
+# change the verdict: the CSRF token's value (new on every load) and runs of white space (a page
+# swapped in by htmx has more of them between tags than the same page loaded whole).
+AXE_INPUT = """() => {
+  const copy = document.documentElement.cloneNode(true);
+  copy.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(i => i.removeAttribute("value"));
+  return `${innerWidth}x${innerHeight} ${copy.outerHTML.replace(/\\s+/g, " ")}`;
+}"""
 
-    results = Axe().run(page.page if isinstance(page, BrowserPage) else page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
-        f"{', '.join(n['target'][0] for n in v['nodes'][:3])})"
-        for v in results.response["violations"]
-    ]
+
+class Axe:
+    """axe-core's violations on a page, as one line each.
+
+    axe-core's verdict follows from the document, its style sheets and the window's size alone,
+    so a document met before in this run (the same page with JavaScript on and off, or in two
+    tests) is judged once and its verdict reused, by every test process: axe-core takes up to
+    4 s on the longest pages here. The verdict is the same either way, violations included.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __call__(self, page) -> list[str]:
+        from axe_playwright_python.sync_playwright import Axe as AxeCore
+
+        page = page.page if isinstance(page, BrowserPage) else page
+        key = hashlib.sha256(page.evaluate(AXE_INPUT).encode()).hexdigest()
+        verdict = self.folder / f"{key}.json"
+        if verdict.exists():
+            return json.loads(verdict.read_text())
+        results = AxeCore().run(page)
+        found = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
+            f"{', '.join(n['target'][0] for n in v['nodes'][:3])})"
+            for v in results.response["violations"]
+        ]
+        written = verdict.with_name(f"{key}.{os.getpid()}")
+        written.write_text(json.dumps(found))
+        written.replace(verdict)
+        return found
+
+
+@pytest.fixture(scope="session")
+def axe(tmp_path_factory, request) -> Axe:
+    folder = shared_temporary_folder(tmp_path_factory, request) / "axe-verdicts"
+    folder.mkdir(exist_ok=True)
+    return Axe(folder)

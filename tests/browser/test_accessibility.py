@@ -5,7 +5,6 @@ import itertools
 
 import pytest
 
-from tests.browser.conftest import axe_violations
 from tests.browser.steps import fill_step, rejects_an_empty_form
 from tests.bundled import step_slugs
 from tests.personas import leg_for_years
@@ -102,23 +101,23 @@ def the_journey(wrapped):
         yield f"{path} with answers"
 
 
-def axe_failures(wrapped, states) -> dict:
-    return {state: found for state in states if (found := axe_violations(wrapped))}
+def axe_failures(axe, wrapped, states) -> dict:
+    return {state: found for state in states if (found := axe(wrapped))}
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
-def test_every_page_passes_axe_as_make_run_serves_it(open_page, debug_server, javascript):
+def test_every_page_passes_axe_as_make_run_serves_it(open_page, debug_server, axe, javascript):
     wrapped = open_page(debug_server, scripts=javascript)
-    assert axe_failures(wrapped, the_pages(wrapped)) == {}
+    assert axe_failures(axe, wrapped, the_pages(wrapped)) == {}
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
 def test_every_step_its_errors_the_check_page_and_summary_pass_axe(
-    open_page, live_server, content, javascript
+    open_page, live_server, content, axe, javascript
 ):
     """Production's way (debug off); the journey as `make run` serves it is in test_flow.py."""
     wrapped = open_page(live_server.url, scripts=javascript)
-    assert axe_failures(wrapped, the_journey(wrapped)) == {}
+    assert axe_failures(axe, wrapped, the_journey(wrapped)) == {}
 
 
 def test_every_page_fits_360_px_and_every_target_is_big_enough(open_page, debug_server, content):
@@ -131,3 +130,13 @@ def test_every_page_fits_360_px_and_every_target_is_big_enough(open_page, debug_
             small[state] = targets
     assert wide == {}
     assert small == {}
+
+
+def test_axe_judges_a_changed_document_again(open_page, live_server, content, axe):
+    """Verdicts are reused only for the very same document: one image without a description
+    added to a page already judged clean is found."""
+    wrapped = open_page(live_server.url)
+    wrapped.goto("/")
+    assert axe(wrapped) == []
+    wrapped.page.evaluate("document.querySelector('main').append(document.createElement('img'))")
+    assert [found.split(":")[0] for found in axe(wrapped)] == ["image-alt"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import axe_violations, every_way_in
+from tests.browser.conftest import every_way_in
 from tests.browser.steps import rejects_an_empty_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -138,7 +138,7 @@ def test_htmx_swaps_each_step_in_place_and_keeps_history_right(page, content):
     assert page.page.locator("#step input:checked").count() >= 3
 
 
-def test_errors_appear_inline_and_take_the_focus(page, content):
+def test_errors_appear_inline_and_take_the_focus(page, content, axe):
     page.goto("/questions/health/")
     page.page.evaluate("window.stillTheSamePage = true")
     page.page.get_by_role("button", name="Continue").click()
@@ -147,4 +147,4 @@ def test_errors_appear_inline_and_take_the_focus(page, content):
     assert page.page.evaluate("document.activeElement.classList.contains('error-summary')")
     assert page.page.url.endswith("/questions/health/")
     assert page.page.evaluate("window.stillTheSamePage === true")
-    assert axe_violations(page) == []
+    assert axe(page) == []

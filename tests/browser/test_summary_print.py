@@ -11,7 +11,6 @@ from pypdf import PdfReader
 
 from decisionaid.answers import Answers
 from tests.answers_cookie import cookie_value
-from tests.browser.conftest import axe_violations
 from tests.personas import heaviest_persona, typical_persona
 from tests.test_summary import SECTIONS
 
@@ -109,11 +108,11 @@ def test_nothing_is_wider_than_the_printed_page(page, content):
     assert overflow <= 0
 
 
-def test_the_on_screen_summary_has_no_accessibility_violations(page, content):
+def test_the_on_screen_summary_has_no_accessibility_violations(page, content, axe):
     open_summary(page, typical_persona())
     assert page.page.locator("[data-print]").is_visible()
     assert not page.page.locator(".summary-notes").is_visible()
-    assert axe_violations(page) == []
+    assert axe(page) == []
 
 
 def test_the_print_button_shows_only_with_javascript(page_without_js, content):
