@@ -29,7 +29,6 @@ import os
 import secrets
 import shutil
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlencode
@@ -42,7 +41,7 @@ from django.test import Client, override_settings
 from filelock import FileLock
 
 from tests.factory import Factory
-from tests.processes import PROJECT
+from tests.processes import PROJECT, manage
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -196,10 +195,8 @@ def build_bundled_database(path: Path) -> None:
     """Migrate a new SQLite file and load the bundled content into it, as `make run` does."""
     env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{path}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    for command in (["migrate", "--noinput"], ["load_content"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command, "-v0"], cwd=PROJECT, env=env, check=True
-        )
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_content", "-v0")
 
 
 def shared_temporary_folder(tmp_path_factory, request) -> Path:
@@ -288,8 +285,7 @@ def collected_static(tmp_path_factory, request, bundled_database) -> Path:
             "DJANGO_STATIC_ROOT": str(folder),
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
-        command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
-        subprocess.run(command, cwd=PROJECT, env=env, check=True)
+        manage(env, "collectstatic", "--noinput", "-v0")
 
     return built_once(tmp_path_factory, request, "staticfiles", collect)
 

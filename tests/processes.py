@@ -1,5 +1,5 @@
 """The aid started in other processes, as people and servers meet it: a server's free port and
-its first answer, and the settings module imported in a fresh interpreter."""
+its first answer, manage.py commands, and the settings module imported in a fresh interpreter."""
 
 import os
 import socket
@@ -48,3 +48,14 @@ def load_settings(show="s.DEBUG, s.PORT", **env):
         text=True,
     )
     return result.returncode == 0, result.stdout + result.stderr
+
+
+def manage(env: dict, *args: str) -> str:
+    """Run `manage.py *args` in a fresh interpreter with exactly `env`. Returns what it printed;
+    if it fails, the test fails with the end of what it said."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        pytest.fail(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout

@@ -9,14 +9,13 @@ import os
 import secrets
 import shutil
 import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import copy_of
-from tests.processes import GUNICORN, PROJECT, free_port, wait_until_serving
+from tests.processes import GUNICORN, PROJECT, free_port, manage, wait_until_serving
 
 REDIS = shutil.which("redis-server")
 SECRET_KEY = secrets.token_urlsafe(50)
@@ -53,18 +52,6 @@ def environment(database: Path, cache_url: str = "") -> dict:
     }
 
 
-def run_manage(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
-
-
 @pytest.fixture
 def two_app_servers(tmp_path, cache_url, bundled_database, collected_static):
     env = environment(copy_of(bundled_database, tmp_path), cache_url)
@@ -84,7 +71,7 @@ def two_app_servers(tmp_path, cache_url, bundled_database, collected_static):
         )
         bases.append(f"http://127.0.0.1:{port}")
         wait_until_serving(bases[-1], servers[-1], lambda: f"{bases[-1]} did not answer")
-    yield bases, functools.partial(run_manage, env)
+    yield bases, functools.partial(manage, env)
     for server in servers:
         server.terminate()
         server.wait(timeout=10)
