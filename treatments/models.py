@@ -5,6 +5,8 @@ Patients only ever see published options. Everything an option says carries at l
 
 import datetime
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -25,9 +27,40 @@ REVIEW_SOON_DAYS = 60
 slug_help = "A short name for web addresses and for the bundled content files: lowercase, hyphens."
 
 
-class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+# Rows found by natural key while content files load (see `remembering_natural_keys`).
+_found_by_natural_key: ContextVar[dict | None] = ContextVar("found_by_natural_key", default=None)
+
+
+@contextmanager
+def remembering_natural_keys():
+    """Inside this block, a row found by its natural key is not looked up again: the content
+    files name the same options, sources and choices hundreds of times, and Django's loaddata
+    asks the database each time. Only rows that exist are remembered, and loading content
+    deletes nothing and never changes a slug, so a remembered row is still the one meant."""
+    token = _found_by_natural_key.set({})
+    try:
+        yield
+    finally:
+        _found_by_natural_key.reset(token)
+
+
+class NaturalKeyManager(models.Manager):
+    def get_by_natural_key(self, *key):
+        found = _found_by_natural_key.get()
+        if found is None:
+            return self.get(**self.natural_key_lookup(*key))
+        remembered = (self.db, self.model, key)
+        if remembered not in found:
+            found[remembered] = self.get(**self.natural_key_lookup(*key))
+        return found[remembered]
+
+    def natural_key_lookup(self, *key) -> dict:
+        raise NotImplementedError
+
+
+class SlugManager(NaturalKeyManager):
+    def natural_key_lookup(self, slug) -> dict:
+        return {"slug": slug}
 
 
 class FixedSlug:
@@ -945,9 +978,9 @@ class Question(SlugModel):
     natural_key.dependencies = ["treatments.questionpage"]
 
 
-class ChoiceManager(models.Manager):
-    def get_by_natural_key(self, question_slug, slug):
-        return self.get(question__slug=question_slug, slug=slug)
+class ChoiceManager(NaturalKeyManager):
+    def natural_key_lookup(self, question_slug, slug) -> dict:
+        return {"question__slug": question_slug, "slug": slug}
 
 
 class Choice(FixedSlug, models.Model):

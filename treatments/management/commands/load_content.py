@@ -5,7 +5,7 @@ from django.test.utils import override_settings
 from treatments import releases
 from treatments.content import MissingContent, bundled_fixtures
 from treatments.history import record_loaded_content
-from treatments.models import Option, Release
+from treatments.models import Option, Release, remembering_natural_keys
 
 FIRST_REASON = "The bundled content, as loaded by load_content."
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 # Loading records no history of its own (only, piecemeal, of setting sources),
                 # so it is switched off here, and each row then gets one entry as it was loaded:
                 # the first edit of anything can then be compared and undone.
-                with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                with override_settings(SIMPLE_HISTORY_ENABLED=False), remembering_natural_keys():
                     call_command("loaddata", *fixtures, verbosity=options["verbosity"])
                 record_loaded_content()
         if not Release.objects.exists():
