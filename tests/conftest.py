@@ -1,11 +1,11 @@
 """Shared test machinery. The bundled content is loaded once per run, not once per test.
 
-Migrating takes about 13 s here and loading the bundled content about 10 s, so both happen once
+Migrating takes about 10 s here and loading the bundled content about 7 s, so both happen once
 per run, into a SQLite file (`bundled_database`) that every test process shares (pytest-xdist runs
-one process per core). On SQLite the in-memory test database starts as a copy of that file, and
-each server a test starts (the development server, gunicorn) runs on its own copy. On other
-databases the test database is migrated and the content loaded once per process. Then every
-database test sees:
+one process per core), and the file is kept in pytest's cache for the next run. On SQLite the
+in-memory test database starts as a copy of that file, and each server a test starts (the
+development server, gunicorn) runs on its own copy. On other databases the test database is
+migrated and the content loaded once per process. Then every database test sees:
 
 - with the `content` fixture: that content, inside a transaction rolled back after the test;
 - without it: the content tables empty (emptied inside that same transaction), which is what a
@@ -246,7 +246,7 @@ def bundled_database(tmp_path_factory, request) -> Path:
     """A SQLite file, migrated and holding the bundled content, made once per run. Servers
     started by tests run on copies of it; the in-memory test database starts as one.
 
-    Migrating takes about 10 s and loading the content about 10 s here, so doing it once rather
+    Migrating takes about 10 s and loading the content about 7 s here, so doing it once rather
     than once for each process and server is most of a minute saved. The file is kept in
     pytest's cache (.pytest_cache) under a digest of everything it is made from, so the next
     run reuses it until a migration, a content file, the code or a library changes (as
