@@ -24,19 +24,16 @@ LOCK_ARGS := --universal --generate-hashes --python-version 3.11 --quiet
 
 .PHONY: run serve test test-fast fuzz lint format bench content clean chromium lock audit enrol
 
-# Installs exactly what the lock files name, checking every file's hash. Python compiles each
-# module the first time it is imported (as uv does by default): compiling every installed file
-# up front took longer than the rest of the install here.
-PIP_INSTALL := $(VENV)/bin/pip install --quiet --no-compile
+# Installs exactly what the lock files name, checking every file's hash.
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade "pip>=25.1"
-	$(PIP_INSTALL) --require-hashes -r requirements.lock
-	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements.lock
+	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.lock
-	$(PIP_INSTALL) --require-hashes -r requirements-dev.lock
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 # Refresh the lock files from pyproject.toml (needs the package index).
