@@ -131,7 +131,7 @@ def rows_of(models) -> list[str]:
     for model in models:
         rows += serializers.serialize(
             "python",
-            for_serializing(model._default_manager.all()),
+            for_serializing(model._default_manager.all(), natural_keys=True),
             use_natural_foreign_keys=True,
             use_natural_primary_keys=True,
         )

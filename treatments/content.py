@@ -72,18 +72,21 @@ def _named_by_natural_key(model) -> list[str]:
     ]
 
 
-def for_serializing(queryset):
+def for_serializing(queryset, *, natural_keys: bool):
     """The rows with everything Django's serializers read about each one, in a query per table
-    rather than one per row: the rows their foreign keys point to (and, as a choice is named
-    with its question, those rows' own), and each many-to-many list."""
+    rather than one per row: each many-to-many list and, when rows are written with natural
+    keys, the rows their foreign keys point to (and, as a choice is named with its question,
+    those rows' own). Without natural keys a foreign key is written as the id the row holds."""
     model = queryset.model
+    many = [field.name for field in model._meta.many_to_many]
+    if not natural_keys:
+        return queryset.prefetch_related(*many)
     related = _named_by_natural_key(model)
     related += [
         f"{name}__{deeper}"
         for name in list(related)
         for deeper in _named_by_natural_key(model._meta.get_field(name).related_model)
     ]
-    many = [field.name for field in model._meta.many_to_many]
     return queryset.select_related(*related).prefetch_related(*many)
 
 
@@ -146,7 +149,7 @@ def _write_yaml(path: Path, heading: str, querysets) -> Path:
             if queryset.exists():
                 serializers.serialize(
                     "yaml",
-                    for_serializing(queryset),
+                    for_serializing(queryset, natural_keys=True),
                     stream=stream,
                     use_natural_foreign_keys=True,
                     use_natural_primary_keys=True,

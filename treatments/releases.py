@@ -98,7 +98,7 @@ def draft_content(include: str = "") -> list[dict]:
     """
     rows = []
     for model in CONTENT_MODELS:
-        published = for_serializing(_published_rows(model, include))
+        published = for_serializing(_published_rows(model, include), natural_keys=False)
         rows += json.loads(serializers.serialize("json", published))
     return rows
 
