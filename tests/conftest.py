@@ -78,6 +78,10 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
         if _uses_database(item):
             item.add_marker(pytest.mark.database)
+    # pytest-xdist hands tests out in this order. A `slow` test left to the end keeps one process
+    # busy while the other has nothing to do, so those that use no database go first (pytest-django
+    # has ordered the database tests: those in real transactions after the rest).
+    items.sort(key=lambda item: not item.get_closest_marker("slow") or _uses_database(item))
 
 
 def _uses_database(item) -> bool:

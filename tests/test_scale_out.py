@@ -17,6 +17,8 @@ import pytest
 from tests.conftest import copy_of
 from tests.processes import GUNICORN, PROJECT, free_port, manage, wait_until_serving
 
+pytestmark = pytest.mark.slow  # two gunicorn servers and five `manage.py` runs for each cache
+
 REDIS = shutil.which("redis-server")
 SECRET_KEY = secrets.token_urlsafe(50)
 
