@@ -78,10 +78,21 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
         if _uses_database(item):
             item.add_marker(pytest.mark.database)
-    # pytest-xdist hands tests out in this order. A `slow` test left to the end keeps one process
-    # busy while the other has nothing to do, so those that use no database go first (pytest-django
-    # has ordered the database tests: those in real transactions after the rest).
-    items.sort(key=lambda item: not item.get_closest_marker("slow") or _uses_database(item))
+    # Tests in real transactions end by flushing the database, so they run after the rest (as
+    # pytest-django orders them). pytest-xdist hands tests out in this order, and a `slow` test
+    # left to the end keeps one process busy while the other has nothing to do: within each of
+    # those two parts, slow tests go first.
+    items.sort(key=lambda item: (_flushes_database(item), not item.get_closest_marker("slow")))
+
+
+def _flushes_database(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        "live_server" in names
+        or "transactional_db" in names
+        or (marker and marker.kwargs.get("transaction"))
+    )
 
 
 def _uses_database(item) -> bool:

@@ -113,6 +113,7 @@ EXPECTED_HEADINGS = [
 ]
 
 
+@pytest.mark.slow
 @every_way_in
 def test_a_person_can_make_a_mistake_on_every_step_and_still_reach_the_summary(
     open_page, app_url, content, javascript
