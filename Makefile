@@ -66,9 +66,10 @@ serve: $(VENV)/.installed
 	$(DEMO_ENV) exec $(VENV)/bin/gunicorn decisionaid.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
 		--no-control-socket
 
-# Debian's Chromium drives the browser tests; Playwright cannot download its own here. The print
-# tests count pages, so they need fonts with Arial's metrics (Liberation) to measure the same anywhere.
-BROWSER_PACKAGES := chromium fonts-liberation
+# Debian's Chromium, as its headless shell, drives the browser tests; Playwright cannot download
+# its own here. The print tests count pages, so they need fonts with Arial's metrics (Liberation)
+# to measure the same anywhere.
+BROWSER_PACKAGES := chromium-headless-shell fonts-liberation
 chromium:
 	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; \

@@ -16,7 +16,10 @@ from tests.processes import PROJECT, free_port, wait_until_serving
 # Playwright's sync API runs an event loop in this thread; the test database is still ours to use.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Chromium's headless shell (Debian's `chromium-headless-shell`, built from the same source as
+# `chromium`): the same engine without the desktop browser around it, as Playwright itself runs
+# headless tests. The browser tests took about a fifth less time with it than with `chromium`.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium-headless-shell")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -31,7 +34,10 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM):
-        pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM}: apt-get install chromium")
+        pytest.fail(
+            f"Browser tests need Chromium's headless shell at {CHROMIUM}: "
+            "apt-get install chromium-headless-shell"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
