@@ -139,6 +139,26 @@ def test_htmx_swaps_each_step_in_place_and_keeps_history_right(page, content):
     assert page.page.locator("#step input:checked").count() >= 3
 
 
+def test_a_step_swapped_in_is_ready_the_moment_its_address_shows(page, content):
+    """htmx moves the address on just before it swaps the next step in. A person who presses
+    Enter straight away must still get the in-place step, not a whole page load: the new form
+    is wired to htmx in the same moment (no settle delay)."""
+    page.goto("/questions/about/")
+    page.page.evaluate(
+        """() => {
+          window.stillTheSamePage = true;
+          document.body.addEventListener("htmx:pushedIntoHistory", () => {
+            // Runs as soon as the swap that follows the address change is done.
+            setTimeout(() => document.querySelector("#step form").requestSubmit(), 0);
+          }, {once: true});
+        }"""
+    )
+    answer_step(page.page)
+    page.page.locator(".error-summary").wait_for()
+    assert page.page.url.endswith("/questions/health/")
+    assert page.page.evaluate("window.stillTheSamePage === true")
+
+
 def test_errors_appear_inline_and_take_the_focus(page, content, axe):
     page.goto("/questions/health/")
     page.page.evaluate("window.stillTheSamePage = true")
