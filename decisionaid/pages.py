@@ -8,8 +8,9 @@ from django.views.decorators.http import require_safe
 
 from decisionaid.caching import fragment, same_for_everyone
 from decisionaid.references import Glossary, References
-from treatments.models import Option, Source, SourceKind
+from treatments.models import Source, SourceKind
 from treatments.releases import Content
+from treatments.schema import option_sources
 
 
 @require_safe
@@ -23,26 +24,6 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
         "words": Glossary(content.terms),
     }
     return render(request, "decisionaid/pages/page.html", context)
-
-
-def sources_of(option: Option):
-    """Every source an option page cites, from the option's prefetched content."""
-    for claim in option.claims.all():
-        yield from claim.sources.all()
-    for cost in option.costs.all():
-        yield cost.source
-    for study in option.studies.all():
-        yield study.source
-    for check in option.claim_checks.all():
-        yield check.made_by
-        yield from check.sources.all()
-    for consideration in option.considerations.all():
-        yield from consideration.sources.all()
-    for rating in option.value_ratings.all():
-        yield from rating.sources.all()
-    for note in option.regions.all():
-        yield from note.sources.all()
-    yield from option.certainty_sources.all()
 
 
 @require_safe
@@ -59,7 +40,7 @@ def source_groups(content: Content) -> dict:
     found: dict[int, Source] = {}
     cited_for: dict[int, dict[str, str]] = defaultdict(dict)
     for option in content.options:
-        for source in sources_of(option):
+        for source in option_sources(option):
             found[source.pk] = source
             cited_for[source.pk][option.name] = option.get_absolute_url()
     for section in (section for page in content.pages for section in page.sections.all()):

@@ -46,6 +46,7 @@ from treatments.models import (
 )
 from treatments.readability import GRADE_LIMIT, reading_grade
 from treatments.releases import current_content
+from treatments.schema import OPTION_PARTS
 
 # The aid's short name, as editors last saved it, read each time a page is drawn.
 admin.site.site_header = lazy(lambda: f"{Aid.objects.current().short_name}: content", str)()
@@ -307,25 +308,25 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
     def elsewhere(self, request, option) -> list[dict]:
         """The option's long groups, each edited on its own page filtered to this option."""
         glossary = glossary_for(request)
+        parts = [part for part in OPTION_PARTS if part.own_page]
         option = Option.objects.prefetch_related(
-            "studies",
-            "claim_checks",
-            "considerations",
-            Prefetch("value_ratings", queryset=ValueRating.objects.select_related("value")),
+            *(
+                Prefetch(part.related_name, queryset=part.model.objects.select_related(*part.shows))
+                for part in parts
+            )
         ).get(pk=option.pk)
         groups = []
-        for model in (Study, ClaimCheck, Consideration, ValueRating):
-            opts = model._meta
-            related = opts.get_field("option").remote_field.related_name
+        for part in parts:
+            opts = part.model._meta
             filters = f"option__id__exact={option.pk}"
             add_query = urlencode({"option": option.pk, "_changelist_filters": filters})
-            texts = writing.RELATED_TEXTS[related](option)
+            texts = writing.part_texts(option, part)
             groups.append(
                 {
-                    "anchor": related.replace("_", "-"),
+                    "anchor": part.related_name.replace("_", "-"),
                     "name": str(opts.verbose_name_plural).capitalize(),
                     "thing": opts.verbose_name,
-                    "count": len(getattr(option, related).all()),
+                    "count": len(getattr(option, part.related_name).all()),
                     "url": reverse(f"admin:treatments_{opts.model_name}_changelist")
                     + f"?{filters}",
                     "add_url": reverse(f"admin:treatments_{opts.model_name}_add") + f"?{add_query}",

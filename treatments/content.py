@@ -6,10 +6,11 @@ import csv
 import datetime
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.db.models import Count, Prefetch
+
+from treatments import schema
 
 FORMATS = {".yaml", ".yml", ".json"}
 
@@ -18,29 +19,6 @@ class MissingContent(Exception):
     pass
 
 
-# The models of the bundled content, in load order: what the export writes.
-CORE_MODELS = [
-    "aid",
-    "source",
-    "questionpage",
-    "question",
-    "choice",
-    "value",
-    "suggestedquestion",
-    "page",
-    "pagesection",
-    "term",
-]
-OPTION_MODELS = [
-    "option",
-    "claim",
-    "claimcheck",
-    "cost",
-    "availability",
-    "study",
-    "consideration",
-    "valuerating",
-]
 CORE_FILE = "01_core.yaml"
 
 
@@ -90,12 +68,9 @@ def for_serializing(queryset, *, natural_keys: bool):
     return queryset.select_related(*related).prefetch_related(*many)
 
 
-def content_model(name: str):
-    return apps.get_model("treatments", name)
-
-
 def exported_models() -> list:
-    return [content_model(name) for name in CORE_MODELS + OPTION_MODELS]
+    """The models of the bundled content, in load order: what the export writes."""
+    return schema.published_models()
 
 
 def option_file(category_index: int, category: str) -> str:
@@ -109,10 +84,10 @@ def export_yaml(directory: Path) -> list[Path]:
     content. Returns the files written."""
     directory.mkdir(parents=True, exist_ok=True)
     today = datetime.date.today().isoformat()
-    Option = content_model("option")
+    Option = schema.model("option")
     written = []
 
-    core = [content_model(name).objects.order_by("pk") for name in CORE_MODELS]
+    core = [model.objects.order_by("pk") for model in schema.shared_models()]
     written.append(
         _write_yaml(
             directory / CORE_FILE,
@@ -127,8 +102,8 @@ def export_yaml(directory: Path) -> list[Path]:
         if not options.exists():
             continue
         querysets = [options] + [
-            content_model(name).objects.filter(option__category=category).order_by("pk")
-            for name in OPTION_MODELS[1:]
+            model.objects.filter(option__category=category).order_by("pk")
+            for model in schema.part_models()
         ]
         written.append(
             _write_yaml(
@@ -184,7 +159,7 @@ def export_csv(directory: Path) -> list[Path]:
     """Write claims.csv (one row per claim) and sources.csv (one row per source) for clinical
     reviewers who work in spreadsheets. UTF-8 with a byte-order mark, so Excel reads accents."""
     directory.mkdir(parents=True, exist_ok=True)
-    Claim, Source = content_model("claim"), content_model("source")
+    Claim, Source = schema.model("claim"), schema.model("source")
     claims = (
         Claim.objects.select_related("option")
         .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("slug")))

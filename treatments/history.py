@@ -19,6 +19,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 
+from treatments.schema import part_models
+
 LOADED = "Loaded from the bundled content"
 RELOADED = "Reloaded from the bundled content"
 RESTORED = "Restored from the deleted items"
@@ -202,21 +204,6 @@ def what_happened(record) -> str:
 
 # -- An option's history with its parts -------------------------------------------------------
 
-# Every kind of part an option has; each links to its option by `option`.
-OPTION_PARTS = [
-    ("treatments", "claim"),
-    ("treatments", "cost"),
-    ("treatments", "study"),
-    ("treatments", "claimcheck"),
-    ("treatments", "consideration"),
-    ("treatments", "valuerating"),
-    ("treatments", "availability"),
-]
-
-
-def option_part_models() -> list[type[models.Model]]:
-    return [apps.get_model(app, name) for app, name in OPTION_PARTS]
-
 
 class PartsHistory:
     """The history records of every part of one option (deleted parts included), newest first.
@@ -231,7 +218,7 @@ class PartsHistory:
             .filter(option_id=option_id)
             .select_related("history_user")
             .order_by("-history_date", "-history_id")
-            for model in option_part_models()
+            for model in part_models()
         ]
 
     def count(self) -> int:
@@ -572,7 +559,7 @@ def changes_since_review(option, moment: datetime.datetime) -> list[PartChange]:
                 set(m._default_manager.filter(option=option).values_list("pk", flat=True)),
                 {"option_id": option.pk},
             )
-            for m in option_part_models()
+            for m in part_models()
         ),
     ]:
         changes.extend(_model_changes(model, ids_now, then_filter, moment))

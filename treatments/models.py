@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
+from treatments.schema import OPTION_PARTS, option_prefetches, sources_in
+
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 # Options due for review within this many days are listed on the admin's home page and emailed.
 REVIEW_SOON_DAYS = 60
@@ -284,29 +286,8 @@ class OptionQuerySet(models.QuerySet):
         )
 
     def with_content(self):
-        """Everything an option page shows, in a fixed number of queries."""
-        sourced = Prefetch("sources", queryset=Source.objects.order_by("pk"))
-        return self.prefetch_related(
-            Prefetch("claims", queryset=Claim.objects.prefetch_related(sourced)),
-            Prefetch("costs", queryset=Cost.objects.select_related("source")),
-            Prefetch("studies", queryset=Study.objects.select_related("source")),
-            Prefetch(
-                "claim_checks",
-                queryset=ClaimCheck.objects.select_related("made_by").prefetch_related(sourced),
-            ),
-            Prefetch(
-                "considerations",
-                queryset=Consideration.objects.select_related("choice__question").prefetch_related(
-                    sourced
-                ),
-            ),
-            Prefetch(
-                "value_ratings",
-                queryset=ValueRating.objects.select_related("value").prefetch_related(sourced),
-            ),
-            Prefetch("certainty_sources", queryset=Source.objects.order_by("pk")),
-            Prefetch("regions", queryset=Availability.objects.prefetch_related(sourced)),
-        )
+        """Everything an option page shows, in a fixed number of queries (treatments/schema.py)."""
+        return self.prefetch_related(*option_prefetches())
 
 
 class CertaintyBasis(models.TextChoices):
@@ -536,14 +517,13 @@ class Option(SlugModel):
                 f"Give a source for every claim ({len(unsourced)} without one, "
                 f'starting with "{unsourced[0].text[:60]}").'
             )
-        for label, related in (
-            ("personal consideration", self.considerations.all()),
-            ("claim check", self.claim_checks.all()),
-            ("note on where it is offered", self.regions.all()),
-        ):
-            missing = sum(1 for item in related if not item.sources.exists())
+        for part in OPTION_PARTS:
+            if not part.needs_sources:
+                continue
+            rows = getattr(self, part.related_name).all()
+            missing = sum(1 for row in rows if not any(sources_in(row)))
             if missing:
-                problems.append(f"Give a source for every {label} ({missing} without one).")
+                problems.append(f"Give a source for every {part.noun} ({missing} without one).")
         return problems
 
     def publish(self):
@@ -688,6 +668,10 @@ class Claim(models.Model):
         if (self.study_size is not None or self.range_low is not None) and not self.has_frequency:
             raise ValidationError("A study size or a range goes with a frequency (x of N).")
 
+    def patient_texts(self) -> list[tuple[str, str]]:
+        texts = [(f"{self.get_kind_display()}: {self.text[:40]}…", self.text)]
+        return texts + [("… its group", self.frequency_group)] if self.frequency_group else texts
+
 
 class Finding(models.TextChoices):
     SUPPORTED = "supported", "The studies agree"
@@ -733,6 +717,12 @@ class ClaimCheck(models.Model):
 
     def __str__(self):
         return f"{self.made_by.publisher}: {self.claim[:60]}"
+
+    def patient_texts(self) -> list[tuple[str, str]]:
+        return [
+            (f"Claim check: {self.claim[:40]}…", self.claim),
+            ("… what the studies found", self.what_studies_found),
+        ]
 
 
 class Cost(models.Model):
@@ -785,6 +775,9 @@ class Cost(models.Model):
         if self.low == self.high:
             return f"{symbol}{self.low:,.0f}"
         return f"{symbol}{self.low:,.0f} to {symbol}{self.high:,.0f}"
+
+    def patient_texts(self) -> list[tuple[str, str]]:
+        return [(f"Cost {self.display}: what it covers", self.covers)]
 
 
 class Region(models.TextChoices):
@@ -841,6 +834,9 @@ class Availability(models.Model):
     def __str__(self):
         return f"{self.option.name} in {self.get_region_display()}"
 
+    def patient_texts(self) -> list[tuple[str, str]]:
+        return [(f"Where: {self.get_region_display()}", self.text)]
+
 
 class Study(models.Model):
     option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="studies")
@@ -874,6 +870,10 @@ class Study(models.Model):
 
     def __str__(self):
         return f"{self.source.short_citation}: {self.design}"
+
+    def patient_texts(self) -> list[tuple[str, str]]:
+        found = f"{self.measured.strip().rstrip('.')}. {self.found}"
+        return [(f"Study: {self.design[:40]}", found)]
 
 
 # The guided flow's own steps live at these addresses, so no page of questions may take them.
@@ -1080,6 +1080,9 @@ class Consideration(models.Model):
     def __str__(self):
         return f"{self.choice} → {self.option.name}"
 
+    def patient_texts(self) -> list[tuple[str, str]]:
+        return [(f"Consideration: {self.text[:40]}…", self.text)]
+
 
 class Value(SlugModel):
     """A 'what matters to me' statement."""
@@ -1127,6 +1130,9 @@ class ValueRating(models.Model):
 
     def __str__(self):
         return f"{self.option.name} / {self.value.statement}"
+
+    def patient_texts(self) -> list[tuple[str, str]]:
+        return [(f"On “{self.value.statement}”", self.text)]
 
 
 class SuggestedQuestion(SlugModel):

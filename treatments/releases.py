@@ -22,51 +22,23 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 
+from treatments import schema
 from treatments.content import for_serializing
 from treatments.models import (
     Aid,
-    Availability,
-    Choice,
-    Claim,
-    ClaimCheck,
     Consideration,
-    Cost,
     Option,
     Page,
-    PageSection,
     Question,
     QuestionPage,
     Release,
-    Source,
-    Study,
     SuggestedQuestion,
     Term,
     Value,
-    ValueRating,
 )
-
-# Everything a patient page can show, parents before children.
-CONTENT_MODELS: list[type[models.Model]] = [
-    Aid,
-    Source,
-    Option,
-    Claim,
-    ClaimCheck,
-    Cost,
-    Availability,
-    Study,
-    QuestionPage,
-    Question,
-    Choice,
-    Consideration,
-    Value,
-    ValueRating,
-    SuggestedQuestion,
-    Page,
-    PageSection,
-    Term,
-]
+from treatments.schema import published_models
 
 
 class NotPublishable(ValidationError):
@@ -97,7 +69,7 @@ def draft_content(include: str = "") -> list[dict]:
     claims, a question's choices) keeps the order editors gave it.
     """
     rows = []
-    for model in CONTENT_MODELS:
+    for model in published_models():
         published = for_serializing(_published_rows(model, include), natural_keys=False)
         rows += json.loads(serializers.serialize("json", published))
     return rows
@@ -169,17 +141,12 @@ class Changes:
         return len(self.added) + len(self.changed) + len(self.removed)
 
 
-_MODEL_NAMES = {
-    model._meta.model_name: model._meta.verbose_name.capitalize() for model in CONTENT_MODELS
-}
-
-
 def _label(row: dict) -> str:
     model = row["model"].split(".")[-1]
     fields = row["fields"]
     name = fields.get("name") or fields.get("title") or fields.get("term") or fields.get("text")
     name = name or fields.get("label") or fields.get("statement") or fields.get("claim") or ""
-    verbose = _MODEL_NAMES.get(model, model)
+    verbose = capfirst(schema.model(model)._meta.verbose_name)
     return f"{verbose}: {str(name)[:80]}" if name else f"{verbose} {row['pk']}"
 
 
@@ -322,7 +289,7 @@ def _related_lists(model: type[models.Model]) -> dict[str, type[models.Model]]:
     """The model's to-many relations among the content models, by prefetch cache name."""
     lists = {}
     for field in model._meta.get_fields():
-        if not field.is_relation or field.related_model not in CONTENT_MODELS:
+        if not field.is_relation or field.related_model not in published_models():
             continue
         if field.many_to_many and field.concrete:
             lists[field.name] = field.related_model

@@ -18,6 +18,7 @@ from treatments.models import (
     Value,
 )
 from treatments.readability import Grade, reading_grade
+from treatments.schema import OPTION_PARTS, Part
 
 
 @dataclass
@@ -33,13 +34,14 @@ def plural(count: int, word: str) -> str:
 def patient_texts(option: Option) -> list[tuple[str, str]]:
     """Every patient-facing text of an option, labelled for an editor."""
     texts = own_texts(option)
-    for group in RELATED_TEXTS.values():
-        texts += group(option)
+    for part in OPTION_PARTS:
+        if part.own_page:
+            texts += part_texts(option, part)
     return texts
 
 
 def own_texts(option: Option) -> list[tuple[str, str]]:
-    """The texts edited on the option's own page: its fields, claims, costs and regions."""
+    """The texts edited on the option's own page: its fields and the parts edited inline."""
     texts = [
         ("What it is", option.summary),
         ("What it is, in a few words", option.in_brief),
@@ -51,48 +53,16 @@ def own_texts(option: Option) -> list[tuple[str, str]]:
         ("Why this certainty", option.certainty_reason),
         ("Cost note", option.cost_note),
     ]
-    for claim in option.claims.all():
-        texts.append((f"{claim.get_kind_display()}: {claim.text[:40]}…", claim.text))
-        if claim.frequency_group:
-            texts.append(("… its group", claim.frequency_group))
-    texts += [(f"Where: {n.get_region_display()}", n.text) for n in option.regions.all()]
-    texts += [(f"Cost {cost.display}: what it covers", cost.covers) for cost in option.costs.all()]
+    for part in OPTION_PARTS:
+        if not part.own_page:
+            texts += part_texts(option, part)
     return _with_words(texts)
 
 
-def consideration_texts(option: Option) -> list[tuple[str, str]]:
-    return _with_words(
-        [(f"Consideration: {c.text[:40]}…", c.text) for c in option.considerations.all()]
-    )
-
-
-def value_rating_texts(option: Option) -> list[tuple[str, str]]:
-    return _with_words([(f"On “{r.value.statement}”", r.text) for r in option.value_ratings.all()])
-
-
-def claim_check_texts(option: Option) -> list[tuple[str, str]]:
-    texts = []
-    for check in option.claim_checks.all():
-        texts.append((f"Claim check: {check.claim[:40]}…", check.claim))
-        texts.append(("… what the studies found", check.what_studies_found))
-    return _with_words(texts)
-
-
-def study_texts(option: Option) -> list[tuple[str, str]]:
-    texts = []
-    for study in option.studies.all():
-        measured = study.measured.strip().rstrip(".")
-        texts.append((f"Study: {study.design[:40]}", f"{measured}. {study.found}"))
-    return _with_words(texts)
-
-
-# The groups edited on their own pages, by the name of the option's related rows.
-RELATED_TEXTS = {
-    "considerations": consideration_texts,
-    "value_ratings": value_rating_texts,
-    "claim_checks": claim_check_texts,
-    "studies": study_texts,
-}
+def part_texts(option: Option, part: Part) -> list[tuple[str, str]]:
+    """The patient-facing texts of one kind of the option's parts, from their prefetched rows."""
+    rows = getattr(option, part.related_name).all()
+    return _with_words([text for row in rows for text in row.patient_texts()])
 
 
 def _with_words(texts: list[tuple[str, str]]) -> list[tuple[str, str]]:

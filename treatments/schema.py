@@ -1,0 +1,140 @@
+"""The content model, declared once: what a published version holds, and what an option's parts are.
+
+Everything that walks the content follows from these two lists: the prefetch of an option page
+(`Option.objects.with_content()`), the rows a release keeps and their order, the bundled files
+`export_content` writes, an option's history with its parts, the sources an option cites, the texts
+the reading-grade check reads, the publication rules and the admin's links to each long group.
+
+To add a kind of part: write its model (a foreign key `option` with a `related_name`, its sources in
+a many-to-many or foreign key to `Source`, `HistoricalRecords`), declare it in `OPTION_PARTS`, make
+its migrations (`grant_editor_permissions` in a data migration lets Editors edit it) and, if
+editors edit it on a page of its own, register its admin. tests/test_schema.py shows it.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import models
+
+APP = "treatments"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One kind of an option's parts: rows that belong to one option, by their `option` field."""
+
+    model_name: str
+    # Rows this part's rows point to that an option page shows (beyond sources, found by itself).
+    shows: tuple[str, ...] = ()
+    # Edited on a page of its own, filtered to the option, rather than inline on the option's page.
+    own_page: bool = False
+    # Every row must cite a source before the option can be published (a claim's rule is its own).
+    needs_sources: bool = True
+    # What editors and the publication rules call one of them, when not the model's own name.
+    called: str = ""
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(APP, self.model_name)
+
+    @property
+    def related_name(self) -> str:
+        """The option's list of these parts: `option.<related_name>`."""
+        return self.model._meta.get_field("option").remote_field.related_name
+
+    @property
+    def noun(self) -> str:
+        return self.called or str(self.model._meta.verbose_name)
+
+
+# An option's parts, in the order an option page and the bundled files list them.
+OPTION_PARTS: list[Part] = [
+    Part("claim", needs_sources=False),
+    Part("claimcheck", own_page=True),
+    Part("cost", needs_sources=False),
+    Part("availability", called="note on where it is offered"),
+    Part("study", own_page=True, needs_sources=False),
+    Part(
+        "consideration", shows=("choice__question",), own_page=True, called="personal consideration"
+    ),
+    Part("valuerating", shows=("value",), own_page=True, needs_sources=False),
+]
+
+# What every option shares (the aid, sources, questionnaire, values, pages, glossary), parents
+# before children: the bundled files load them first.
+SHARED_MODELS: list[str] = [
+    "aid",
+    "source",
+    "questionpage",
+    "question",
+    "choice",
+    "value",
+    "suggestedquestion",
+    "page",
+    "pagesection",
+    "term",
+]
+
+
+def model(name: str) -> type[models.Model]:
+    return apps.get_model(APP, name)
+
+
+def shared_models() -> list[type[models.Model]]:
+    return [model(name) for name in SHARED_MODELS]
+
+
+def part_models() -> list[type[models.Model]]:
+    return [part.model for part in OPTION_PARTS]
+
+
+def published_models() -> list[type[models.Model]]:
+    """Every model a published version holds, parents before children."""
+    return [*shared_models(), model("option"), *part_models()]
+
+
+def is_source(field) -> bool:
+    return field.is_relation and field.related_model is model("source")
+
+
+def source_fields(of: type[models.Model]) -> tuple[list[str], list[str]]:
+    """The names of a model's sources: (its many-to-many lists, its foreign keys)."""
+    many = [f.name for f in of._meta.many_to_many if is_source(f)]
+    single = [f.name for f in of._meta.concrete_fields if f.many_to_one and is_source(f)]
+    return many, single
+
+
+def sources_in(row: models.Model) -> Iterator[models.Model]:
+    """Every source one row cites, from its prefetched lists and cached foreign keys."""
+    many, single = source_fields(type(row))
+    for name in single:
+        if (source := getattr(row, name)) is not None:
+            yield source
+    for name in many:
+        yield from getattr(row, name).all()
+
+
+def option_prefetches() -> list[models.Prefetch]:
+    """What `Option.objects.with_content()` prefetches: every part, with what it shows and
+    cites, and the option's own certainty sources, in a fixed number of queries."""
+    Source = model("source")
+    in_order = Source.objects.order_by("pk")
+    found = []
+    for part in OPTION_PARTS:
+        many, single = source_fields(part.model)
+        rows = part.model.objects.select_related(*single, *part.shows).prefetch_related(
+            *(models.Prefetch(name, queryset=in_order) for name in many)
+        )
+        found.append(models.Prefetch(part.related_name, queryset=rows))
+    many, _ = source_fields(model("option"))
+    found += [models.Prefetch(name, queryset=in_order) for name in many]
+    return found
+
+
+def option_sources(option: models.Model) -> Iterator[models.Model]:
+    """Every source an option's page cites, from its prefetched parts."""
+    for part in OPTION_PARTS:
+        for row in getattr(option, part.related_name).all():
+            yield from sources_in(row)
+    yield from sources_in(option)
