@@ -2,29 +2,16 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-PUBLISHERS = "Publishers"
+from treatments.permissions import EDITORS, PUBLISHERS, grant, revoke
 
 
 def create_publishers(apps, schema_editor):
     """Publishers may publish a version and read every version; Editors may only read them."""
-    treatments = apps.get_app_config("treatments")
-    treatments.models_module = True
-    create_permissions(treatments, verbosity=0, apps=apps)
-    treatments.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    releases = Permission.objects.filter(content_type__app_label="treatments")
-    publishers, _ = Group.objects.get_or_create(name=PUBLISHERS)
-    publishers.permissions.set(
-        releases.filter(codename__in=["publish_release", "add_release", "view_release"])
-    )
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.remove(*releases.filter(codename__endswith="_release"))
-    editors.permissions.add(releases.get(codename="view_release"))
+    grant(apps, PUBLISHERS, ["publish_release", "add_release", "view_release"])
+    revoke(apps, EDITORS, ["add_release", "change_release", "delete_release", "publish_release"])
+    grant(apps, EDITORS, ["view_release"])
 
 
 def remove_publishers(apps, schema_editor):

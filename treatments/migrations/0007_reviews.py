@@ -4,36 +4,20 @@ import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from treatments.permissions import EDITORS, grant, revoke
 
 # Reviews are records: editors add them, read them and correct a slip, but never delete one.
 EDITORS_MAY = ["add_review", "change_review", "view_review", "view_historicalreview"]
 
 
 def give_editors_reviews(apps, schema_editor):
-    treatments = apps.get_app_config("treatments")
-    treatments.models_module = True
-    create_permissions(treatments, verbosity=0, apps=apps)
-    treatments.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(
-        *Permission.objects.filter(content_type__app_label="treatments", codename__in=EDITORS_MAY)
-    )
+    grant(apps, EDITORS, EDITORS_MAY)
 
 
 def take_reviews_from_editors(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name="Editors"):
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="treatments", codename__in=EDITORS_MAY
-            )
-        )
+    revoke(apps, EDITORS, EDITORS_MAY)
 
 
 class Migration(migrations.Migration):

@@ -17,12 +17,12 @@ import json
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import migrations, models
 from django.utils.text import slugify
 
 import treatments.models
+from treatments.permissions import grant_editor_permissions
 
 SLUG_HELP = "A short name for web addresses and for the bundled content files: lowercase, hyphens."
 SUGGESTED_SLUG_HELP = SLUG_HELP + " People's saved answers name the question by it: keep it."
@@ -179,27 +179,7 @@ def forwards(apps, schema_editor):
 def give_editors_the_pages(apps):
     """Editors may add, change, remove and see pages of questions, and read (not rewrite) their
     history, as with every other kind of content."""
-    treatments = apps.get_app_config("treatments")
-    treatments.models_module = True
-    create_permissions(treatments, verbosity=0, apps=apps)
-    treatments.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors = Group.objects.filter(name="Editors").first()
-    if editors is None:
-        return
-    editors.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="treatments",
-            codename__in=[
-                "add_questionpage",
-                "change_questionpage",
-                "delete_questionpage",
-                "view_questionpage",
-                "view_historicalquestionpage",
-            ],
-        )
-    )
+    grant_editor_permissions(apps, "questionpage")
 
 
 def backwards(apps, schema_editor):

@@ -3,33 +3,20 @@
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-EDITORS = "Editors"
+from treatments.permissions import EDITORS, grant, revoke
+
 EDITORS_MAY = ["add_aid", "change_aid", "view_aid", "view_historicalaid"]
 
 
 def let_editors_edit_the_aid(apps, schema_editor):
     """Editors write the aid's name and home page (there is one, so it is never deleted)."""
-    treatments = apps.get_app_config("treatments")
-    treatments.models_module = True
-    create_permissions(treatments, verbosity=0, apps=apps)
-    treatments.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name=EDITORS)
-    editors.permissions.add(
-        *Permission.objects.filter(content_type__app_label="treatments", codename__in=EDITORS_MAY)
-    )
+    grant(apps, EDITORS, EDITORS_MAY)
 
 
 def take_them_back(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    aid = Permission.objects.filter(content_type__app_label="treatments", codename__endswith="aid")
-    for group in apps.get_model("auth", "Group").objects.filter(name=EDITORS):
-        group.permissions.remove(*aid)
+    revoke(apps, EDITORS, [*EDITORS_MAY, "delete_aid"])
 
 
 class Migration(migrations.Migration):
