@@ -20,7 +20,7 @@ class QuestionsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:
-            choices = [(c.slug, c.label) for c in question.choices.all()]
+            choices = [(c.slug, c.label) for c in question.related.choices]
             asked = f"“{question.text}”"
             messages = {
                 "invalid_choice": f"Choose one of the answers shown for {asked}",
@@ -52,7 +52,7 @@ class QuestionsForm(forms.Form):
             chosen = cleaned.get(question.slug)
             if question.kind != Question.Kind.MANY or not chosen or len(chosen) < 2:
                 continue
-            for choice in question.choices.all():
+            for choice in question.related.choices:
                 if choice.exclusive and choice.slug in chosen:
                     self.add_error(
                         question.slug,

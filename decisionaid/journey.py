@@ -90,7 +90,7 @@ def _said_on_page(stop: Stop, answers: Answers, content: Content) -> list[Answer
     rows = []
     for question in content.questions_on(stop.page):
         chosen = set(answers.choices.get(question.slug, []))
-        labels = [choice.label for choice in question.choices.all() if choice.slug in chosen]
+        labels = [choice.label for choice in question.related.choices if choice.slug in chosen]
         change = f"{stop.url}?return=check#{question.slug}"
         rows.append(AnsweredQuestion(question.short_label, labels, stop, change))
     return rows
@@ -312,7 +312,7 @@ def _journey(content: Content) -> Journey:
         stops += [
             question_page_stop(page)
             for page in content.question_pages
-            if page.questions.all() and page.slug not in FIXED_SLUGS
+            if page.related.questions and page.slug not in FIXED_SLUGS
         ]
     return Journey(stops)
 

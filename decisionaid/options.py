@@ -85,9 +85,9 @@ def personal_view(option: Option, answers: Answers, values: list[Value]) -> Seen
     pairs = answers.chosen_pairs()
     considerations = [
         SeenConsideration(c, (c.choice.question.slug, c.choice.slug) in pairs)
-        for c in option.considerations.all()
+        for c in option.related.considerations
     ]
-    ratings = {rating.value_id: rating for rating in option.value_ratings.all()}
+    ratings = {rating.value_id: rating for rating in option.related.value_ratings}
     return SeenOption(
         option=option,
         all_considerations=considerations,

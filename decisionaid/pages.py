@@ -43,8 +43,8 @@ def source_groups(content: Content) -> dict:
         for source in option_sources(option):
             found[source.pk] = source
             cited_for[source.pk][option.name] = option.get_absolute_url()
-    for section in (section for page in content.pages for section in page.sections.all()):
-        for source in section.sources.all():
+    for section in (section for page in content.pages for section in page.related.sections):
+        for source in section.related.sources:
             found[source.pk] = source
             cited_for[source.pk][section.page.title] = section.page.get_absolute_url()
 

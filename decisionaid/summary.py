@@ -135,7 +135,7 @@ def compact_rows(options: list[Option]) -> list[dict]:
 def funding_statement(content: Content) -> list[str]:
     """The About page's own words on funding and interests, if the content has them."""
     about = content.page_by_slug.get("about")
-    sections = about.sections.all() if about else []
+    sections = about.related.sections if about else []
     section = next((s for s in sections if "funding" in s.heading.lower()), None)
     return section.paragraphs if section else []
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.connection import ConnectionDoesNotExist
 
 from treatments import releases
 from treatments.models import Claim, Option, Release
@@ -80,6 +81,23 @@ def test_patients_see_an_edit_only_once_it_is_published(client, factory):
     assert "Warm baths" in option_page(client, option).content.decode()
     factory.publish_version()
     assert "Hot baths" in option_page(client, option).content.decode()
+
+
+def test_a_published_row_reads_its_lists_from_the_version_and_never_the_editors_tables(factory):
+    option = factory.make_option(publish=True)
+    factory.make_claim(option, text="Warmth helps some people.")
+    factory.publish_version()
+    Claim.objects.filter(option=option).update(text="Changed in the draft.")
+    published = releases.current_content().option(option.slug)
+    texts = [claim.text for claim in published.related.claims]
+    assert "Warmth helps some people." in texts
+    assert "Changed in the draft." not in texts
+    assert published.related.claims[0].option is published
+    # A list the version does not hold cannot fall back to the editors' tables.
+    with pytest.raises(ConnectionDoesNotExist):
+        list(published.claims.all())
+    with pytest.raises(AttributeError):
+        published.related.claims = ()
 
 
 def test_an_option_deleted_in_the_draft_stays_until_the_next_version(client, factory):
@@ -233,7 +251,7 @@ def test_a_version_published_before_pages_of_questions_reads_as_it_did(factory):
     [page] = content.question_pages
     assert (page.slug, page.title, page.hint) == ("about", "Your CRPS", "For your summary.")
     assert [q.slug for q in content.questions_on(page)] == ["onset"]
-    assert [c.label for c in content.questions[0].choices.all()] == ["Recently"]
+    assert [c.label for c in content.questions[0].related.choices] == ["Recently"]
     slugs = [q.slug for q in content.suggested_questions]
     assert slugs == ["kept-slug", "what-happens-if-i"]
     assert not any("step" in row["fields"] for row in new)

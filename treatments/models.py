@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-from treatments.schema import OPTION_PARTS, option_prefetches, sources_in
+from treatments.schema import OPTION_PARTS, HasRelated, option_prefetches, sources_in
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 # Options due for review within this many days are listed on the admin's home page and emailed.
@@ -83,7 +83,7 @@ class FixedSlug:
             )
 
 
-class SlugModel(FixedSlug, models.Model):
+class SlugModel(FixedSlug, HasRelated, models.Model):
     """Content known by a fixed slug: in web addresses, saved answers and the bundled files."""
 
     slug = models.SlugField(max_length=80, unique=True, help_text=slug_help)
@@ -451,7 +451,7 @@ class Option(SlugModel):
         return self.next_review_due is None or self.next_review_due < timezone.localdate()
 
     def claims_of(self, kind: str) -> list["Claim"]:
-        return [claim for claim in self.claims.all() if claim.kind == kind]
+        return [claim for claim in self.related.claims if claim.kind == kind]
 
     @property
     def benefits(self):
@@ -472,7 +472,7 @@ class Option(SlugModel):
     @property
     def notes_by_region(self) -> list[tuple["Region", "Availability | None"]]:
         """Every region, with what is known of the option there (None when nothing was found)."""
-        notes = {note.region: note for note in self.regions.all()}
+        notes = {note.region: note for note in self.related.regions}
         return [(region, notes.get(region)) for region in Region]
 
     @property
@@ -494,7 +494,7 @@ class Option(SlugModel):
     def publication_problems(self) -> list[str]:
         """What stops this option being shown to patients, in words an editor can act on."""
         problems = []
-        claims = list(self.claims.all())
+        claims = self.related.claims
         if not any(c.kind == Claim.Kind.BENEFIT for c in claims):
             problems.append("Add at least one benefit.")
         if not any(c.kind == Claim.Kind.HARM for c in claims):
@@ -509,9 +509,9 @@ class Option(SlugModel):
             problems.append(
                 "Say what it is and the time it takes in a few words, for the options at a glance."
             )
-        if not self.costs.exists() and not self.no_reliable_cost:
+        if not self.related.costs and not self.no_reliable_cost:
             problems.append('Add a cost, or tick "no reliable cost figure found".')
-        unsourced = [c for c in claims if not c.sources.exists()]
+        unsourced = [c for c in claims if not c.related.sources]
         if unsourced:
             problems.append(
                 f"Give a source for every claim ({len(unsourced)} without one, "
@@ -520,7 +520,7 @@ class Option(SlugModel):
         for part in OPTION_PARTS:
             if not part.needs_sources:
                 continue
-            rows = getattr(self, part.related_name).all()
+            rows = getattr(self.related, part.related_name)
             missing = sum(1 for row in rows if not any(sources_in(row)))
             if missing:
                 problems.append(f"Give a source for every {part.noun} ({missing} without one).")
@@ -554,7 +554,7 @@ class ClaimKind(models.TextChoices):
     LIVING = "living", "Living with it"
 
 
-class Claim(models.Model):
+class Claim(HasRelated, models.Model):
     Kind = ClaimKind
 
     option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="claims")
@@ -681,7 +681,7 @@ class Finding(models.TextChoices):
     UNSUPPORTED = "unsupported", "No study found that tests this"
 
 
-class ClaimCheck(models.Model):
+class ClaimCheck(HasRelated, models.Model):
     """A seller's or article's claim beside what the studies found, stated neutrally."""
 
     Finding = Finding
@@ -725,7 +725,7 @@ class ClaimCheck(models.Model):
         ]
 
 
-class Cost(models.Model):
+class Cost(HasRelated, models.Model):
     option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="costs")
     low = models.DecimalField(max_digits=10, decimal_places=0, help_text="The lowest price found.")
     high = models.DecimalField(
@@ -801,7 +801,7 @@ EVIDENCE_ORDER = [
 ]
 
 
-class Availability(models.Model):
+class Availability(HasRelated, models.Model):
     """Whether an option is offered, and who pays for it, in one part of the world."""
 
     Region = Region
@@ -838,7 +838,7 @@ class Availability(models.Model):
         return [(f"Where: {self.get_region_display()}", self.text)]
 
 
-class Study(models.Model):
+class Study(HasRelated, models.Model):
     option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="studies")
     source = models.ForeignKey(
         Source,
@@ -983,7 +983,7 @@ class ChoiceManager(NaturalKeyManager):
         return {"question__slug": question_slug, "slug": slug}
 
 
-class Choice(FixedSlug, models.Model):
+class Choice(FixedSlug, HasRelated, models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     slug = models.SlugField(max_length=80, help_text=slug_help)
     label = models.CharField(max_length=200, help_text="The answer as the person reads it.")
@@ -1043,7 +1043,7 @@ class ConsiderationQuerySet(models.QuerySet):
         )
 
 
-class Consideration(models.Model):
+class Consideration(HasRelated, models.Model):
     """Something a person's answer means for an option, to discuss with a clinician."""
 
     choice = models.ForeignKey(
@@ -1100,7 +1100,7 @@ class Value(SlugModel):
         return self.statement
 
 
-class ValueRating(models.Model):
+class ValueRating(HasRelated, models.Model):
     """How one option does on one value, in words (never a score)."""
 
     value = models.ForeignKey(
@@ -1161,7 +1161,7 @@ class AidManager(models.Manager):
         return self.order_by("pk").first() or Aid.unnamed()
 
 
-class Aid(models.Model):
+class Aid(HasRelated, models.Model):
     """The decision aid itself: its name and the words of its home page and summary. One row.
 
     Nothing in the code names the condition: a new condition is new content.
@@ -1250,7 +1250,7 @@ class Page(SlugModel):
         return reverse("page", args=[self.slug])
 
 
-class PageSection(models.Model):
+class PageSection(HasRelated, models.Model):
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(max_length=150, help_text="A short heading for this part.")
     body = models.TextField(help_text="Plain paragraphs. Leave a blank line between paragraphs.")

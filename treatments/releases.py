@@ -38,7 +38,10 @@ from treatments.models import (
     Term,
     Value,
 )
-from treatments.schema import published_models
+from treatments.schema import Lists, published_models
+
+# The database alias a published row names: none, so a row never queries the editors' tables.
+PUBLISHED = "published version"
 
 
 class NotPublishable(ValidationError):
@@ -120,14 +123,6 @@ def publish(by: str, reason: str, *, again: Release | None = None) -> Release:
     return release
 
 
-def _with_results(model: type[models.Model], items: list) -> models.QuerySet:
-    """A queryset already holding its results, as prefetch_related leaves one."""
-    queryset = model._default_manager.all()
-    queryset._result_cache = items
-    queryset._prefetch_done = True
-    return queryset
-
-
 @dataclass
 class Changes:
     """What a version changed, model by model: added, changed and removed rows."""
@@ -174,9 +169,10 @@ def options_in(content: list[dict]) -> list[tuple[str, str]]:
 class Content:
     """One release's content as model instances, every relation already in memory.
 
-    Built once per process per release. Templates and views use it exactly as they would
-    instances from `prefetch_related` (`option.claims.all`, `claim.sources.all`), and it never
-    touches the editors' tables.
+    Built once per process per release, through Django's public API: each row is made with
+    `Model.from_db`, its parents are set through their foreign keys, and its to-many lists are
+    fixed in `row.related` (`option.related.claims`, `claim.related.sources`), which rows read
+    from the database answer the same way. It never touches the editors' tables.
     """
 
     def __init__(
@@ -193,9 +189,7 @@ class Content:
         self.rows: dict[type[models.Model], dict] = defaultdict(dict)
         many: list[tuple[models.Model, str, list]] = []
         for item in serializers.deserialize("python", content, ignorenonexistent=True):
-            instance = item.object
-            instance._state.adding = False
-            instance._state.db = "default"
+            instance = _as_published(item.object)
             self.rows[type(instance)][instance.pk] = instance
             many += [(instance, name, pks) for name, pks in (item.m2m_data or {}).items()]
         self._link(many)
@@ -207,7 +201,7 @@ class Content:
             self.rows[QuestionPage].values(), key=lambda page: (page.order, page.pk)
         )
         # Page by page, each page's questions in the order editors gave them.
-        self.questions = [q for page in self.question_pages for q in page.questions.all()]
+        self.questions = [q for page in self.question_pages for q in page.related.questions]
         self.values = list(self.rows[Value].values())
         self.value_by_slug = {value.slug: value for value in self.values}
         self.suggested_questions = list(self.rows[SuggestedQuestion].values())
@@ -230,9 +224,9 @@ class Content:
                 targets = self.rows.get(field.related_model, {})
                 for instance in instances.values():
                     target = targets.get(getattr(instance, field.attname))
-                    field.set_cached_value(instance, target)
                     if target is not None:
-                        children[(target, field.remote_field.cache_name)].append(instance)
+                        setattr(instance, field.name, target)
+                        children[(target, field.remote_field.get_accessor_name())].append(instance)
         # Many-to-many, both ways, in primary key order.
         for instance, name, pks in many:
             field = type(instance)._meta.get_field(name)
@@ -240,15 +234,14 @@ class Content:
             found = sorted((targets[pk] for pk in pks if pk in targets), key=lambda t: t.pk)
             children[(instance, name)] = found
             for target in found:
-                children[(target, field.related_query_name())].append(instance)
-        # Every list on every instance, empty ones too, so none of them falls back to a query.
+                children[(target, field.remote_field.get_accessor_name())].append(instance)
+        # Every list on every row, empty ones too, so none of them falls back to a query.
         for model, instances in self.rows.items():
-            lists = _related_lists(model)
+            names = _related_lists(model)
             for instance in instances.values():
-                instance._prefetched_objects_cache = {
-                    name: _with_results(related, children.get((instance, name), []))
-                    for name, related in lists.items()
-                }
+                instance.related = Lists(
+                    {name: tuple(children.get((instance, name), ())) for name in names}
+                )
 
     @property
     def aid(self) -> Aid:
@@ -268,7 +261,7 @@ class Content:
             raise Http404("No information page has that address.") from None
 
     def questions_on(self, page: QuestionPage) -> list[Question]:
-        return list(page.questions.all())
+        return list(page.related.questions)
 
     def considerations_for(self, pairs: set[tuple[str, str]]) -> list[Consideration]:
         """Considerations raised by (question slug, choice slug) pairs."""
@@ -285,19 +278,28 @@ class Content:
         return self._cache[key]
 
 
-def _related_lists(model: type[models.Model]) -> dict[str, type[models.Model]]:
-    """The model's to-many relations among the content models, by prefetch cache name."""
-    lists = {}
+def _as_published(row: models.Model) -> models.Model:
+    """The row as one read from a published version. Its database is an alias that does not
+    exist, so anything that tries to query through it fails loudly instead of reading the
+    editors' tables."""
+    concrete = type(row)._meta.concrete_fields
+    return type(row).from_db(
+        PUBLISHED, [f.attname for f in concrete], [getattr(row, f.attname) for f in concrete]
+    )
+
+
+def _related_lists(model: type[models.Model]) -> list[str]:
+    """The names of the model's to-many lists among the published models."""
+    published = published_models()
+    names = []
     for field in model._meta.get_fields():
-        if not field.is_relation or field.related_model not in published_models():
+        if not field.is_relation or field.related_model not in published:
             continue
         if field.many_to_many and field.concrete:
-            lists[field.name] = field.related_model
-        elif field.many_to_many:
-            lists[field.field.related_query_name()] = field.related_model
-        elif field.one_to_many:
-            lists[field.cache_name] = field.related_model
-    return lists
+            names.append(field.name)
+        elif (field.many_to_many or field.one_to_many) and field.get_accessor_name():
+            names.append(field.get_accessor_name())
+    return names
 
 
 NOTHING_PUBLISHED = Content([], number=None, digest="")

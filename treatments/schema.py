@@ -13,6 +13,7 @@ editors edit it on a page of its own, register its admin. tests/test_schema.py s
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.apps import apps
 from django.db import models
@@ -112,7 +113,7 @@ def sources_in(row: models.Model) -> Iterator[models.Model]:
         if (source := getattr(row, name)) is not None:
             yield source
     for name in many:
-        yield from getattr(row, name).all()
+        yield from getattr(row.related, name)
 
 
 def option_prefetches() -> list[models.Prefetch]:
@@ -135,6 +136,49 @@ def option_prefetches() -> list[models.Prefetch]:
 def option_sources(option: models.Model) -> Iterator[models.Model]:
     """Every source an option's page cites, from its prefetched parts."""
     for part in OPTION_PARTS:
-        for row in getattr(option, part.related_name).all():
+        for row in getattr(option.related, part.related_name):
             yield from sources_in(row)
     yield from sources_in(option)
+
+
+class RelatedLists:
+    """A row's to-many lists, read one way whether the row comes from a published version or
+    from the database: `option.related.claims`, `claim.related.sources`.
+
+    A published version's content sets each row's `related` to a `Lists` of what the version
+    holds; a row read from the database falls back to its managers (and so to what
+    `prefetch_related` fetched)."""
+
+    def __init__(self, row: models.Model):
+        self._row = row
+
+    def __getattr__(self, name: str) -> tuple:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return tuple(getattr(self._row, name).all())
+
+
+class Lists:
+    """A published row's to-many lists, fixed when the version's content is built."""
+
+    __slots__ = ("_lists",)
+
+    def __init__(self, lists: dict[str, tuple]):
+        object.__setattr__(self, "_lists", lists)
+
+    def __getattr__(self, name: str) -> tuple:
+        try:
+            return self._lists[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name, value):
+        raise AttributeError("A published version's content cannot change.")
+
+
+class HasRelated:
+    """Mixed into every content model: `row.related.<list>` (see RelatedLists)."""
+
+    @cached_property
+    def related(self) -> RelatedLists | Lists:
+        return RelatedLists(self)

@@ -61,7 +61,7 @@ def own_texts(option: Option) -> list[tuple[str, str]]:
 
 def part_texts(option: Option, part: Part) -> list[tuple[str, str]]:
     """The patient-facing texts of one kind of the option's parts, from their prefetched rows."""
-    rows = getattr(option, part.related_name).all()
+    rows = getattr(option.related, part.related_name)
     return _with_words([text for row in rows for text in row.patient_texts()])
 
 
@@ -83,7 +83,7 @@ def site_texts() -> list[tuple[str, str]]:
         texts += [("Home page: what this aid does", point) for point in aid.does]
     for page in Page.objects.prefetch_related("sections"):
         texts.append((f"Page “{page.title}”: summary", page.summary))
-        texts += [(f"Page “{page.title}”: {s.heading}", s.body) for s in page.sections.all()]
+        texts += [(f"Page “{page.title}”: {s.heading}", s.body) for s in page.related.sections]
     texts += [(f"Glossary: {term.term}", term.definition) for term in Term.objects.all()]
     for page in QuestionPage.objects.all():
         texts.append((f"Page of questions: {page.title}", page.title))
@@ -136,12 +136,12 @@ def headline_problems(option: Option) -> list[str]:
         if len(mains) != 1:
             problems.append(f"Mark exactly one main {word} ({len(mains)} marked now).")
             continue
-        sources = [source for claim in claims for source in claim.sources.all()]
+        sources = [source for claim in claims for source in claim.related.sources]
         if not sources:
             continue
         best = min(sources, key=evidence_rank)
         main = mains[0]
-        if not any(evidence_rank(s) == evidence_rank(best) for s in main.sources.all()):
+        if not any(evidence_rank(s) == evidence_rank(best) for s in main.related.sources):
             problems.append(
                 f"The main {word} “{main.text[:70]}” cites no "
                 f"{best.get_kind_display().lower()}, but another {word} does ({best.slug}). "
@@ -156,7 +156,7 @@ def certainty_problems(option: Option) -> list[str]:
     if basis == Option.CertaintyBasis.REVIEW:
         reviews = [
             s
-            for s in option.certainty_sources.all()
+            for s in option.related.certainty_sources
             if s.kind in (Source.Kind.SYSTEMATIC_REVIEW, Source.Kind.GUIDELINE)
         ]
         if not reviews:
@@ -175,7 +175,7 @@ def certainty_problems(option: Option) -> list[str]:
 def option_report(option: Option) -> OptionReport:
     claims = list(option.claims.prefetch_related("sources"))
     counts = Counter(claim.kind for claim in claims)
-    sources = {source.pk: source for claim in claims for source in claim.sources.all()}
+    sources = {source.pk: source for claim in claims for source in claim.related.sources}
     kinds = Counter(source.get_kind_display().lower() for source in sources.values())
     balance = (
         ", ".join(
@@ -204,7 +204,7 @@ def option_report(option: Option) -> OptionReport:
 def interest_warning(claims: list[Claim]) -> str:
     benefits = [claim for claim in claims if claim.kind == Claim.Kind.BENEFIT]
     harms = [claim for claim in claims if claim.kind == Claim.Kind.HARM]
-    benefit_sources: list[Source] = [s for claim in benefits for s in claim.sources.all()]
+    benefit_sources: list[Source] = [s for claim in benefits for s in claim.related.sources]
     if benefit_sources and all(source.interest for source in benefit_sources):
         return (
             "Every benefit rests only on sources with a declared interest. "

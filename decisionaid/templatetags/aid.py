@@ -99,7 +99,7 @@ def study_size(claim) -> int:
 
 
 def designs(claim, long: bool = True) -> str:
-    kinds = dict.fromkeys(source.kind for source in claim.sources.all())
+    kinds = dict.fromkeys(source.kind for source in claim.related.sources)
     words = [DESIGNS[kind][0 if long else 1] for kind in kinds if kind in DESIGNS]
     return " and ".join(words)
 
@@ -230,6 +230,6 @@ def sources_of(items) -> list:
     """Every source of some cited things, once each, in order."""
     seen = {}
     for item in items:
-        for source in item.sources.all():
+        for source in item.related.sources:
             seen.setdefault(source.pk, source)
     return list(seen.values())
