@@ -255,3 +255,32 @@ def test_a_version_published_before_pages_of_questions_reads_as_it_did(factory):
     slugs = [q.slug for q in content.suggested_questions]
     assert slugs == ["kept-slug", "what-happens-if-i"]
     assert not any("step" in row["fields"] for row in new)
+
+
+def test_publishing_stamps_the_format_the_content_is_written_in(factory):
+    factory.make_option(publish=True)
+    assert factory.publish_version().format == releases.RELEASE_FORMAT
+
+
+def test_a_version_written_in_an_earlier_format_is_read_through_the_upgrade(db, monkeypatch):
+    # As if the glossary's `term` had been called `word` in format 1 and renamed in format 2.
+    def word_becomes_term(content):
+        return [
+            {**row, "fields": {"slug": "flare", "term": row["fields"]["word"], "definition": "x"}}
+            if row["model"] == "treatments.term"
+            else row
+            for row in content
+        ]
+
+    monkeypatch.setattr(releases, "RELEASE_FORMAT", 2)
+    monkeypatch.setattr(releases, "UPGRADES", {1: word_becomes_term})
+    old = [{"model": "treatments.term", "pk": 1, "fields": {"word": "Flare"}}]
+    release = Release.objects.create(
+        number=1, published_by="someone", reason="r", content=old, format=1, digest="d"
+    )
+    assert [term.term for term in releases.current_content().terms] == ["Flare"]
+    # Published again, it is written in today's format.
+    again = releases.publish("someone", "again", again=release)
+    assert (again.format, again.content[0]["fields"]["term"]) == (2, "Flare")
+    with pytest.raises(ValueError, match="newer"):
+        releases.upgrade(old, 3)

@@ -79,7 +79,7 @@ class ReleaseAdmin(admin.ModelAdmin):
         if release is not None:
             earlier = Release.objects.filter(number__lt=release.number).first()
             extra["changes"] = releases.changes_between(
-                earlier.content if earlier else [], release.content
+                releases.content_of(earlier) if earlier else [], releases.content_of(release)
             )
             extra["earlier"] = earlier
             extra["is_current"] = release == Release.objects.current()
@@ -112,7 +112,7 @@ class ReleaseAdmin(admin.ModelAdmin):
                 return HttpResponseRedirect(reverse("admin:treatments_release_changelist"))
         current = Release.objects.current()
         draft = releases.draft_content()
-        changes = releases.changes_between(current.content if current else [], draft)
+        changes = releases.changes_between(releases.content_of(current) if current else [], draft)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -1317,6 +1317,8 @@ class Release(models.Model):
         related_name="republished_as",
     )
     content = models.JSONField(editable=False)
+    # The shape `content` was written in; treatments.releases.upgrade reads any earlier shape.
+    format = models.PositiveSmallIntegerField(default=1, editable=False)
     digest = models.CharField(max_length=64, editable=False)
 
     objects = ReleaseQuerySet.as_manager()

@@ -13,6 +13,7 @@ import hashlib
 import json
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core import serializers
@@ -42,6 +43,28 @@ from treatments.schema import Lists, published_models
 
 # The database alias a published row names: none, so a row never queries the editors' tables.
 PUBLISHED = "published version"
+
+
+# The shape of a release's content as this code writes it. A change to the content model that
+# renames or moves what a version holds adds one step to UPGRADES and raises this number, so
+# every earlier version stays readable without rewriting it. (Added fields need no step: a row
+# without them takes their defaults, and fields that are gone are skipped.)
+RELEASE_FORMAT = 1
+# From format n to n + 1: a function from the content as written to the content one step on.
+UPGRADES: dict[int, Callable[[list[dict]], list[dict]]] = {}
+
+
+def upgrade(content: list[dict], written_in: int) -> list[dict]:
+    """A release's content in the shape this code reads, whatever shape it was written in."""
+    if written_in > RELEASE_FORMAT:
+        raise ValueError(f"Content of format {written_in} is newer than this code reads.")
+    for format in range(written_in, RELEASE_FORMAT):
+        content = UPGRADES[format](content)
+    return content
+
+
+def content_of(release: Release) -> list[dict]:
+    return upgrade(release.content, release.format)
 
 
 class NotPublishable(ValidationError):
@@ -106,7 +129,7 @@ def publish(by: str, reason: str, *, again: Release | None = None) -> Release:
             raise NotPublishable(problems)
         content = draft_content()
     else:
-        content = again.content
+        content = content_of(again)
     latest = Release.objects.select_for_update().order_by("-number").first()
     release = Release(
         number=(latest.number if latest else 0) + 1,
@@ -114,6 +137,7 @@ def publish(by: str, reason: str, *, again: Release | None = None) -> Release:
         reason=reason.strip(),
         republished_from=again,
         content=content,
+        format=RELEASE_FORMAT,
         digest=digest_of(content),
     )
     try:
@@ -325,9 +349,9 @@ def current_content() -> Content:
     with _current_lock:
         found = _current.get("content")
         if found is None or (found.number, found.digest) != (number, digest):
-            release = Release.objects.only("content").get(number=number)
+            release = Release.objects.only("content", "format").get(number=number)
             found = Content(
-                release.content, number=number, digest=digest, published_at=published_at
+                content_of(release), number=number, digest=digest, published_at=published_at
             )
             _current["content"] = found
     return found
