@@ -57,7 +57,9 @@ class Factory:
         n = next(_counter)
         defaults = {
             "slug": f"option-{n}",
-            "name": f"Option {n}",
+            # Zero-padded, so options sort by name in the order tests make them ("Option 0010"
+            # after "Option 0009"), whatever other tests in the process made before.
+            "name": f"Option {n:04d}",
             "category": Option.Category.THERAPY,
             "summary": "A treatment you can try.",
             "in_brief": "A treatment to try",
