@@ -7,7 +7,7 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS
 from django.urls import reverse
 
-from tests.markup import links, table_rows
+from tests.html import links, table_rows
 from treatments import releases
 from treatments.models import Claim, Option, Page, Term
 

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from tests.conftest import FormClient
-from tests.markup import form_data, links
+from tests.html import form_data, links
 from treatments.models import Choice, Claim, Consideration, Option, Source, Study, Term
 from treatments.readability import reading_grade
 from treatments.writing import too_hard

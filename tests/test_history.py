@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from tests.conftest import FormClient
-from tests.markup import links, table_rows
+from tests.html import links, table_rows
 from treatments.history import (
     LOADED,
     RELOADED,

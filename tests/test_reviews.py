@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from tests.conftest import FormClient
-from tests.markup import links, table_rows
+from tests.html import links, table_rows
 from treatments.models import REVIEW_INTERVAL, Option, Review
 
 pytestmark = pytest.mark.django_db
