@@ -5,7 +5,6 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client, RequestFactory, override_settings
@@ -163,10 +162,7 @@ def test_the_admin_and_authenticator_apps_name_the_aid_as_editors_last_saved_it(
 
 
 @pytest.mark.django_db
-def test_editors_write_the_aid_once_then_change_it_and_never_delete_it(client, editors_group):
-    editor = User.objects.create_user("editor", password="a-long-test-password", is_staff=True)
-    editor.groups.add(editors_group)
-    client.force_login(editor)
+def test_editors_write_the_aid_once_then_change_it_and_never_delete_it(editor, editor_client):
     fields = {
         "name": "Knee pain decision aid",
         "short_name": "Knee pain aid",
@@ -175,19 +171,19 @@ def test_editors_write_the_aid_once_then_change_it_and_never_delete_it(client, e
         "home_does": "asks a few questions\r\nshows the options",
         "summary_title": "My knee pain treatment summary",
     }
-    assert client.post("/admin/treatments/aid/add/", fields).status_code == 302
+    assert editor_client.post("/admin/treatments/aid/add/", fields).status_code == 302
     aid = Aid.objects.get()
     assert aid.does == ["asks a few questions", "shows the options"]
-    assert client.get("/admin/treatments/aid/add/").status_code == 403  # there is one aid
+    assert editor_client.get("/admin/treatments/aid/add/").status_code == 403  # there is one aid
 
     changed = {**fields, "name": "Knee and hip pain decision aid"}
-    assert client.post(f"/admin/treatments/aid/{aid.pk}/change/", changed).status_code == 302
+    assert editor_client.post(f"/admin/treatments/aid/{aid.pk}/change/", changed).status_code == 302
     assert [record.name for record in aid.history.order_by("history_date")] == [
         "Knee pain decision aid",
         "Knee and hip pain decision aid",
     ]
     assert aid.history.first().history_user == editor
-    assert client.get(f"/admin/treatments/aid/{aid.pk}/delete/").status_code == 403
+    assert editor_client.get(f"/admin/treatments/aid/{aid.pk}/delete/").status_code == 403
     assert "treatments.delete_aid" not in editor.get_all_permissions()
 
 

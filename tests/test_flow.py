@@ -15,8 +15,8 @@ from django.urls import resolve, reverse
 from decisionaid import sure
 from decisionaid.answers import Answers, make_resume_token
 from tests.answers_cookie import give_answers, stored
-from tests.conftest import FormClient
 from tests.html import first, has_class, links, parse, text_of, texts_of
+from tests.users import FormClient
 from treatments.models import Option, Question, QuestionPage, SuggestedQuestion, Value
 
 pytestmark = pytest.mark.django_db
