@@ -2,6 +2,7 @@
 its first answer, manage.py commands, and the settings module imported in a fresh interpreter."""
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -59,3 +60,17 @@ def manage(env: dict, *args: str) -> str:
     if done.returncode != 0:
         pytest.fail(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return done.stdout
+
+
+def collect_static(folder: Path, database: Path) -> None:
+    """Collect the static files into `folder` as `collectstatic` does for production."""
+    env = {  # debug off: hashed names and a manifest, as in production
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_STATIC_ROOT": str(folder),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    manage(env, "collectstatic", "--noinput", "-v0")

@@ -1,30 +1,17 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS
 from django.urls import reverse
 
-from tests.markup import links, table_rows
+from tests.html import links, table_rows
 from treatments import releases
 from treatments.models import Claim, Option, Page, Term
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(editors_group):
-    user = User.objects.create_user("editor", password="a-long-test-password", is_staff=True)
-    user.groups.add(editors_group)
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def test_the_editors_group_is_created_with_the_content_permissions(editor):

@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from tests.conftest import rows_of
+from tests.database import rows_of
 from treatments.content import bundled_fixtures
 from treatments.models import (
     Claim,

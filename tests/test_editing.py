@@ -2,12 +2,11 @@
 pickers that say what they pick, and content that web addresses depend on kept in place."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from tests.conftest import FormClient
-from tests.markup import form_data, links
+from tests.html import form_data, links
+from tests.users import FormClient, make_staff, signed_in
 from treatments.models import Choice, Claim, Consideration, Option, Source, Study, Term
 from treatments.readability import reading_grade
 from treatments.writing import too_hard
@@ -23,26 +22,14 @@ HARD = (
 )
 
 
-def make_editor(group, username: str, first: str, last: str) -> User:
-    user = User.objects.create_user(
-        username, password="a-long-test-password", is_staff=True, first_name=first, last_name=last
-    )
-    user.groups.add(group)
-    return user
-
-
 @pytest.fixture
 def ada(editors_group) -> FormClient:
-    client = FormClient()
-    client.force_login(make_editor(editors_group, "ada", "Ada", "Lovelace"))
-    return client
+    return signed_in(make_staff("ada", editors_group, first_name="Ada", last_name="Lovelace"))
 
 
 @pytest.fixture
 def grace(editors_group) -> FormClient:
-    client = FormClient()
-    client.force_login(make_editor(editors_group, "grace", "Grace", "Hopper"))
-    return client
+    return signed_in(make_staff("grace", editors_group, first_name="Grace", last_name="Hopper"))
 
 
 def change_url(obj) -> str:

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 import treatments
 from tests.bundled import read_yaml
-from tests.conftest import empty_content, rows_of
+from tests.database import empty_content, rows_of
 from treatments.content import exported_models
 from treatments.models import Claim, Option, Source
 

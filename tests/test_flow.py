@@ -15,8 +15,8 @@ from django.urls import resolve, reverse
 from decisionaid import sure
 from decisionaid.answers import Answers, make_resume_token
 from tests.answers_cookie import give_answers, stored
-from tests.conftest import FormClient
-from tests.markup import links, parse
+from tests.html import first, has_class, links, parse, text_of, texts_of
+from tests.users import FormClient
 from treatments.models import Option, Question, QuestionPage, SuggestedQuestion, Value
 
 pytestmark = pytest.mark.django_db
@@ -319,7 +319,7 @@ def test_resume_tokens_are_redacted_from_server_log_lines():
 
 def step_number(html: str) -> tuple[int, int] | None:
     """The "Step n of N" a page shows, if any."""
-    shown = parse(html).texts("p", class_="progress")
+    shown = texts_of(parse(html), f"//p[{has_class('progress')}]")
     if not shown:
         return None
     found = re.fullmatch(r"Step (\d+) of (\d+)", shown[0])
@@ -328,7 +328,7 @@ def step_number(html: str) -> tuple[int, int] | None:
 
 
 def back_link(html: str) -> str:
-    return next(href for href, text in links(html) if text == "Back")
+    return next(href for href, label in links(html) if label == "Back")
 
 
 def test_no_step_is_missing_from_the_flow(client, content):
@@ -357,7 +357,7 @@ def test_no_step_is_missing_from_the_flow(client, content):
         else:  # the check page or the options: follow the page's own way on
             if match.url_name != "check":
                 came_from = path
-            path = next(href for href, text in links(html) if text.startswith("Continue"))
+            path = next(href for href, label in links(html) if label.startswith("Continue"))
     assert path == reverse("summary")
     assert len(visited) == len(set(visited)), "a step came twice"
     # Every question of the content was on a step on the way.
@@ -416,24 +416,25 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     assert "Step 7 of 9" in options and "This is step 8 of 9." in options
 
     check = client.get(reverse("check")).content.decode()
-    group = parse(check).find("dl", class_="summary-list", data_step="work")
-    row = next(row for row in group.find_all("div") if row.find("dt").text == "Working now")
-    answer, change = row.find_all("dd")
-    assert answer.text == "Yes"
-    assert change.find("a")["href"] == f"{url('work')}?return=check#working-now"
+    group = first(parse(check), f"//dl[{has_class('summary-list')} and @data-step='work']")
+    row = next(
+        row for row in group.xpath(".//div") if text_of(first(row, ".//dt")) == "Working now"
+    )
+    answer, change = row.xpath(".//dd")
+    assert text_of(answer) == "Yes"
+    assert first(change, ".//a").get("href") == f"{url('work')}?return=check#working-now"
     assert check_groups(check)[:4] == ["about", "health", "work", "practical"]
 
     summary = parse(client.get(reverse("summary")).content.decode())
-    work = next(s for s in summary.find_all("section") if s.find("h2").text == "My work")
-    first = work.find("dl").find("div")
-    assert (first.find("dt").text, first.find("dd").text) == ("Working now", "Yes")
+    work = next(s for s in summary.xpath("//section") if text_of(first(s, ".//h2")) == "My work")
+    row = first(first(work, ".//dl"), ".//div")
+    assert (text_of(first(row, ".//dt")), text_of(first(row, ".//dd"))) == ("Working now", "Yes")
 
 
 def check_groups(html: str) -> list[str]:
     """The steps the check page lists answers for, in order."""
-    return [
-        dl["data-step"] for dl in parse(html).find_all("dl", class_="summary-list", data_step=True)
-    ]
+    groups = parse(html).xpath(f"//dl[{has_class('summary-list')} and @data-step]")
+    return [dl.get("data-step") for dl in groups]
 
 
 def test_a_page_of_questions_cannot_take_the_address_of_a_step_of_the_flow(db):

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from decisionaid.answers import Answers, TokenError, make_resume_token
 from tests.answers_cookie import give_answers, stored
 from tests.bundled import step_slugs
-from tests.conftest import FORM, FormClient
 from tests.personas import typical_persona
+from tests.users import FORM, FormClient
 from treatments.models import Question
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def counted() -> None:
 
 @pytest.fixture(autouse=True)
 def _report_examples(record_property):
-    """Each test's examples, for the terminal summary in conftest.py (from any xdist worker)."""
+    """Each test's examples, for the summary in tests/reporting.py (from any xdist worker)."""
     before = RUN["examples"]
     yield
     record_property("fuzz_examples", RUN["examples"] - before)

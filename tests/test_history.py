@@ -4,13 +4,13 @@ and restoring them, and the changes since an option was last reviewed."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from tests.conftest import FormClient
-from tests.markup import links, table_rows
+from tests.html import links, table_rows
+from tests.users import FormClient
 from treatments.history import (
     LOADED,
     RELOADED,
@@ -25,20 +25,6 @@ from treatments.models import Claim, Cost, Option, QuestionPage, Review, Source,
 pytestmark = pytest.mark.django_db
 
 BUNDLED_MODELS = [model for model in content_models() if model is not Review]
-
-
-@pytest.fixture
-def editor(editors_group):
-    user = User.objects.create_user("editor", password="a-long-test-password", is_staff=True)
-    user.groups.add(editors_group)
-    return user
-
-
-@pytest.fixture
-def editor_client(editor):
-    client = FormClient()
-    client.force_login(editor)
-    return client
 
 
 def option_history_page(client, option) -> str:

@@ -4,12 +4,13 @@ from itertools import pairwise
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from lxml.html import HtmlElement
 
 from decisionaid.answers import Answers
 from decisionaid.references import Glossary, References
 from decisionaid.templatetags.aid import frequency_brief, frequency_sentence, icon_array
 from tests.answers_cookie import give_answers
-from tests.markup import Element, links, parse, texts_of
+from tests.html import first, has_class, links, parse, section, text_of, texts_of
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Claim, ClaimCheck, Option, Source, Term
 
@@ -40,24 +41,25 @@ OPTION_SECTIONS = [
 ]
 
 
-def references_in(page: Element, prefix: str = "ref") -> dict[int, Element]:
+def references_in(part: HtmlElement, prefix: str = "ref") -> dict[int, HtmlElement]:
     """A source list: number -> its entry."""
-    entries = page.find_all("li", id=re.compile(rf"{prefix}-\d+"))
-    assert all(entry["id"] == f"{prefix}-{entry.get('value')}" for entry in entries)
-    return {int(entry["value"]): entry for entry in entries}
+    entries = [li for li in part.iter("li") if re.fullmatch(rf"{prefix}-\d+", li.get("id", ""))]
+    assert all(entry.get("id") == f"{prefix}-{entry.get('value')}" for entry in entries)
+    return {int(entry.get("value")): entry for entry in entries}
 
 
-def cited_in(part: Element, prefix: str = "ref") -> list[int]:
+def cited_in(part: HtmlElement, prefix: str = "ref") -> list[int]:
     """The numbers of the sources this part links to, in order."""
-    found = part.find_all("a", href=re.compile(rf"#{prefix}-\d+"))
-    return [int(a["href"].removeprefix(f"#{prefix}-")) for a in found]
+    found = [a for a in part.iter("a") if re.fullmatch(rf"#{prefix}-\d+", a.get("href", ""))]
+    return [int(a.get("href").removeprefix(f"#{prefix}-")) for a in found]
 
 
-def claim_blocks(page: Element) -> list[Element]:
-    return page.find_all("li", class_="claim", id=re.compile(r"claim-\d+"))
+def claim_blocks(page: HtmlElement) -> list[HtmlElement]:
+    blocks = page.xpath(f".//li[{has_class('claim')}]")
+    return [li for li in blocks if re.fullmatch(r"claim-\d+", li.get("id", ""))]
 
 
-def option_page(client, option: Option) -> Element:
+def option_page(client, option: Option) -> HtmlElement:
     return parse(client.get(reverse("option", args=[option.slug])).content.decode())
 
 
@@ -114,20 +116,20 @@ def full_option(factory, **fields) -> Option:
 
 
 def glance_names(html: str) -> list[str]:
-    return parse(html).texts("a", class_="glance__name")
+    return texts_of(parse(html), f"//a[{has_class('glance__name')}]")
 
 
-def table_of(html: str) -> Element:
-    return parse(html).find("table", class_="comparison__table")
+def table_of(html: str) -> HtmlElement:
+    return first(parse(html), f"//table[{has_class('comparison__table')}]")
 
 
-def column_names(table: Element) -> list[str]:
-    return table.find("thead").texts("th", scope="col")
+def column_names(table: HtmlElement) -> list[str]:
+    return texts_of(first(table, ".//thead"), ".//th[@scope='col']")
 
 
-def table_rows(table: Element) -> dict[str, Element]:
+def table_rows(table: HtmlElement) -> dict[str, HtmlElement]:
     """The table's rows by what they show (data-row), in order."""
-    return {row["data-row"]: row for row in table.find_all("tr", data_row=True)}
+    return {row.get("data-row"): row for row in table.xpath(".//tr[@data-row]")}
 
 
 def test_the_overview_shows_every_published_option_alphabetically_and_no_drafts(client, factory):
@@ -152,8 +154,8 @@ def test_the_overview_groups_options_by_kind_and_sorts_each_group_by_name(client
     factory.make_option(publish=True, name="Tablet", category=kinds.MEDICINE)
     factory.publish_version()
     html = client.get(reverse("options")).content.decode()
-    headings = parse(html).find("form", class_="glance").find_all("h3")
-    groups = [(h3["id"].removeprefix("group-"), h3.text) for h3 in headings]
+    headings = first(parse(html), f"//form[{has_class('glance')}]").xpath(".//h3")
+    groups = [(h3.get("id").removeprefix("group-"), text_of(h3)) for h3 in headings]
     assert groups == [
         ("medicines", "Medicines by mouth or on the skin"),
         ("drips", "Medicines by drip"),
@@ -174,7 +176,7 @@ def test_every_overview_row_says_what_it_is_how_sure_undo_time_and_cost(client, 
     factory.make_cost(option, low=400, high=900, unit="per session")
     factory.publish_version()
     html = client.get(reverse("options")).content.decode()
-    row = parse(html).find("li", class_="glance__row").text
+    row = text_of(first(parse(html), f"//li[{has_class('glance__row')}]"))
     assert row.startswith(f"{option.name} A short drip. Compare {option.name}")
     assert "How sure: ⊕⊕⊕◯ Moderate" in row
     assert "Undo: Partly" in row
@@ -222,7 +224,7 @@ def test_the_step_numbers_come_from_the_journey(client, factory):
     # where you are now (three pages, one step) and the summary.
     assert '<p class="progress">Step 5 of 7</p>' in html
     assert "This is step 6 of 7." in html
-    following = [href for href, text in links(html) if text == "Continue to the next step"]
+    following = [href for href, label in links(html) if label == "Continue to the next step"]
     assert following == [reverse("step", args=["considering"])]
     for slug in ("considering", "questions", "sure"):
         page = client.get(reverse("step", args=[slug])).content.decode()
@@ -233,10 +235,10 @@ def test_the_step_numbers_come_from_the_journey(client, factory):
 
 
 def test_two_picked_options_are_shown_in_a_table_with_one_column_each(client, factory):
-    first, second = factory.make_option(publish=True), factory.make_option(publish=True)
+    one, two = factory.make_option(publish=True), factory.make_option(publish=True)
     factory.make_option(publish=True, name="Not picked")
     factory.publish_version()
-    html = client.get(reverse("options"), {"compare": [first.slug, second.slug]}).content.decode()
+    html = client.get(reverse("options"), {"compare": [one.slug, two.slug]}).content.decode()
     table = table_of(html)
     assert len(column_names(table)) == 2
     rows = table_rows(table)
@@ -251,9 +253,9 @@ def test_two_picked_options_are_shown_in_a_table_with_one_column_each(client, fa
         "discuss",
     ]
     for row in rows.values():
-        assert len(row.find_all("td")) == 2
-    assert sorted(column_names(table)) == sorted([first.name, second.name])
-    assert "Not picked" not in table.text
+        assert len(row.xpath(".//td")) == 2
+    assert sorted(column_names(table)) == sorted([one.name, two.name])
+    assert "Not picked" not in text_of(table)
     assert 'role="region" aria-labelledby="comparison-heading" tabindex="0"' in html
 
 
@@ -264,10 +266,10 @@ def test_every_cell_of_the_table_links_to_its_detail(client, factory):
     html = client.get(reverse("options"), {"compare": [option.slug, other.slug]}).content.decode()
     table = table_of(html)
     page = reverse("option", args=[option.slug])
-    addresses = {a["href"] for a in table.find_all("a")}
+    addresses = {a.get("href") for a in table.xpath(".//a")}
     for anchor in ("top", "benefits", "harms", "at-a-glance", "costs", "how-given"):
         assert f"{page}#{anchor}" in addresses
-    assert "in a randomised trial of 33 people." in table.text
+    assert "in a randomised trial of 33 people." in text_of(table)
 
 
 def test_the_columns_follow_the_overview_order_whatever_the_address_says(client, factory):
@@ -331,18 +333,18 @@ def test_the_table_shows_a_persons_considerations_and_values(client, factory):
     html = client.get(reverse("options"), {"compare": [option.slug, other.slug]}).content.decode()
     rows = table_rows(table_of(html))
     value = rows["value"]
-    assert value.find("th").text == "You said this matters: Avoiding anything permanent"
-    assert [cell.text for cell in value.find_all("td")] == [
+    assert text_of(first(value, ".//th")) == "You said this matters: Avoiding anything permanent"
+    assert texts_of(value, ".//td") == [
         "It wears off within weeks.",
         "No information on this yet.",
     ]
-    theirs, other = rows["discuss"].find_all("td")
-    assert theirs.find_all("span", class_="flag")
-    assert theirs.text.startswith(
+    theirs, other = rows["discuss"].xpath(".//td")
+    assert theirs.xpath(f".//span[{has_class('flag')}]")
+    assert text_of(theirs).startswith(
         "Discuss Your answers raise 1 point: if you have a heart problem."
     )
-    assert "Nothing you told us raises a point." not in theirs.text
-    assert "We list no one who should talk to a clinician first." in other.text
+    assert "Nothing you told us raises a point." not in text_of(theirs)
+    assert "We list no one who should talk to a clinician first." in text_of(other)
 
 
 def test_every_fact_in_the_table_and_the_overview_is_cited_to_its_own_list(client, factory):
@@ -350,14 +352,16 @@ def test_every_fact_in_the_table_and_the_overview_is_cited_to_its_own_list(clien
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": [one.slug, two.slug]}).content.decode()
     page = parse(html)
-    table = page.find(id="comparison")
+    table = first(page, "//*[@id='comparison']")
     table_refs = set(references_in(table))
     assert table_refs and table_refs == set(cited_in(table))
-    overview = Element("overview", {})
-    overview.children = [page.find("form", class_="glance"), page.find(class_="glance__sources")]
-    glance_refs = set(references_in(overview, "glance-ref"))
-    assert glance_refs and glance_refs == set(cited_in(overview, "glance-ref"))
-    assert not cited_in(overview)
+    glance = first(page, f"//form[{has_class('glance')}]")
+    overview = [glance, first(page, f"//*[{has_class('glance__sources')}]")]
+    glance_refs = {n for part in overview for n in references_in(part, "glance-ref")}
+    assert glance_refs and glance_refs == {
+        n for part in overview for n in cited_in(part, "glance-ref")
+    }
+    assert not [n for part in overview for n in cited_in(part)]
 
 
 def test_the_overview_has_the_certainty_legend(client, factory):
@@ -384,7 +388,7 @@ def test_an_option_page_shows_every_section(client, factory):
     option = full_option(factory)
     factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
-    assert [h2["id"] for h2 in parse(html).find_all("h2", id=True)] == OPTION_SECTIONS
+    assert [h2.get("id") for h2 in parse(html).xpath("//h2[@id]")] == OPTION_SECTIONS
     assert "Preview" not in html
     assert "US$400 to US$900 per session, US clinics." in html
     assert "Randomised trial against a dummy drip" in html
@@ -397,7 +401,7 @@ def test_an_option_page_shows_every_section(client, factory):
 def test_a_sparse_option_has_the_same_sections_as_a_full_one(client, factory):
     full, sparse = full_option(factory), factory.make_option(publish=True)
     headings = [
-        [(h2["id"], h2.text) for h2 in option_page(client, o).find_all("h2", id=True)]
+        [(h2.get("id"), text_of(h2)) for h2 in option_page(client, o).xpath("//h2[@id]")]
         for o in (full, sparse)
     ]
     assert headings[0] == headings[1]
@@ -407,14 +411,14 @@ def test_benefits_and_harms_are_laid_out_alike(client, factory):
     option = full_option(factory)
     factory.publish_version()
     page = option_page(client, option)
-    benefits, harms = page.section("benefits"), page.section("harms")
+    benefits, harms = section(page, "benefits"), section(page, "harms")
 
     def shape(part):  # the elements alone, in order, one figure per icon array
-        tags = [element.tag for element in part.elements()]
+        tags = [element.tag for element in part.xpath(".//*")]
         return [tag for before, tag in pairwise([None, *tags]) if tag != "use" or before != "use"]
 
     assert len(claim_blocks(benefits)) == len(claim_blocks(harms)) == 2
-    assert len(benefits.find_all("svg")) == len(harms.find_all("svg")) == 1
+    assert len(benefits.xpath(".//svg")) == len(harms.xpath(".//svg")) == 1
     assert shape(benefits) == shape(harms)
 
 
@@ -422,16 +426,16 @@ def test_every_claim_on_an_option_page_cites_an_entry_in_its_source_list(client,
     option = full_option(factory)
     factory.publish_version()
     page = option_page(client, option)
-    entries = {number: entry.text for number, entry in references_in(page).items()}
+    entries = {number: text_of(entry) for number, entry in references_in(page).items()}
     blocks = claim_blocks(page)
     assert len(blocks) == option.claims.count()
     for block in blocks:
         numbers = cited_in(block)
-        assert numbers, f"a claim has no reference: {block.text[:80]}"
+        assert numbers, f"a claim has no reference: {text_of(block)[:80]}"
         assert all(n in entries for n in numbers)
     for claim in option.claims.all():
         titles = [
-            entries[n] for block in blocks if claim.text in block.text for n in cited_in(block)
+            entries[n] for block in blocks if claim.text in text_of(block) for n in cited_in(block)
         ]
         for source in claim.sources.all():
             assert any(source.title in title for title in titles)
@@ -441,8 +445,8 @@ def test_sources_are_numbered_in_order_of_first_citation(client, factory):
     option = full_option(factory)
     factory.publish_version()
     page = option_page(client, option)
-    sources = page.section("references-heading")
-    body = [a for a in cited_in(page.find("main")) if a not in cited_in(sources)]
+    sources = section(page, "references-heading")
+    body = [a for a in cited_in(first(page, "//main")) if a not in cited_in(sources)]
     first_seen = list(dict.fromkeys(body))
     assert first_seen == list(range(1, len(references_in(page)) + 1))
     assert len(first_seen) > 1
@@ -459,11 +463,11 @@ def test_the_source_list_shows_kind_interest_and_links(client, factory):
     factory.make_claim(option, kind=Claim.Kind.LIMITATION, sources=[source])
     factory.publish_version()
     page = option_page(client, option)
-    entry = next(entry for entry in references_in(page).values() if source.title in entry.text)
+    entry = next(entry for entry in references_in(page).values() if source.title in text_of(entry))
     assert "Clinic or provider website · Interest: Published by a clinic that sells this." in (
-        entry.text
+        text_of(entry)
     )
-    addresses = [a["href"] for a in entry.find_all("a")]
+    addresses = [a.get("href") for a in entry.xpath(".//a")]
     assert "https://doi.org/10.1000/xyz123" in addresses
     assert "https://pubmed.ncbi.nlm.nih.gov/12345678/" in addresses
 
@@ -490,15 +494,15 @@ def test_personal_considerations_are_flagged_to_discuss(client, factory):
     factory.make_consideration(question.choices.get(slug="yes"), option, text="Ask about X.")
     give_answers(client, Answers(choices={question.slug: ["yes"]}))
     factory.publish_version()
-    section = option_page(client, option).section("discuss")
-    point = section.find("p", class_="consideration--theirs")
-    flag = point.find("span", class_="flag")
-    assert flag.text == "Discuss" and flag.find("svg")["aria-hidden"] == "true"
+    discuss = section(option_page(client, option), "discuss")
+    point = first(discuss, f".//p[{has_class('consideration--theirs')}]")
+    flag = first(point, f".//span[{has_class('flag')}]")
+    assert text_of(flag) == "Discuss" and first(flag, ".//svg").get("aria-hidden") == "true"
     assert re.fullmatch(
-        r"If you answered “Yes” to “[^”]+” \(your answer\):", point.find("strong").text
+        r"If you answered “Yes” to “[^”]+” \(your answer\):", text_of(first(point, ".//strong"))
     )
-    assert re.fullmatch(r"Discuss If you .*: Ask about X\. \[\d+\]", point.text)
-    assert cited_in(section)
+    assert re.fullmatch(r"Discuss If you .*: Ask about X\. \[\d+\]", text_of(point))
+    assert cited_in(discuss)
 
 
 def test_someone_who_answered_nothing_still_sees_who_should_talk_to_a_clinician_first(
@@ -518,25 +522,28 @@ def test_someone_who_answered_nothing_still_sees_who_should_talk_to_a_clinician_
 
     factory.publish_version()
     page = option_page(client, option)
-    first = page.section("first")
+    first_part = section(page, "first")
     # One line per health question, in general words, cited; nothing marked as theirs.
-    assert first.text.count("If you are pregnant or may be.") == 1
-    assert "Travel talk" not in first.text and not first.find_all(class_="flag")
-    assert cited_in(first)
-    assert "none is marked as yours" in first.text
+    assert text_of(first_part).count("If you are pregnant or may be.") == 1
+    assert "Travel talk" not in text_of(first_part)
+    assert not first_part.xpath(f".//*[{has_class('flag')}]")
+    assert cited_in(first_part)
+    assert "none is marked as yours" in text_of(first_part)
     # Further down, every point in full, each in general words.
-    discuss = page.section("discuss").text
+    discuss = text_of(section(page, "discuss"))
     assert "If you are pregnant or may be: Usually avoided in pregnancy; discuss." in discuss
     assert f"If you answered “{not_sure.label}” to “{health.text}”: Say if you might be" in discuss
     assert "Travel talk." in discuss
 
     give_answers(client, Answers(choices={health.slug: ["not-sure"]}))
-    theirs = option_page(client, option).section("first").find("li", class_="first-list__theirs")
-    assert isinstance(theirs.children[0], Element) and theirs.children[0].matches(class_="flag")
-    assert theirs.text.startswith(
+    first_part = section(option_page(client, option), "first")
+    theirs = first(first_part, f".//li[{has_class('first-list__theirs')}]")
+    opening = theirs.xpath("*|text()")[0]
+    assert isinstance(opening, HtmlElement) and "flag" in opening.classes
+    assert text_of(theirs).startswith(
         f"Discuss If you are pregnant or may be (you answered “{not_sure.label}”)."
     )
-    assert theirs.find("span", class_="first-list__answer").text == (
+    assert text_of(first(theirs, f".//span[{has_class('first-list__answer')}]")) == (
         f"(you answered “{not_sure.label}”)"
     )
 
@@ -547,14 +554,15 @@ def test_the_first_part_of_an_option_page_holds_the_main_benefit_and_harm_with_n
     option = full_option(factory)
     factory.publish_version()
     page = option_page(client, option)
-    top = page.section("main-points")
-    assert "Pain was lower for some people." in top.text and "Some people felt sick." in top.text
-    assert len(top.find_all("svg", class_="icon-array")) == 2
-    assert "About 76 in 100 people, in a randomised trial of 33 people." in top.text
-    assert "3 in 100 people, in a randomised trial of 1000 people." in top.text
-    contents = page.find("nav", aria_labelledby="contents-heading")
-    addresses = [a["href"] for a in contents.find_all("a")]
-    assert [f"#{section}" for section in OPTION_SECTIONS[4:-3]] == addresses[:-1]
+    top = section(page, "main-points")
+    shown = text_of(top)
+    assert "Pain was lower for some people." in shown and "Some people felt sick." in shown
+    assert len(top.xpath(f".//svg[{has_class('icon-array')}]")) == 2
+    assert "About 76 in 100 people, in a randomised trial of 33 people." in shown
+    assert "3 in 100 people, in a randomised trial of 1000 people." in shown
+    contents = first(page, "//nav[@aria-labelledby='contents-heading']")
+    addresses = [a.get("href") for a in contents.xpath(".//a")]
+    assert [f"#{name}" for name in OPTION_SECTIONS[4:-3]] == addresses[:-1]
 
 
 # Icon arrays
@@ -564,19 +572,19 @@ def test_every_icon_array_has_100_figures_and_the_sentence_as_its_text(client, f
     option = full_option(factory)
     factory.publish_version()
     page = option_page(client, option)
-    svgs = page.find_all("svg", class_="icon-array")
-    small = next(svg for svg in svgs if "25 of 33" in svg["aria-label"])
+    svgs = page.xpath(f"//svg[{has_class('icon-array')}]")
+    small = next(svg for svg in svgs if "25 of 33" in svg.get("aria-label"))
     sentence = (
         "About 76 in 100 people. That is 25 of 33 people in one small trial, over 12 weeks. "
         "It comes from a randomised trial."
     )
-    assert (small["role"], small["aria-label"]) == ("img", sentence)
-    assert small.texts("title") == [sentence]
-    assert len(small.find("g", class_="icon-array__filled").find_all("use")) == 76
-    assert len(small.find("g", class_="icon-array__empty").find_all("use")) == 24
-    assert sentence in page.texts("p", class_="frequency__text")
+    assert (small.get("role"), small.get("aria-label")) == ("img", sentence)
+    assert texts_of(small, ".//title") == [sentence]
+    assert len(first(small, f".//g[{has_class('icon-array__filled')}]").xpath(".//use")) == 76
+    assert len(first(small, f".//g[{has_class('icon-array__empty')}]").xpath(".//use")) == 24
+    assert sentence in texts_of(page, f"//p[{has_class('frequency__text')}]")
     for svg in svgs:
-        assert len(svg.find_all("use")) == 100
+        assert len(svg.xpath(".//use")) == 100
 
 
 def test_an_icon_array_over_100_people_is_drawn_out_of_100(factory):
@@ -689,8 +697,8 @@ def test_the_table_links_a_term_to_its_definition_in_the_table_s_own_list(client
     option = factory.make_option(publish=True, summary="Medicine by infusion.")
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": option.slug}).content.decode()
-    terms = table_of(html).find_all("a", class_="term")
-    assert [(a["href"], a.text) for a in terms] == [("#term-infusion", "infusion")]
+    terms = table_of(html).xpath(f".//a[{has_class('term')}]")
+    assert [(a.get("href"), text_of(a)) for a in terms] == [("#term-infusion", "infusion")]
     assert '<dt id="term-infusion"><dfn>Infusion</dfn></dt><dd>A drip into a vein.</dd>' in html
 
 
@@ -729,10 +737,10 @@ def test_every_link_to_an_option_leads_to_its_own_page(client, factory):
     one, two = factory.make_option(publish=True), factory.make_option(publish=True)
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": [one.slug, two.slug]}).content.decode()
-    to_one = {href.partition("#")[0] for href, text in links(html) if one.name in text}
+    to_one = {href.partition("#")[0] for href, label in links(html) if one.name in label}
     assert to_one == {one.get_absolute_url()}
     page = client.get(one.get_absolute_url()).content.decode()
-    assert texts_of(page, "h1") == [one.name]
+    assert texts_of(parse(page), "//h1") == [one.name]
 
 
 def test_patients_get_404_for_a_draft_on_both_addresses(client, factory):

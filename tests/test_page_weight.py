@@ -54,7 +54,7 @@ COMPRESSED_BUDGET = 50 * 1024
 # Pages over the budget, held to it as known failures so that they show, with what was measured.
 # None today: the summary was (53.1 KB) until it stopped loading htmx, which it does not use.
 OVER_BUDGET: dict[str, str] = {}
-# Every page measured in this run: the terminal summary reports the heaviest (tests/conftest.py).
+# Every page measured in this run: the terminal summary reports the heaviest (tests/reporting.py).
 WEIGHTS: dict[str, int] = {}
 
 
@@ -149,7 +149,7 @@ def held_to_budget(name: str, *args):
 
 @pytest.fixture(autouse=True)
 def _report_weights(record_property):
-    """The weights measured, for the terminal summary in conftest.py (from any xdist worker)."""
+    """The weights measured, for the summary in tests/reporting.py (from any xdist worker)."""
     before = dict(WEIGHTS)
     yield
     for name, total in WEIGHTS.items():

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factory import Factory
-from tests.markup import Element, parse
+from tests.html import first, has_class, parse, section, text_of
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Page, PageSection, Term
 
@@ -37,18 +37,19 @@ def test_each_section_cites_its_sources_by_number_and_the_page_lists_them(client
     page = make_page(factory, 2)
     html = get_page(client, page)
     shown = parse(html)
-    entries = {li["id"]: li.text for li in shown.find_all("li", id=re.compile(r"ref-\d+"))}
+    listed = [li for li in shown.iter("li") if re.fullmatch(r"ref-\d+", li.get("id", ""))]
+    entries = {li.get("id"): text_of(li) for li in listed}
     assert sorted(entries) == ["ref-1", "ref-2", "ref-3", "ref-4"]
-    for section in page.sections.all():
-        body = shown.section(f"section-{section.pk}")
+    for part in page.sections.all():
+        body = section(shown, f"section-{part.pk}")
         # The numbers sit at the end of the section's last paragraph.
-        *_, words, citation = body.find_all("p")[-1].children
+        *_, words, citation = body.xpath(".//p")[-1].xpath("*|text()")
         assert isinstance(words, str) and words.endswith("It often eases. ")
-        assert isinstance(citation, Element) and citation.matches("sup", class_="ref")
-        cited = [a["href"].removeprefix("#") for a in citation.find_all("a")]
-        titles = {source.title for source in section.sources.all()}
+        assert citation.tag == "sup" and "ref" in citation.classes
+        cited = [a.get("href").removeprefix("#") for a in citation.xpath(".//a")]
+        titles = {source.title for source in part.sources.all()}
         assert {title for n in cited for title in titles if title in entries[n]} == titles
-        assert all(source.get_kind_display() in html for source in section.sources.all())
+        assert all(source.get_kind_display() in html for source in part.sources.all())
 
 
 def test_a_page_links_the_first_use_of_a_term_to_its_definition(client, factory):
@@ -87,9 +88,9 @@ def test_the_footer_lists_the_pages_editors_choose_in_their_order(client, factor
     Page.objects.create(slug="what-is-crps", title="What is CRPS?", show_in_footer=False)
     factory.publish_version()
     html = client.get(reverse("page", args=["privacy"])).content.decode()
-    footer = parse(html).find("footer", class_="site-footer")
-    assert [(a["href"], a.text) for a in footer.find("ul").find_all("a")] == [
+    footer = first(parse(html), f"//footer[{has_class('site-footer')}]")
+    assert [(a.get("href"), text_of(a)) for a in first(footer, ".//ul").xpath(".//a")] == [
         ("/info/about/", "About this aid"),
         ("/info/privacy/", "Privacy"),
     ]
-    assert [a["href"] for a in footer.find_all("a", aria_current="page")] == ["/info/privacy/"]
+    assert [a.get("href") for a in footer.xpath(".//a[@aria-current='page']")] == ["/info/privacy/"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_of
+from tests.database import copy_of
 from tests.processes import GUNICORN, PROJECT, free_port, wait_until_serving
 
 

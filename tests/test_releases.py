@@ -3,13 +3,12 @@
 import importlib
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils.connection import ConnectionDoesNotExist
 
+from tests.users import FormClient, make_staff, signed_in
 from treatments import releases
 from treatments.models import Claim, Option, Release
 
@@ -19,30 +18,8 @@ PUBLISH = reverse("admin:treatments_release_publish")
 
 
 @pytest.fixture
-def publishers_group(editors_group) -> Group:
-    """The Publishers group as its migration makes it (see the editors_group fixture)."""
-    if not Group.objects.filter(name="Publishers").exists():
-        migration = importlib.import_module("treatments.migrations.0005_releases")
-        migration.create_publishers(apps, None)
-    return Group.objects.get(name="Publishers")
-
-
-def staff(username: str, *groups: Group) -> User:
-    user = User.objects.create_user(username, password="a-long-test-password", is_staff=True)
-    user.groups.add(*groups)
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editors_group):
-    client.force_login(staff("editor", editors_group))
-    return client
-
-
-@pytest.fixture
-def publisher_client(client, editors_group, publishers_group):
-    client.force_login(staff("publisher", editors_group, publishers_group))
-    return client
+def publisher_client(editors_group, publishers_group) -> FormClient:
+    return signed_in(make_staff("publisher", editors_group, publishers_group))
 
 
 def option_page(client, option: Option):

@@ -12,29 +12,12 @@ from django.test import override_settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from tests.conftest import FormClient
-from tests.markup import links, table_rows
+from tests.html import links, table_rows
 from treatments.models import REVIEW_INTERVAL, Option, Review
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def editor(editors_group):
-    user = User.objects.create_user(
-        "editor", email="editor@example.org", password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(editors_group)
-    return user
-
-
-@pytest.fixture
-def editor_client(editor):
-    client = FormClient()
-    client.force_login(editor)
-    return client
 
 
 def record_review(client, option, **fields):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_of
+from tests.database import copy_of
 from tests.processes import GUNICORN, PROJECT, free_port, manage, wait_until_serving
 
 pytestmark = pytest.mark.slow  # two gunicorn servers and five `manage.py` runs for each cache

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.markup import texts_of
+from tests.html import parse, texts_of
 from treatments.models import Option, Question, SuggestedQuestion, Value
 
 pytestmark = pytest.mark.django_db
@@ -62,42 +62,42 @@ def answers_for(step: str) -> dict[str, list[str]]:
 
 def test_the_whole_journey_of_another_aid_shows_only_its_own_content(client, tiny_aid):
     home = get(client, reverse("home"))
-    assert texts_of(home, "title") == [f"Home – {NAME}"]
-    assert texts_of(home, "a", **{"class": "site-name"}) == [NAME]
-    assert texts_of(home, "h1") == ["Thinking about treatment for knee pain?"]
+    assert texts_of(parse(home), "//title") == [f"Home – {NAME}"]
+    assert texts_of(parse(home), "//a[@class='site-name']") == [NAME]
+    assert texts_of(parse(home), "//h1") == ["Thinking about treatment for knee pain?"]
     assert "about long-lasting knee pain" in home
     for point in (
         "asks two short questions about your knee",
         "shows three options side by side",
         "ends with a summary you can print",
     ):
-        assert point in texts_of(home, "li")
+        assert point in texts_of(parse(home), "//li")
 
     url = client.get(reverse("start"))["Location"]
     for step in ("about", "health", "practical"):
         assert url == reverse("step", args=[step])
         page = get(client, url)
-        assert texts_of(page, "title")[0].endswith(f" – {NAME}")
+        assert texts_of(parse(page), "//title")[0].endswith(f" – {NAME}")
         for question in Question.objects.filter(page__slug=step):
             assert question.text in page
         url = post(client, url, answers_for(step))
     about = get(client, reverse("step", args=["about"]), **HTMX)
-    assert texts_of(about, "title") == [f"Your knee pain – {NAME}"]
-    assert texts_of(about, "h1") == ["Your knee pain"]
+    assert texts_of(parse(about), "//title") == [f"Your knee pain – {NAME}"]
+    assert texts_of(parse(about), "//h1") == ["Your knee pain"]
 
     values = [value.slug for value in Value.objects.all()]
     assert "Avoiding tablets" in get(client, url)
     url = post(client, url, {"values": values})
     assert url == reverse("check")
     check = get(client, url, **HTMX)
-    assert texts_of(check, "title") == [f"Check your answers – {NAME}"]
+    assert texts_of(parse(check), "//title") == [f"Check your answers – {NAME}"]
     for text in ("Time with knee pain", "Less than a year", "Avoiding tablets"):
         assert text in check
 
     picked = Option.objects.filter(slug__in=["knee-exercise", "knee-tablets"])
     compare = get(client, reverse("options") + "?compare=knee-exercise&compare=knee-tablets")
-    assert texts_of(compare, "title")[0].endswith(f" – {NAME}")
-    columns = texts_of(compare, "th", scope="col")
+    assert texts_of(parse(compare), "//title")[0].endswith(f" – {NAME}")
+    columns = texts_of(parse(compare), "//th[@scope='col']")
     assert len(columns) == 2
     for option in picked:
         assert any(option.name in column for column in columns), option.name
@@ -105,7 +105,7 @@ def test_the_whole_journey_of_another_aid_shows_only_its_own_content(client, tin
     assert not any("Carrying on" in column for column in columns)
 
     option = get(client, reverse("option", args=["knee-tablets"]))
-    assert texts_of(option, "h1") == ["Anti-inflammatory tablets"]
+    assert texts_of(parse(option), "//h1") == ["Anti-inflammatory tablets"]
     assert "The tablets can upset the stomach" in option
     assert "Exercise and pain medicines for knee pain, a review" in option  # its source
     assert "These tablets can make a stomach ulcer bleed" in option
@@ -121,8 +121,8 @@ def test_the_whole_journey_of_another_aid_shows_only_its_own_content(client, tin
     assert reverse("summary") in get(client, url)
 
     summary = get(client, reverse("summary"))
-    assert texts_of(summary, "title")[0] == f"Your summary – {NAME}"
-    assert texts_of(summary, "h1") == ["My knee pain treatment summary"]
+    assert texts_of(parse(summary), "//title")[0] == f"Your summary – {NAME}"
+    assert texts_of(parse(summary), "//h1") == ["My knee pain treatment summary"]
     for text in (
         "Less than a year",  # about me
         "These tablets can make a stomach ulcer bleed",  # to discuss: the answer "Yes"
@@ -136,4 +136,4 @@ def test_the_whole_journey_of_another_aid_shows_only_its_own_content(client, tin
 
     for url in (reverse("sources"), reverse("glossary"), reverse("page", args=["privacy"])):
         page = get(client, url)
-        assert texts_of(page, "title")[0].endswith(f" – {NAME}")
+        assert texts_of(parse(page), "//title")[0].endswith(f" – {NAME}")

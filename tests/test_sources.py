@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.markup import parse
+from tests.html import has_class, parse, text_of, texts_of
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Claim, ClaimCheck, Page, PageSection, Source, Term
 
@@ -9,9 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def entry_for(html: str, source: Source) -> str:
-    entries = parse(html).find_all("li", class_="source", id=f"source-{source.slug}")
+    entries = parse(html).xpath(f"//li[{has_class('source')} and @id='source-{source.slug}']")
     assert entries, f"{source.slug} is not listed"
-    return entries[0].text
+    return text_of(entries[0])
 
 
 def test_the_sources_page_groups_sources_by_kind_with_what_they_are_cited_for(client, factory):
@@ -104,7 +104,7 @@ def test_the_glossary_lists_every_term_alphabetically(client, factory):
     Term.objects.create(slug="infusion", term="Infusion", definition="A drip into a vein.")
     factory.publish_version()
     html = client.get(reverse("glossary")).content.decode()
-    assert parse(html).texts("dfn") == ["Infusion", "Placebo"]
+    assert texts_of(parse(html), "//dfn") == ["Infusion", "Placebo"]
     assert '<dt id="placebo"><dfn>Placebo</dfn></dt><dd>A dummy treatment.</dd>' in html
 
 

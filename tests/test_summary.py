@@ -5,12 +5,13 @@ from itertools import pairwise
 import pytest
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from lxml.html import HtmlElement
 
 from decisionaid.answers import Answers, read_resume_token
 from decisionaid.forms import MAX_OWN_QUESTIONS, MAX_VALUES
 from decisionaid.summary import DISCUSS_IN_FULL, qr_svg
 from tests.answers_cookie import give_answers
-from tests.markup import Element, links, parse
+from tests.html import first, has_class, links, parse, section, text_of, texts_of
 from tests.personas import first_choice, heaviest_persona, raised_by, typical_persona
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Consideration, Option, Question, Source, SuggestedQuestion, Value
@@ -39,56 +40,58 @@ def summary_html(client, answers: Answers | None = None) -> str:
     return response.content.decode()
 
 
-def summary_page(client, answers: Answers | None = None) -> Element:
+def summary_page(client, answers: Answers | None = None) -> HtmlElement:
     return parse(summary_html(client, answers))
 
 
-def references_in(page: Element) -> dict[int, str]:
+def references_in(page: HtmlElement) -> dict[int, str]:
     """The numbered reference list: number -> the entry's text."""
-    entries = page.section("summary-references").find("ol").find_all("li")
+    entries = first(section(page, "summary-references"), ".//ol").xpath(".//li")
     assert all(entry.get("id") == f"ref-{entry.get('value')}" for entry in entries)
-    return {int(entry["value"]): entry.text for entry in entries}
+    return {int(entry.get("value")): text_of(entry) for entry in entries}
 
 
-def cited_numbers(part: Element) -> list[int]:
+def cited_numbers(part: HtmlElement) -> list[int]:
     """Every number shown in a citation such as [1, 3], read from the text a person sees."""
     numbers = []
-    for citation in part.find_all("sup", class_="ref"):
-        assert re.fullmatch(r"\[\d+(, \d+)*\]", citation.text), citation.text
-        numbers += [int(n) for n in re.findall(r"\d+", citation.text)]
+    for citation in texts_of(part, f".//sup[{has_class('ref')}]"):
+        assert re.fullmatch(r"\[\d+(, \d+)*\]", citation), citation
+        numbers += [int(n) for n in re.findall(r"\d+", citation)]
     return numbers
 
 
-def discuss_items(discuss: Element) -> list[Element]:
-    return discuss.find("ul", class_="summary-discuss__list").find_all("li")
+def discuss_items(discuss: HtmlElement) -> list[HtmlElement]:
+    return first(discuss, f".//ul[{has_class('summary-discuss__list')}]").xpath(".//li")
 
 
-def citation_after(item: Element, name: str) -> Element | None:
+def citation_after(item: HtmlElement, name: str) -> HtmlElement | None:
     """The citation that directly follows this name in the item's text, if any."""
-    for before, after in pairwise(item.children):
+    for before, after in pairwise(item.xpath("*|text()")):
         if (
             isinstance(before, str)
             and before.endswith(f"{name} ")
-            and isinstance(after, Element)
-            and after.matches("sup", class_="ref")
+            and isinstance(after, HtmlElement)
+            and after.tag == "sup"
+            and "ref" in after.classes
         ):
             return after
     return None
 
 
 def test_a_typical_summary_has_every_section_in_order(client, content):
-    main = summary_page(client, typical_persona()).find("main")
-    headings = main.texts("h2")
+    main = first(summary_page(client, typical_persona()), "//main")
+    headings = texts_of(main, ".//h2")
     assert [heading for heading in headings if heading in SECTIONS] == SECTIONS, headings
-    assert "This is not a recommendation." in main.text
+    assert "This is not a recommendation." in text_of(main)
 
 
 def test_the_header_gives_the_print_date_content_version_and_last_review(client, factory, content):
     reviewed = Option.objects.published().order_by("-last_reviewed_on").first().last_reviewed_on
     release = factory.publish_version()
-    header = summary_page(client, typical_persona()).find("header", class_="summary-header")
+    page = summary_page(client, typical_persona())
+    header = first(page, f"//header[{has_class('summary-header')}]")
     published = dateformat.format(timezone.localtime(release.published_at), "j F Y")
-    assert header.texts("span") == [
+    assert texts_of(header, ".//span") == [
         f"Printed on {dateformat.format(timezone.localdate(), 'j F Y')}",
         f"Information version {release.number}, published {published}",
         f"Last reviewed: {dateformat.format(reviewed, 'j F Y')}",
@@ -97,14 +100,14 @@ def test_the_header_gives_the_print_date_content_version_and_last_review(client,
 
 def test_about_me_labels_each_answer_with_the_question_short_label(client, content):
     answers = typical_persona()
-    about = summary_page(client, answers).section("summary-answers-1")
-    assert about.find("h2").text == "About me"
-    shown = dict(zip(about.texts("dt"), about.texts("dd"), strict=True))
+    about = section(summary_page(client, answers), "summary-answers-1")
+    assert text_of(first(about, ".//h2")) == "About me"
+    shown = dict(zip(texts_of(about, ".//dt"), texts_of(about, ".//dd"), strict=True))
     for question in Question.objects.filter(page__slug="about"):
         choice = question.choices.get(slug=answers.choices[question.slug][0])
         assert choice.label in shown[question.short_label].split("; ")
     # Health answers are not "about me": they appear only where they raise something to discuss.
-    assert "Pregnancy" not in about.text
+    assert "Pregnancy" not in text_of(about)
 
 
 def test_answers_that_matter_are_flagged_with_their_option_and_source(client, content):
@@ -115,15 +118,16 @@ def test_answers_that_matter_are_flagged_with_their_option_and_source(client, co
     page = summary_page(client, answers)
     references = references_in(page)
 
-    items = discuss_items(page.section("summary-discuss"))
+    items = discuss_items(section(page, "summary-discuss"))
     expected = [c for c in raised if c.option.slug in considering]
     assert len(items) == len(expected) >= 3
     for consideration in expected:
-        item = next(i for i in items if consideration.text in i.text)
-        text = item.text
+        item = next(i for i in items if consideration.text in text_of(i))
+        text = text_of(item)
         assert text.startswith("Discuss")
-        assert item.find("span", class_="flag").find_all("svg", class_="flag__icon")
-        assert item.find("strong").text == consideration.option.name
+        flag = first(item, f".//span[{has_class('flag')}]")
+        assert flag.xpath(f".//svg[{has_class('flag__icon')}]")
+        assert text_of(first(item, ".//strong")) == consideration.option.name
         answer = consideration.choice
         assert f"because I answered “{answer.label}” to {answer.question.short_label}" in text
         numbers = cited_numbers(item)
@@ -136,11 +140,10 @@ def test_options_not_considered_that_answers_touch_are_named_after_in_one_line(c
     raised = raised_by(("pregnancy", "yes"))
     assert len(raised) >= 3
     answers = Answers(choices={"pregnancy": ["yes"]}, considering=raised[:1])
-    discuss = summary_page(client, answers).section("summary-discuss")
-    listed = discuss.find("ul", class_="summary-discuss__list").text
-    elsewhere = discuss.find("p", class_="summary-discuss__elsewhere").text
-    first = Option.objects.get(slug=raised[0])
-    assert first.name in listed
+    discuss = section(summary_page(client, answers), "summary-discuss")
+    listed = text_of(first(discuss, f".//ul[{has_class('summary-discuss__list')}]"))
+    elsewhere = text_of(first(discuss, f".//p[{has_class('summary-discuss__elsewhere')}]"))
+    assert Option.objects.get(slug=raised[0]).name in listed
     for slug in raised[1:]:
         name = Option.objects.get(slug=slug).name
         assert name not in listed
@@ -151,12 +154,12 @@ def test_options_not_considered_that_answers_touch_are_named_after_in_one_line(c
 def test_with_no_options_considered_every_point_is_shown_in_full(client, content):
     raised = Consideration.objects.for_answers([("dental", "yes")])
     answers = Answers(choices={"dental": ["yes"]})
-    discuss = summary_page(client, answers).section("summary-discuss")
-    assert discuss.texts("span", class_="flag") == ["Discuss"] * raised.count()
+    discuss = section(summary_page(client, answers), "summary-discuss")
+    assert texts_of(discuss, f".//span[{has_class('flag')}]") == ["Discuss"] * raised.count()
     assert raised.count() >= 2
     for consideration in raised:
-        assert consideration.text in discuss.text
-    assert not discuss.find_all(class_="summary-discuss__elsewhere")
+        assert consideration.text in text_of(discuss)
+    assert not discuss.xpath(f".//*[{has_class('summary-discuss__elsewhere')}]")
 
 
 def test_many_points_are_grouped_by_answer_each_option_with_its_source(client, content):
@@ -164,9 +167,9 @@ def test_many_points_are_grouped_by_answer_each_option_with_its_source(client, c
     raised = list(Consideration.objects.for_answers(pairs))
     assert len(raised) > DISCUSS_IN_FULL
     page = summary_page(client, Answers(choices={q: [c] for q, c in pairs}))
-    discuss = page.section("summary-discuss")
+    discuss = section(page, "summary-discuss")
     items = discuss_items(discuss)
-    assert [i.text.split(":")[0] for i in items] == [
+    assert [text_of(i).split(":")[0] for i in items] == [
         "Discuss I answered “Yes” to Pregnancy",
         "Discuss I answered “Yes” to Heart disease or rhythm problems",
     ]
@@ -174,30 +177,31 @@ def test_many_points_are_grouped_by_answer_each_option_with_its_source(client, c
     for consideration in raised:
         item = items[0] if consideration.choice.question.slug == "pregnancy" else items[1]
         cited = citation_after(item, consideration.option.name)
-        assert cited, consideration.option.name
-        numbers = [int(a["href"].removeprefix("#ref-")) for a in cited.find_all("a")]
+        assert cited is not None, consideration.option.name
+        numbers = [int(a.get("href").removeprefix("#ref-")) for a in cited.xpath(".//a")]
         for source in consideration.sources.all():
             assert any(source.title in references[n] for n in numbers), source.title
-    assert f"There are {len(raised)}, so they are grouped by answer" in discuss.text
+    assert f"There are {len(raised)}, so they are grouped by answer" in text_of(discuss)
 
 
 def test_what_matters_lists_the_values_in_the_order_chosen(client, content):
     values = list(Value.objects.all()[:MAX_VALUES])[::-1]
     answers = Answers(values=[v.slug for v in values])
-    shown = summary_page(client, answers).section("summary-values").texts("li")
+    shown = texts_of(section(summary_page(client, answers), "summary-values"), ".//li")
     assert shown == [value.statement for value in values]
 
 
 def test_each_option_considered_shows_the_same_compact_row(client, content):
     answers = typical_persona()
-    section = summary_page(client, answers).section("summary-options")
-    rows = section.find("table", class_="summary-options__table").find("tbody").find_all("tr")
-    names = [row.find("th", scope="row").text for row in rows]
+    options_part = section(summary_page(client, answers), "summary-options")
+    table = first(options_part, f".//table[{has_class('summary-options__table')}]")
+    rows = first(table, ".//tbody").xpath(".//tr")
+    names = [text_of(first(row, ".//th[@scope='row']")) for row in rows]
     options = Option.objects.published().filter(slug__in=answers.considering).with_content()
     assert names == sorted((o.name for o in options), key=str.lower)
     for option in options:
         row = rows[names.index(option.name)]
-        cells = row.find_all("td")
+        cells = row.xpath(".//td")
         assert [cell.get("data-label") for cell in cells] == [
             "Main benefit",
             "Main harm or side effect",
@@ -205,18 +209,19 @@ def test_each_option_considered_shows_the_same_compact_row(client, content):
             "Cost",
             "Time it takes",
         ]
-        text = " ".join(cell.text for cell in cells)
-        assert option.main_benefit.text in cells[0].text
-        assert option.main_harm.text in cells[1].text
-        assert option.get_certainty_display() in cells[2].text
-        assert cells[2].find_all(class_="certainty__symbol")
-        assert cells[4].text == option.time_commitment
+        shown = [text_of(cell) for cell in cells]
+        text = " ".join(shown)
+        assert option.main_benefit.text in shown[0]
+        assert option.main_harm.text in shown[1]
+        assert option.get_certainty_display() in shown[2]
+        assert cells[2].xpath(f".//*[{has_class('certainty__symbol')}]")
+        assert shown[4] == option.time_commitment
         costs = list(option.costs.all())
         for cost in costs:
             assert cost.display in text
         if not costs:
             assert "No reliable cost figure found." in text
-    assert "alphabetical order, not in order of preference" in section.text
+    assert "alphabetical order, not in order of preference" in text_of(options_part)
 
 
 @pytest.mark.parametrize(
@@ -229,7 +234,7 @@ def test_each_option_considered_shows_the_same_compact_row(client, content):
 )
 def test_the_sure_score_is_flagged_at_3_or_less(client, content, sure, flagged):
     score = sum(1 for v in sure.values() if v == "yes")
-    text = summary_page(client, Answers(sure=sure)).section("summary-sure").text
+    text = text_of(section(summary_page(client, Answers(sure=sure)), "summary-sure"))
     assert f"SURE test: {score} of 4" in text
     assert ("may be unsure: worth talking through" in text) is flagged
     assert ("Discuss" in text) is flagged
@@ -237,7 +242,7 @@ def test_the_sure_score_is_flagged_at_3_or_less(client, content, sure, flagged):
 
 def test_an_unfinished_sure_test_says_so_without_a_flag(client, content):
     answers = Answers(sure={"sure": "no"}, values=[Value.objects.first().slug])
-    text = summary_page(client, answers).section("summary-sure").text
+    text = text_of(section(summary_page(client, answers), "summary-sure"))
     assert "I have not answered the 4 questions of the SURE test." in text
     assert "unsure" not in text and "Discuss" not in text
 
@@ -246,12 +251,12 @@ def test_questions_for_the_clinician_are_listed_with_free_text_escaped(client, c
     ticked = list(SuggestedQuestion.objects.all()[:2])
     own = '<script>alert("x")</script>\nWhat about <b>sleep</b>?'
     answers = Answers(suggested_questions=[q.slug for q in ticked], own_questions=own)
-    questions = summary_page(client, answers).section("summary-questions")
-    *suggested, mine = questions.find_all("li")
-    assert [item.text for item in suggested] == [question.text for question in ticked]
+    questions = section(summary_page(client, answers), "summary-questions")
+    *suggested, mine = questions.xpath(".//li")
+    assert [text_of(item) for item in suggested] == [question.text for question in ticked]
     # Shown as typed, the line break kept as the only markup.
-    assert mine.text == '<script>alert("x")</script>What about <b>sleep</b>?'
-    assert [element.tag for element in mine.elements()] == ["br"]
+    assert text_of(mine) == '<script>alert("x")</script>What about <b>sleep</b>?'
+    assert [element.tag for element in mine.xpath(".//*")] == ["br"]
 
 
 def test_every_cited_number_resolves_to_a_numbered_reference(client, content):
@@ -261,8 +266,9 @@ def test_every_cited_number_resolves_to_a_numbered_reference(client, content):
     assert cited
     assert set(cited) == set(references)
     assert sorted(references) == list(range(1, len(references) + 1))
-    links_to_references = page.find_all("a", href=re.compile(r"#ref-.*"))
-    assert {a["href"] for a in links_to_references} == {f"#ref-{n}" for n in references}
+    addresses = {a.get("href") for a in page.xpath("//a[@href]")}
+    links_to_references = {href for href in addresses if re.fullmatch(r"#ref-.*", href)}
+    assert links_to_references == {f"#ref-{n}" for n in references}
     # Each entry says what kind of source it is, any interest, and its PubMed ID or DOI.
     kinds = {kind.label for kind in Source.Kind}
     for number, entry in references.items():
@@ -273,79 +279,78 @@ def test_every_cited_number_resolves_to_a_numbered_reference(client, content):
 
 
 def test_the_funding_line_comes_from_the_about_page(client, content):
-    text = summary_page(client, typical_persona()).section("summary-funding").text
+    text = text_of(section(summary_page(client, typical_persona()), "summary-funding"))
     assert "no money from any company that makes or sells a treatment" in text
     assert "no interests to declare" in text
 
 
 def test_the_qr_code_and_link_reopen_these_answers(client, content):
     answers = typical_persona()
-    qr = summary_page(client, answers).section("summary-qr")
-    link = qr.find("p", class_="summary-qr__link").find("a")
-    assert link.text == link["href"], "the resume link is printed as text"
-    address, _, token = link["href"].partition("#")
+    qr = section(summary_page(client, answers), "summary-qr")
+    link = first(first(qr, f".//p[{has_class('summary-qr__link')}]"), ".//a")
+    assert text_of(link) == link.get("href"), "the resume link is printed as text"
+    address, _, token = link.get("href").partition("#")
     assert address == "http://testserver/resume/"
     assert read_resume_token(token) == answers
-    svg = qr.find("svg")
-    assert svg.find_all("path") and "viewbox" in svg.attrs  # the parser lowercases names
-    assert not [e for e in [svg, *svg.elements()] if e.tag == "style" or "style" in e.attrs]
-    assert "Anyone with this link or code can see these answers." in qr.text
+    svg = first(qr, ".//svg")
+    assert svg.xpath(".//path") and "viewbox" in svg.attrib  # the parser lowercases names
+    assert not svg.xpath("descendant-or-self::*[self::style or @style]")
+    assert "Anyone with this link or code can see these answers." in text_of(qr)
 
 
 def test_the_page_has_no_inline_style_or_script(client, content):
-    elements = list(summary_page(client, heaviest_persona()).elements())
-    assert not [e for e in elements if "style" in e.attrs]
-    assert not [e for e in elements if any(name.startswith("on") for name in e.attrs)]
+    elements = summary_page(client, heaviest_persona()).xpath("//*")
+    assert not [e for e in elements if "style" in e.attrib]
+    assert not [e for e in elements if any(name.startswith("on") for name in e.attrib)]
     assert not [e for e in elements if e.tag == "style"]
-    assert not [e for e in elements if e.tag == "script" and "src" not in e.attrs]
+    assert not [e for e in elements if e.tag == "script" and "src" not in e.attrib]
 
 
 def test_it_offers_to_print_change_answers_or_start_again(client, content):
     html = summary_html(client, typical_persona())
     page = parse(html)
     # Hidden until the page's script can print; without it, the words say how.
-    button = page.find("button", data_print=True)
-    assert (button["type"], button.text, "hidden" in button.attrs) == (
+    button = first(page, "//button[@data-print]")
+    assert (button.get("type"), text_of(button), "hidden" in button.attrib) == (
         "button",
         "Print this page",
         True,
     )
-    assert "use your browser's Print command" in page.find("main").text
+    assert "use your browser's Print command" in text_of(first(page, "//main"))
     assert (reverse("check"), "Change your answers") in links(html)
-    form = page.find("form", method="post")
-    assert form["action"] == reverse("clear")
-    assert form.find_all("input", name="csrfmiddlewaretoken")
-    assert form.texts("button", type="submit") == ["Start again"]
+    form = first(page, "//form[@method='post']")
+    assert form.get("action") == reverse("clear")
+    assert form.xpath(".//input[@name='csrfmiddlewaretoken']")
+    assert texts_of(form, ".//button[@type='submit']") == ["Start again"]
 
 
 def test_a_summary_with_hardly_any_answers_has_no_empty_sections(client, content):
     onset = Question.objects.get(slug="onset")
     answers = Answers(choices={"onset": [first_choice(onset)]})
-    main = summary_page(client, answers).find("main")
-    text = main.text
+    main = first(summary_page(client, answers), "//main")
+    text = text_of(main)
     assert "Time since it started" in text
     for absent in ("What matters most to me", "My questions for the clinician"):
         assert absent not in text
     assert "I have not chosen any options to consider yet." in text
     assert "I have not answered the 4 questions of the SURE test." in text
-    for block in main.find_all("section"):
-        heading = block.find("h2").text
-        body = block.text.removeprefix(heading).strip()
-        assert body or block["aria-labelledby"] == "summary-notes", f"{heading} is empty"
+    for block in main.xpath(".//section"):
+        heading = text_of(first(block, ".//h2"))
+        body = text_of(block).removeprefix(heading).strip()
+        assert body or block.get("aria-labelledby") == "summary-notes", f"{heading} is empty"
 
 
 def test_with_no_answers_it_says_how_to_begin(client, content):
     html = summary_html(client)
-    text = parse(html).find("main").text
+    text = text_of(first(parse(html), "//main"))
     assert "You have not answered any questions yet" in text
     assert reverse("start") in [href for href, _ in links(html)]
     assert "Things to discuss" not in text and "References" not in text
 
 
 def test_it_never_ranks_the_options(client, content):
-    summary = summary_page(client, heaviest_persona()).find("article", class_="summary")
-    shown = [part for part in summary.children if isinstance(part, Element)]
-    text = " ".join(part.text for part in shown if part.tag != "footer").lower()
+    summary = first(summary_page(client, heaviest_persona()), f"//article[{has_class('summary')}]")
+    text = " ".join(texts_of(summary, "*[not(self::footer)]")).lower()
     for words in ("best for you", "we recommend", "ranked", "top choice", "first choice"):
         assert words not in text
 
@@ -374,11 +379,12 @@ def test_a_link_too_long_for_a_qr_code_leaves_the_code_out_and_keeps_the_link(cl
     assert client.post(reverse("step", args=["questions"]), {"own": own}).status_code == 302
     response = client.get(reverse("summary"))
     assert response.status_code == 200
-    qr = parse(response.content.decode()).section("summary-qr")
-    assert not qr.find_all("svg")
-    assert "Go to the link below to see these answers" in qr.text
-    link = qr.find("p", class_="summary-qr__link").find("a")
-    assert link["href"].startswith("http://testserver/resume/#") and link.text == link["href"]
+    qr = section(parse(response.content.decode()), "summary-qr")
+    assert not qr.xpath(".//svg")
+    assert "Go to the link below to see these answers" in text_of(qr)
+    link = first(first(qr, f".//p[{has_class('summary-qr__link')}]"), ".//a")
+    assert link.get("href").startswith("http://testserver/resume/#")
+    assert text_of(link) == link.get("href")
 
 
 def test_a_qr_code_is_only_made_for_a_link_that_scans_from_paper():

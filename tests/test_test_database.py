@@ -6,7 +6,7 @@ in this order, so they also show that each of those changes was rolled back.
 
 import pytest
 
-from tests.conftest import table_rows
+from tests.database import table_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_of, shared_temporary_folder
+from tests.database import copy_of, shared_temporary_folder
 from tests.processes import PROJECT, free_port, wait_until_serving
 
 # Playwright's sync API runs an event loop in this thread; the test database is still ours to use.

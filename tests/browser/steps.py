@@ -1,7 +1,9 @@
-"""Moving through the aid's steps in a browser, shared by the browser tests."""
+"""Moving through the aid in a browser (its steps, and signing in to the admin), shared by the
+browser tests."""
 
 from decisionaid.answers import Answers
 from decisionaid.journey import journey_for
+from tests.users import PASSWORD
 from treatments.releases import current_content
 
 GROUPS = """() => [...document.querySelectorAll("#step form .form-group")].flatMap(group => {
@@ -39,3 +41,12 @@ def rejects_an_empty_form(slug: str) -> bool:
     steps, and a person cannot type more than a field allows)."""
     content = current_content()
     return not journey_for(content).form(slug).build({}, Answers(), content).is_valid()
+
+
+def sign_in(page, username: str) -> None:
+    """Sign in to the admin as this member of staff (made with tests.users.make_staff)."""
+    page.goto("/admin/login/")
+    page.page.fill("#id_username", username)
+    page.page.fill("#id_password", PASSWORD)
+    page.page.click("input[type=submit]")
+    page.page.wait_for_url("**/admin/")

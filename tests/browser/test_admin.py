@@ -3,28 +3,12 @@
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
+from tests.browser.steps import sign_in
 from treatments.models import Claim, Term
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-long-test-password-for-editors"
-
-
-@pytest.fixture
-def editor(editors_group):
-    user = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    user.groups.add(editors_group)
-    return user
-
-
-def log_in(page):
-    page.goto("/admin/login/")
-    page.page.fill("#id_username", "editor")
-    page.page.fill("#id_password", PASSWORD)
-    page.page.click("input[type=submit]")
-    page.page.wait_for_url("**/admin/")
 
 
 def test_an_editor_edits_a_harm_sees_the_grade_and_restores_the_earlier_version(
@@ -33,7 +17,7 @@ def test_an_editor_edits_a_harm_sees_the_grade_and_restores_the_earlier_version(
     option = factory.make_option(publish=True, name="An option")
     harm = option.harms[0]
     original = harm.text
-    log_in(page)
+    sign_in(page, "editor")
 
     page.goto(f"/admin/treatments/option/{option.pk}/change/")
     box = page.page.locator(f"textarea[name='claims-{list(option.claims.all()).index(harm)}-text']")
@@ -64,7 +48,7 @@ def test_an_editor_edits_a_harm_sees_the_grade_and_restores_the_earlier_version(
 def test_publishing_an_option_without_harms_is_refused_with_the_reason(page, editor, factory):
     option = factory.make_option(name="Unfinished option")
     factory.make_claim(option, kind=Claim.Kind.BENEFIT)
-    log_in(page)
+    sign_in(page, "editor")
     page.goto(f"/admin/treatments/option/{option.pk}/change/")
     page.page.click("input[name=_publish]")
     page.page.wait_for_load_state()
@@ -81,7 +65,7 @@ def test_every_content_form_grades_its_text_as_the_editor_types(page, editor):
     term = Term.objects.create(
         term="Flare", slug="flare", definition="A time when pain gets worse. It passes."
     )
-    log_in(page)
+    sign_in(page, "editor")
     page.goto(f"/admin/treatments/term/{term.pk}/change/")
     box = page.page.locator("textarea[name=definition]")
     grade = box.locator("xpath=following-sibling::p[1]")
@@ -99,7 +83,7 @@ def test_an_editor_finds_a_deleted_claim_from_the_home_page_and_restores_it(
     option = factory.make_option(publish=True, name="An option")
     harm = option.harms[0]
     text, sources = harm.text, set(harm.sources.all())
-    log_in(page)
+    sign_in(page, "editor")
     page.goto(f"/admin/treatments/claim/{harm.pk}/delete/")
     page.page.click("input[type=submit]")
     page.page.wait_for_load_state()
@@ -123,7 +107,7 @@ def test_the_changes_since_review_and_the_history_with_parts_pass_axe(page, edit
     claim = option.benefits[0]
     claim.text = "Pain eased for a few people, for a while."
     claim.save()
-    log_in(page)
+    sign_in(page, "editor")
     page.goto(f"/admin/treatments/option/{option.pk}/change/")
     page.page.get_by_role("link", name="See what changed since the last review").click()
     page.page.wait_for_load_state()

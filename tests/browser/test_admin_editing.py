@@ -9,10 +9,11 @@ from django.db.models import Count
 from playwright.sync_api import expect
 
 from tests.browser.conftest import _make_page
+from tests.browser.steps import sign_in
+from tests.users import make_staff
 from treatments.models import Option
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-long-test-password-for-editors"
 SCREEN = {"width": 1366, "height": 900}
 HARD = (
     "Statistically significant haemodynamic perturbations necessitated discontinuation of "
@@ -22,11 +23,7 @@ HARD = (
 
 @pytest.fixture
 def editor(editors_group):
-    user = User.objects.create_user(
-        "editor", password=PASSWORD, is_staff=True, first_name="Ada", last_name="Editor"
-    )
-    user.groups.add(editors_group)
-    return user
+    return make_staff("editor", editors_group, first_name="Ada", last_name="Editor")
 
 
 @pytest.fixture
@@ -36,14 +33,6 @@ def screen(browser, live_server):
     context.close()
     assert wrapped.console_errors == [], "the browser console showed errors"
     assert wrapped.outside_requests == [], "the page asked another origin for something"
-
-
-def log_in(page):
-    page.goto("/admin/login/")
-    page.page.fill("#id_username", "editor")
-    page.page.fill("#id_password", PASSWORD)
-    page.page.click("input[type=submit]")
-    page.page.wait_for_url("**/admin/")
 
 
 def largest_option() -> Option:
@@ -72,14 +61,20 @@ def background_requests(page, base_url: str) -> list[str]:
     return requests
 
 
+def open_largest_option(screen, base_url: str) -> tuple[Option, list[str]]:
+    """Sign in and open the largest option's page; with the requests it sends in the background."""
+    option = largest_option()
+    sign_in(screen, "editor")
+    requests = background_requests(screen.page, base_url)
+    screen.goto(f"/admin/treatments/option/{option.pk}/change/")
+    screen.page.wait_for_load_state("networkidle")
+    return option, requests
+
+
 def test_the_largest_option_fits_in_eight_screens_with_save_at_the_top_and_a_contents_list(
     screen, editor, content, live_server
 ):
-    option = largest_option()
-    log_in(screen)
-    requests = background_requests(screen.page, live_server.url)
-    screen.goto(f"/admin/treatments/option/{option.pk}/change/")
-    screen.page.wait_for_load_state("networkidle")
+    option, requests = open_largest_option(screen, live_server.url)
 
     height = screen.page.evaluate("document.documentElement.scrollHeight")
     assert height <= 8 * SCREEN["height"], f"{height} px is more than 8 screens"
@@ -111,11 +106,7 @@ def test_the_largest_option_fits_in_eight_screens_with_save_at_the_top_and_a_con
 def test_the_grade_sits_under_its_box_and_only_that_box_is_graded_again(
     screen, editor, content, live_server
 ):
-    option = largest_option()
-    log_in(screen)
-    requests = background_requests(screen.page, live_server.url)
-    screen.goto(f"/admin/treatments/option/{option.pk}/change/")
-    screen.page.wait_for_load_state("networkidle")
+    _, requests = open_largest_option(screen, live_server.url)
     assert requests == []  # graded by the server as the page was made
 
     box = screen.page.locator("textarea[name=summary]")
@@ -132,7 +123,7 @@ def test_a_stale_copy_is_refused_naming_who_changed_it_and_keeps_what_was_typed(
     screen, editor, content, editors_group
 ):
     option = largest_option()
-    log_in(screen)
+    sign_in(screen, "editor")
     screen.goto(f"/admin/treatments/option/{option.pk}/change/")
 
     # Another editor saves the option while this page is open.

@@ -1,33 +1,18 @@
 """An editor changes an option, a publisher checks, previews and publishes it, in Chromium."""
 
-import importlib
-
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group, User
 
+from tests.browser.steps import sign_in
+from tests.users import make_staff
 from treatments.models import Release
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-long-test-password-for-staff"
 
 
 @pytest.fixture
-def staff(editors_group):
-    if not Group.objects.filter(name="Publishers").exists():
-        importlib.import_module("treatments.migrations.0005_releases").create_publishers(apps, None)
-    editor = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    editor.groups.add(editors_group)
-    publisher = User.objects.create_user("publisher", password=PASSWORD, is_staff=True)
-    publisher.groups.add(editors_group, Group.objects.get(name="Publishers"))
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/admin/login/")
-    page.page.fill("#id_username", username)
-    page.page.fill("#id_password", PASSWORD)
-    page.page.click("input[type=submit]")
-    page.page.wait_for_url("**/admin/")
+def staff(editors_group, publishers_group):
+    make_staff("editor", editors_group)
+    make_staff("publisher", editors_group, publishers_group)
 
 
 def test_an_edit_reaches_patients_only_when_a_publisher_publishes_it(
