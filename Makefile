@@ -79,10 +79,12 @@ chromium:
 # Templates are indented by djhtml, two spaces a level.
 TEMPLATE_FORMAT := $(VENV)/bin/djhtml --tabwidth 2 templates
 
+# mypy's plugin (django-stubs) loads the settings: debug on, so they need no secret key.
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEMPLATE_FORMAT) --check
+	$(DEV_ENV) $(VENV)/bin/mypy
 
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format .
@@ -110,4 +112,4 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py
 
 clean:
-	rm -rf staticfiles .pytest_cache .ruff_cache
+	rm -rf staticfiles .pytest_cache .ruff_cache .mypy_cache
