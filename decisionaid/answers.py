@@ -40,7 +40,7 @@ class Answers:
     considering: list[str] = field(default_factory=list)
     # suggested-question slugs the person ticked, and their own questions (free text); answers
     # saved before suggested questions had slugs hold their numbers (see resolve_old_numbers)
-    suggested_questions: list[str] = field(default_factory=list)
+    suggested_questions: list[str | int] = field(default_factory=list)
     own_questions: str = ""
     # SURE test: item -> "yes" / "no"
     sure: dict[str, str] = field(default_factory=dict)
@@ -152,7 +152,7 @@ def _compact(answers: Answers) -> bytes:
         data["c"] = {q: cs[0] if len(cs) == 1 else cs for q, cs in answers.choices.items()}
     if "s" in data:  # four items as one string: "yn-y" (- for not answered)
         marks = {"yes": "y", "no": "n"}
-        data["s"] = "".join(marks.get(answers.sure.get(item), "-") for item in sure_test.ITEMS)
+        data["s"] = "".join(marks.get(answers.sure.get(item, ""), "-") for item in sure_test.ITEMS)
     if "d" in data and all(d in STEP_ORDER for d in answers.done):  # as digits: "0123"
         data["d"] = "".join(str(STEP_ORDER.index(d)) for d in answers.done)
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
@@ -387,7 +387,8 @@ class _State:
 def _state(request: HttpRequest) -> _State:
     state = getattr(request, "_answers_state", None)
     if state is None:
-        state = request._answers_state = _State(request)
+        # Kept on the request for this request only; AnswersMiddleware reads it back.
+        state = request._answers_state = _State(request)  # type: ignore[attr-defined]
         _resolve_old_numbers(request, state.answers)
     return state
 

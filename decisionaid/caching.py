@@ -16,7 +16,9 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+
+from decisionaid.http import AidRequest
 
 SHARED_SECONDS = 24 * 60 * 60
 PERSONAL_SECONDS = 10 * 60
@@ -51,7 +53,7 @@ def same_for_everyone(view):
     """
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AidRequest, *args, **kwargs) -> HttpResponse:
         if set(request.COOKIES) - {settings.CSRF_COOKIE_NAME}:
             return view(request, *args, **kwargs)
         digest = request.content.digest

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from decisionaid.answers import RESUME_MAX_AGE, Answers, make_resume_token, remembers
 from decisionaid.caching import UNCACHED, fragment
+from decisionaid.http import AidRequest, HtmxHttpRequest
 from decisionaid.journey import answered, journey_for
 
 
-def render_step_page(request: HttpRequest, template: str, context: dict, status: int = 200):
+def render_step_page(request: HtmxHttpRequest, template: str, context: dict, status: int = 200):
     """The whole page, or with htmx only its #step partial, keeping the address bar right."""
     if request.htmx:
         template += "#step"
@@ -33,9 +34,10 @@ def render_step_page(request: HttpRequest, template: str, context: dict, status:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def step(request: HttpRequest, slug: str) -> HttpResponse:
+def step(request: AidRequest, slug: str) -> HttpResponse:
     journey = journey_for(request.content)
     current = journey.form(slug)
+    assert current.build and current.save  # journey.form() gives only the steps with a form
     answers = Answers.from_request(request)
     returning = request.GET.get("return") == "check"
 
@@ -70,13 +72,13 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AidRequest) -> HttpResponse:
     journey = journey_for(request.content)
     return redirect(journey.next(journey.by_slug["start"]).url)
 
 
 @require_safe
-def check(request: HttpRequest) -> HttpResponse:
+def check(request: AidRequest) -> HttpResponse:
     answers = Answers.from_request(request)
     journey = journey_for(request.content)
     onward = journey.after_check(answers)

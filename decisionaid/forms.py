@@ -4,6 +4,8 @@ Questions come from the content: a form is built from the questions of one step.
 Every message says what to do.
 """
 
+from typing import Any, cast
+
 from django import forms
 
 from decisionaid import sure
@@ -26,8 +28,11 @@ class QuestionsForm(forms.Form):
                 "invalid_choice": f"Choose one of the answers shown for {asked}",
                 "invalid_list": f"Choose from the answers shown for {asked}",
             }
+            field: forms.ChoiceField
             if question.kind == Question.Kind.MANY:
                 field = forms.MultipleChoiceField(
+                    label=question.text,
+                    help_text=question.hint,
                     choices=choices,
                     required=question.required,
                     widget=forms.CheckboxSelectMultiple,
@@ -38,16 +43,18 @@ class QuestionsForm(forms.Form):
                 )
             else:
                 field = forms.ChoiceField(
+                    label=question.text,
+                    help_text=question.hint,
                     choices=choices,
                     required=question.required,
                     widget=forms.RadioSelect,
                     error_messages={**messages, "required": f"Choose an answer for {asked}"},
                 )
-            field.question = question
             self.fields[question.slug] = field
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         for question in self.questions:
             chosen = cleaned.get(question.slug)
             if question.kind != Question.Kind.MANY or not chosen or len(chosen) < 2:
@@ -83,7 +90,9 @@ class ValuesForm(forms.Form):
 
     def __init__(self, *args, values, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["values"].choices = [(v.slug, v.statement) for v in values]
+        cast(forms.ChoiceField, self.fields["values"]).choices = [
+            (v.slug, v.statement) for v in values
+        ]
         self.hints = {v.slug: v.hint for v in values}
 
     def clean_values(self):
@@ -108,7 +117,9 @@ class ConsideringForm(forms.Form):
 
     def __init__(self, *args, options, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["considering"].choices = [(o.slug, o.name) for o in options]
+        cast(forms.ChoiceField, self.fields["considering"]).choices = [
+            (o.slug, o.name) for o in options
+        ]
 
 
 class ClinicianQuestionsForm(forms.Form):
@@ -132,7 +143,9 @@ class ClinicianQuestionsForm(forms.Form):
 
     def __init__(self, *args, suggested, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["suggested"].choices = [(q.slug, q.text) for q in suggested]
+        cast(forms.ChoiceField, self.fields["suggested"]).choices = [
+            (q.slug, q.text) for q in suggested
+        ]
 
     def clean_own(self):
         # Keep line breaks the person typed, but not runs of blank lines or stray spaces.

@@ -80,20 +80,23 @@ def _build_questions(page: QuestionPage) -> Build:
     return build
 
 
-def _save_questions(form: flow_forms.QuestionsForm, answers: Answers) -> None:
+def _save_questions(form, answers: Answers) -> None:
     for question in form.questions:
         answers.choices.pop(question.slug, None)
     answers.choices.update(form.answers())
 
 
-def _said_on_page(stop: Stop, answers: Answers, content: Content) -> list[AnsweredQuestion]:
-    rows = []
-    for question in content.questions_on(stop.page):
-        chosen = set(answers.choices.get(question.slug, []))
-        labels = [choice.label for choice in question.related.choices if choice.slug in chosen]
-        change = f"{stop.url}?return=check#{question.slug}"
-        rows.append(AnsweredQuestion(question.short_label, labels, stop, change))
-    return rows
+def _said_on(page: QuestionPage) -> Said:
+    def said(stop: Stop, answers: Answers, content: Content) -> list[AnsweredQuestion]:
+        rows = []
+        for question in content.questions_on(page):
+            chosen = set(answers.choices.get(question.slug, []))
+            labels = [choice.label for choice in question.related.choices if choice.slug in chosen]
+            change = f"{stop.url}?return=check#{question.slug}"
+            rows.append(AnsweredQuestion(question.short_label, labels, stop, change))
+        return rows
+
+    return said
 
 
 def _one_row(label: str, words: Callable[[Answers, Content], list[str]]) -> Said:
@@ -228,7 +231,7 @@ def question_page_stop(page: QuestionPage) -> Stop:
         page.hint,
         build=_build_questions(page),
         save=_save_questions,
-        said=_said_on_page,
+        said=_said_on(page),
         page=page,
     )
 
@@ -323,4 +326,4 @@ def answered(
     """What the person said at each form step (or at `stops`), in words, in journey order."""
     if stops is None:
         stops = journey_for(content).forms
-    return [row for stop in stops for row in stop.said(stop, answers, content)]
+    return [row for stop in stops if stop.said for row in stop.said(stop, answers, content)]

@@ -81,7 +81,8 @@ def published_content(get_response: Middleware) -> Middleware:
     """`request.content`: the current published version, looked up only by pages that use it."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        request.content = SimpleLazyObject(current_content)
+        # Declared for the views by decisionaid.http.AidRequest (as django-htmx sets `htmx`).
+        request.content = SimpleLazyObject(current_content)  # type: ignore[attr-defined]
         return get_response(request)
 
     return middleware

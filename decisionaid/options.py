@@ -4,6 +4,7 @@ Nothing here ranks an option. The overview groups them by kind and sorts each gr
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from decisionaid.answers import Answers
 from decisionaid.caching import UNCACHED, fragment, same_for_everyone
+from decisionaid.http import AidRequest
 from decisionaid.journey import journey_for
 from decisionaid.references import Glossary, References
 from treatments.models import Consideration, Option, Value, ValueRating
@@ -35,7 +37,7 @@ MOST_SIDE_BY_SIDE = 4
 
 # The rows of the side-by-side table: the same questions for every option, in the same order.
 # Each row's detail lives under this heading of the option's own page.
-ROWS = [
+ROWS: list[dict[str, Any]] = [
     {"key": "summary", "label": "What it is", "detail": "top"},
     {"key": "benefit", "label": "How likely it is to help", "detail": "benefits"},
     {"key": "harm", "label": "The main harm, and how often", "detail": "harms"},
@@ -134,7 +136,7 @@ def grouped(options: list) -> list[dict]:
 @require_safe
 @vary_on_headers("HX-Request")
 @same_for_everyone
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: AidRequest) -> HttpResponse:
     content = request.content
     answers = Answers.from_request(request)
     values = chosen_values(answers, content)
@@ -226,13 +228,13 @@ def render_option(
 
 @require_safe
 @same_for_everyone
-def option(request: HttpRequest, slug: str) -> HttpResponse:
+def option(request: AidRequest, slug: str) -> HttpResponse:
     return render_option(request, request.content, request.content.option(slug), preview=False)
 
 
 @require_safe
 @never_cache
-def option_preview(request: HttpRequest, slug: str) -> HttpResponse:
+def option_preview(request: AidRequest, slug: str) -> HttpResponse:
     """Staff see any option of the editors' draft exactly as a patient would see it once
     published; everyone else is sent to the published page."""
     if not request.user.is_staff:

@@ -2,11 +2,12 @@
 
 from collections import defaultdict
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from decisionaid.caching import fragment, same_for_everyone
+from decisionaid.http import AidRequest
 from decisionaid.references import Glossary, References
 from treatments.models import Source, SourceKind
 from treatments.releases import Content
@@ -15,7 +16,7 @@ from treatments.schema import option_sources
 
 @require_safe
 @same_for_everyone
-def page(request: HttpRequest, slug: str) -> HttpResponse:
+def page(request: AidRequest, slug: str) -> HttpResponse:
     content = request.content
     context = {
         "page": content.page(slug),
@@ -28,8 +29,8 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @same_for_everyone
-def sources(request: HttpRequest) -> HttpResponse:
-    context = {"fragment": fragment(request.content.digest, "sources")}
+def sources(request: AidRequest) -> HttpResponse:
+    context: dict[str, object] = {"fragment": fragment(request.content.digest, "sources")}
     # Worked out only when the page's cached part is not there: the template calls it.
     context["source_groups"] = lambda: request.content.computed("sources", source_groups)
     return render(request, "decisionaid/pages/sources.html", context)
@@ -60,7 +61,7 @@ def source_groups(content: Content) -> dict:
 
 @require_safe
 @same_for_everyone
-def glossary(request: HttpRequest) -> HttpResponse:
+def glossary(request: AidRequest) -> HttpResponse:
     context = {
         "terms": request.content.terms,
         "fragment": fragment(request.content.digest, "glossary"),

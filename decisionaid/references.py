@@ -77,7 +77,8 @@ class Glossary:
         raw text and every piece is escaped after, so a term never matches inside an entity."""
         if isinstance(text, SafeString) or self._pattern is None:
             return conditional_escape(text)
-        pieces, start = [], 0
+        pieces: list[str] = []
+        start = 0
         for match in self._pattern.finditer(text):
             pieces.append(escape(text[start : match.start()]))
             pieces.append(self._link_first_use(match))

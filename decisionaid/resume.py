@@ -39,7 +39,9 @@ def resume(request: HttpRequest) -> HttpResponse:
         return _private(render(request, "decisionaid/resume.html"))
     pasted = request.POST.get("link", "")
     if not pasted.strip():
-        context = {"error": "Paste the link from your summary or check page, or its code."}
+        context: dict[str, object] = {
+            "error": "Paste the link from your summary or check page, or its code."
+        }
         return _private(render(request, "decisionaid/resume.html", context, status=400))
     try:
         answers = read_resume_token(token_from_link(pasted))

@@ -12,6 +12,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
+from django_otp.middleware import is_verified
 
 STARTED = "_staff_started"
 LAST_SEEN = "_staff_last_seen"
@@ -38,18 +39,20 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
 class StaffAdminSite(AdminSite):
     """The admin; with STAFF_REQUIRE_2FA, only staff who gave a code from their device get in."""
 
+    # Properties, not attributes, so that every sign-in reads the setting (tests change it);
+    # django-stubs declares these as attributes.
     @property
-    def login_form(self):
+    def login_form(self):  # type: ignore[override]
         return StaffLoginForm if settings.STAFF_REQUIRE_2FA else None
 
     @property
-    def login_template(self):
+    def login_template(self):  # type: ignore[override]
         return "otp/admin111/login.html" if settings.STAFF_REQUIRE_2FA else None
 
     def has_permission(self, request: HttpRequest) -> bool:
         allowed = super().has_permission(request)
         if settings.STAFF_REQUIRE_2FA:
-            return allowed and request.user.is_verified()
+            return allowed and is_verified(request.user)
         return allowed
 
 
@@ -90,9 +93,9 @@ def mark_sign_in(sender, request, user, **kwargs) -> None:
 class MessageCookieStorage(CookieStorage):
     """Messages in a cookie (never the session), named with __Host- in production."""
 
-    @property
-    def cookie_name(self) -> str:
-        return settings.MESSAGES_COOKIE_NAME
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cookie_name = settings.MESSAGES_COOKIE_NAME
 
 
 def no_referrer(view):

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 import segno
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from decisionaid import sure
 from decisionaid.answers import RESUME_MAX_AGE, Answers, make_resume_token
 from decisionaid.caching import fragment
+from decisionaid.http import AidRequest
 from decisionaid.journey import AnsweredQuestion, answered, journey_for, suggested_ticked
 from decisionaid.options import chosen_values
 from decisionaid.references import References
@@ -73,7 +74,7 @@ def answer_sections(answers: Answers, content: Content) -> list[AnswerSection]:
     """The answers of each page of questions with a heading on the summary, in journey order."""
     sections: dict[str, AnswerSection] = {}
     for stop in journey_for(content).question_pages:
-        heading = stop.page.summary_heading.strip()
+        heading = stop.page.summary_heading.strip() if stop.page else ""
         if not heading:
             continue
         rows = [row for row in answered(answers, content, [stop]) if row.answers]
@@ -85,7 +86,9 @@ def answer_sections(answers: Answers, content: Content) -> list[AnswerSection]:
 def health_answered(answers: Answers, content: Content) -> bool:
     """Whether any question about health was answered: only then can "nothing to discuss" be
     said."""
-    health = [stop for stop in journey_for(content).question_pages if stop.page.about_health]
+    health = [
+        stop for stop in journey_for(content).question_pages if stop.page and stop.page.about_health
+    ]
     return any(row.answers for row in answered(answers, content, health))
 
 
@@ -149,10 +152,11 @@ def qr_svg(url: str) -> SafeString | None:
     Drawn once per link: a resume link stays the same for an hour (see answers.encrypt).
     """
     try:
-        code = segno.make(url, error="m")
+        # Never a Micro QR code (versions "M1" to "M4"), which many phone cameras cannot read.
+        code = segno.make_qr(url, error="m")
     except segno.DataOverflowError:
         return None
-    if code.version > QR_MAX_VERSION:
+    if int(code.version) > QR_MAX_VERSION:
         return None
     svg = code.svg_inline(
         scale=1,
@@ -166,7 +170,7 @@ def qr_svg(url: str) -> SafeString | None:
 
 @require_safe
 @never_cache
-def summary(request: HttpRequest) -> HttpResponse:
+def summary(request: AidRequest) -> HttpResponse:
     answers = Answers.from_request(request)
     if answers.is_empty:
         return render(request, "decisionaid/summary.html", {"answers": answers, "empty": True})

@@ -10,7 +10,7 @@ from treatments.models import Certainty, Option, SourceKind
 register = template.Library()
 
 # GRADE levels as a symbol (never alone: the word is always shown and is what is read out).
-CERTAINTY_SYMBOLS = {
+CERTAINTY_SYMBOLS: dict[str, str] = {
     Certainty.HIGH: "⊕⊕⊕⊕",
     Certainty.MODERATE: "⊕⊕⊕◯",
     Certainty.LOW: "⊕⊕◯◯",
@@ -31,11 +31,11 @@ CERTAINTY_MEANINGS = {
 @register.inclusion_tag("_certainty.html#badge")
 def certainty(level: str) -> dict:
     """A GRADE level as its symbol (hidden from screen readers) and its word."""
-    level = Certainty(level) if level in Certainty.values else None
+    known = Certainty(level) if level in Certainty.values else None
     return {
-        "level": level,
+        "level": known,
         "symbol": CERTAINTY_SYMBOLS.get(level, ""),
-        "word": level.label if level else "Not yet rated",
+        "word": known.label if known else "Not yet rated",
     }
 
 
@@ -206,7 +206,7 @@ def glossary(text, words: Glossary) -> SafeString:
 
 
 # "Can it be undone" in a word or two, for the options at a glance.
-UNDO_IN_BRIEF = {
+UNDO_IN_BRIEF: dict[str, str] = {
     Option.Reversibility.REVERSIBLE: "Yes, it wears off",
     Option.Reversibility.PARTLY: "Partly",
     Option.Reversibility.PERMANENT: "Hard or impossible",
@@ -228,7 +228,7 @@ def lower_first(text) -> str:
 @register.filter
 def sources_of(items) -> list:
     """Every source of some cited things, once each, in order."""
-    seen = {}
+    seen: dict[int, object] = {}
     for item in items:
         for source in item.related.sources:
             seen.setdefault(source.pk, source)
