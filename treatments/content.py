@@ -11,6 +11,7 @@ from django.core import serializers
 from django.db.models import Count, Prefetch
 
 from treatments import schema
+from treatments.models import Claim, Option, Source
 
 FORMATS = {".yaml", ".yml", ".json"}
 
@@ -84,10 +85,9 @@ def export_yaml(directory: Path) -> list[Path]:
     content. Returns the files written."""
     directory.mkdir(parents=True, exist_ok=True)
     today = datetime.date.today().isoformat()
-    Option = schema.model("option")
     written = []
 
-    core = [model.objects.order_by("pk") for model in schema.shared_models()]
+    core = [model._default_manager.order_by("pk") for model in schema.shared_models()]
     written.append(
         _write_yaml(
             directory / CORE_FILE,
@@ -102,7 +102,7 @@ def export_yaml(directory: Path) -> list[Path]:
         if not options.exists():
             continue
         querysets = [options] + [
-            model.objects.filter(option__category=category).order_by("pk")
+            model._default_manager.filter(option__category=category).order_by("pk")
             for model in schema.part_models()
         ]
         written.append(
@@ -159,7 +159,6 @@ def export_csv(directory: Path) -> list[Path]:
     """Write claims.csv (one row per claim) and sources.csv (one row per source) for clinical
     reviewers who work in spreadsheets. UTF-8 with a byte-order mark, so Excel reads accents."""
     directory.mkdir(parents=True, exist_ok=True)
-    Claim, Source = schema.model("claim"), schema.model("source")
     claims = (
         Claim.objects.select_related("option")
         .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("slug")))

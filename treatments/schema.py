@@ -14,6 +14,7 @@ editors edit it on a page of its own, register its admin. tests/test_schema.py s
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -42,7 +43,9 @@ class Part:
     @property
     def related_name(self) -> str:
         """The option's list of these parts: `option.<related_name>`."""
-        return self.model._meta.get_field("option").remote_field.related_name
+        field = self.model._meta.get_field("option")
+        assert isinstance(field, models.ForeignKey)
+        return field.remote_field.get_accessor_name() or ""
 
     @property
     def noun(self) -> str:
@@ -106,7 +109,7 @@ def source_fields(of: type[models.Model]) -> tuple[list[str], list[str]]:
     return many, single
 
 
-def sources_in(row: models.Model) -> Iterator[models.Model]:
+def sources_in(row: Any) -> Iterator[Any]:
     """Every source one row cites, from its prefetched lists and cached foreign keys."""
     many, single = source_fields(type(row))
     for name in single:
@@ -120,11 +123,11 @@ def option_prefetches() -> list[models.Prefetch]:
     """What `Option.objects.with_content()` prefetches: every part, with what it shows and
     cites, and the option's own certainty sources, in a fixed number of queries."""
     Source = model("source")
-    in_order = Source.objects.order_by("pk")
+    in_order = Source._default_manager.order_by("pk")
     found = []
     for part in OPTION_PARTS:
         many, single = source_fields(part.model)
-        rows = part.model.objects.select_related(*single, *part.shows).prefetch_related(
+        rows = part.model._default_manager.select_related(*single, *part.shows).prefetch_related(
             *(models.Prefetch(name, queryset=in_order) for name in many)
         )
         found.append(models.Prefetch(part.related_name, queryset=rows))
@@ -133,7 +136,7 @@ def option_prefetches() -> list[models.Prefetch]:
     return found
 
 
-def option_sources(option: models.Model) -> Iterator[models.Model]:
+def option_sources(option: Any) -> Iterator[Any]:
     """Every source an option's page cites, from its prefetched parts."""
     for part in OPTION_PARTS:
         for row in getattr(option.related, part.related_name):
@@ -149,7 +152,7 @@ class RelatedLists:
     holds; a row read from the database falls back to its managers (and so to what
     `prefetch_related` fetched)."""
 
-    def __init__(self, row: models.Model):
+    def __init__(self, row: Any):
         self._row = row
 
     def __getattr__(self, name: str) -> tuple:
@@ -162,6 +165,7 @@ class Lists:
     """A published row's to-many lists, fixed when the version's content is built."""
 
     __slots__ = ("_lists",)
+    _lists: dict[str, tuple]
 
     def __init__(self, lists: dict[str, tuple]):
         object.__setattr__(self, "_lists", lists)
