@@ -49,6 +49,12 @@ class StaffAdminSite(AdminSite):
     def login_template(self):  # type: ignore[override]
         return "otp/admin111/login.html" if settings.STAFF_REQUIRE_2FA else None
 
+    def get_urls(self):
+        from treatments.admin.history import site_pages
+
+        # The content's own pages across every kind of content (deleted items), in the admin.
+        return [*site_pages(self), *super().get_urls()]
+
     def has_permission(self, request: HttpRequest) -> bool:
         allowed = super().has_permission(request)
         if settings.STAFF_REQUIRE_2FA:

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.urls import path
 
 from decisionaid import flow, options, pages, resume, summary, views
-from treatments import admin_history
 
 ADMIN = settings.ADMIN_PATH.strip("/") + "/"
 
@@ -25,17 +24,6 @@ urlpatterns = [
     path("info/<slug:slug>/", pages.page, name="page"),
     path("sources/", pages.sources, name="sources"),
     path("glossary/", pages.glossary, name="glossary"),
-    # Editors' pages across every kind of content, inside the admin (before its catch-all).
-    path(
-        ADMIN + "deleted/",
-        admin.site.admin_view(admin_history.deleted_items),
-        name="deleted_items",
-    ),
-    path(
-        ADMIN + "deleted/restore/",
-        admin.site.admin_view(admin_history.restore_deleted),
-        name="restore_deleted",
-    ),
     path(ADMIN, admin.site.urls),
 ]
 

@@ -54,7 +54,7 @@ def test_no_code_or_template_names_the_bundled_condition():
 def test_the_search_for_the_condition_reads_the_code_and_leaves_the_content_alone():
     searched = {path.relative_to(REPO).as_posix() for path in code_files()}
     expected = ["templates/base.html", "templates/home.html", "decisionaid/flow.py"]
-    expected += ["treatments/models/options.py", "treatments/admin.py", "static/js/aid.js"]
+    expected += ["treatments/models/options.py", "treatments/admin/options.py", "static/js/aid.js"]
     expected += ["Makefile"]
     assert set(expected) <= searched
     assert not [path for path in searched if path.startswith("treatments/fixtures/")]

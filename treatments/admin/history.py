@@ -158,7 +158,7 @@ def deleted_items(request: HttpRequest) -> HttpResponse:
 @require_POST
 def restore_deleted(request: HttpRequest) -> HttpResponse:
     """Put one deleted item back (with the parts deleted with it) and go to it."""
-    back = reverse("deleted_items")
+    back = reverse("admin:deleted_items")
     try:
         model, record = history.find_deleted(
             request.POST.get("kind", ""), request.POST.get("history_id")
@@ -183,3 +183,11 @@ def restore_deleted(request: HttpRequest) -> HttpResponse:
         )
     messages.success(request, message)
     return HttpResponseRedirect(admin_url(model, "change", restored.obj.pk) or back)
+
+
+def site_pages(site: admin.AdminSite) -> list:
+    """The editors' pages across every kind of content, for the admin site to add to its own."""
+    return [
+        path("deleted/", site.admin_view(deleted_items), name="deleted_items"),
+        path("deleted/restore/", site.admin_view(restore_deleted), name="restore_deleted"),
+    ]

@@ -1,0 +1,50 @@
+"""What changed in the content, and when, one module per question: reading records (records),
+first entries for loaded content (loading), deleted items and restoring them (deleted), and the
+changes since an option was last reviewed (since_review).
+
+Every content model keeps its history with django-simple-history.
+"""
+
+from treatments.history.deleted import (
+    CannotRestore,
+    Deleted,
+    Restored,
+    deleted_items,
+    find_deleted,
+    restore,
+)
+from treatments.history.loading import record_loaded_content
+from treatments.history.records import (
+    LOADED,
+    RELOADED,
+    RESTORED,
+    PartsHistory,
+    content_models,
+    describe,
+    history_of,
+    kind_of,
+    what_happened,
+)
+from treatments.history.since_review import changes_since_review, review_moment, word_diff
+
+__all__ = [
+    "LOADED",
+    "RELOADED",
+    "RESTORED",
+    "CannotRestore",
+    "Deleted",
+    "PartsHistory",
+    "Restored",
+    "changes_since_review",
+    "content_models",
+    "deleted_items",
+    "describe",
+    "find_deleted",
+    "history_of",
+    "kind_of",
+    "record_loaded_content",
+    "restore",
+    "review_moment",
+    "what_happened",
+    "word_diff",
+]
