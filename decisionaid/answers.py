@@ -5,6 +5,9 @@ ANSWERS_KEYS setting: a cookie (for as long as the browser is open, or 30 days i
 asks), and a resume link that reopens them anywhere. Without the key, neither says anything but
 roughly how much was answered. The first key encrypts; every key in the list still decrypts, so a
 key can be rotated without losing anyone's answers.
+
+Over 400 lines on purpose: the answers, their encryption, the cookie and the resume token are one
+secret-handling unit, reviewed together; split, a reader could miss how a key is used.
 """
 
 import base64

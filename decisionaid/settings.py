@@ -3,6 +3,9 @@
 Fail closed: debug is off unless DJANGO_DEBUG=1 (`make run` sets it). With debug on and only
 loopback hosts, a built-in development key is used; anything else needs DJANGO_SECRET_KEY.
 Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see the README).
+
+One file of about 400 lines, as Django projects keep it (healthchecks' hc/settings.py): every
+setting with the one line that says why, so a reader finds each in one place.
 """
 
 import os

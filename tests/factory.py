@@ -53,7 +53,7 @@ class Factory:
         }
         return Source.objects.create(**{**defaults, **fields})
 
-    def make_option(self, *, publish: bool = False, **fields) -> Option:
+    def make_option(self, *, ready: bool = False, **fields) -> Option:
         n = next(_counter)
         defaults = {
             "slug": f"option-{n}",
@@ -74,11 +74,11 @@ class Factory:
             "no_reliable_cost": True,
         }
         option = Option.objects.create(**{**defaults, **fields})
-        if publish:
+        if ready:
             self.make_claim(option, kind=Claim.Kind.BENEFIT, is_main=True)
             self.make_claim(option, kind=Claim.Kind.HARM, is_main=True)
             option.mark_reviewed(by="Test editor", on=datetime.date.today())
-            option.publish()
+            option.mark_ready()
         return option
 
     def make_claim(self, option: Option, *, sources=None, **fields) -> Claim:

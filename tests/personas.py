@@ -36,7 +36,7 @@ def typical_persona() -> Answers:
         choices[question.slug] = ["no"]
     choices["dental"] = ["yes"]
     dental = raised_by(("dental", "yes"))
-    others = [o.slug for o in Option.objects.published().exclude(slug__in=dental).order_by("name")]
+    others = [o.slug for o in Option.objects.ready().exclude(slug__in=dental).order_by("name")]
     questions = list(SuggestedQuestion.objects.values_list("slug", flat=True))
     return Answers(
         choices=choices,
@@ -65,7 +65,7 @@ def heaviest_persona() -> Answers:
     return Answers(
         choices=choices,
         values=list(Value.objects.values_list("slug", flat=True)[:MAX_VALUES]),
-        considering=list(Option.objects.published().values_list("slug", flat=True)),
+        considering=list(Option.objects.ready().values_list("slug", flat=True)),
         suggested_questions=list(SuggestedQuestion.objects.values_list("slug", flat=True)),
         own_questions=own[:MAX_OWN_QUESTIONS].strip(),
         sure=dict.fromkeys(sure.ITEMS, "no"),

@@ -100,7 +100,7 @@ def test_publishing_an_option_without_harms_says_what_is_missing(editor_client, 
     factory.make_claim(option, kind=Claim.Kind.BENEFIT)
     response = editor_client.post(
         "/admin/treatments/option/",
-        {"action": "publish_selected", "_selected_action": [option.pk]},
+        {"action": "mark_ready_selected", "_selected_action": [option.pk]},
         follow=True,
     )
     assert response.status_code == 200
@@ -117,18 +117,18 @@ def test_a_complete_option_can_be_published(editor_client, factory):
     factory.make_claim(option, kind=Claim.Kind.HARM)
     response = editor_client.post(
         "/admin/treatments/option/",
-        {"action": "publish_selected", "_selected_action": [option.pk]},
+        {"action": "mark_ready_selected", "_selected_action": [option.pk]},
         follow=True,
     )
     assert "“Complete” is ready: it goes into the next version" in response.content.decode()
     option.refresh_from_db()
-    assert option.is_published
+    assert option.is_ready
 
 
 def test_view_on_site_opens_the_patient_page_only_while_patients_see_the_option(
     editor_client, factory
 ):
-    shown = factory.make_option(publish=True)
+    shown = factory.make_option(ready=True)
     factory.publish_version()
     draft = factory.make_option()
     html = editor_client.get(f"/admin/treatments/option/{shown.pk}/change/").content.decode()

@@ -28,14 +28,14 @@ def test_a_page_for_everyone_is_kept_whole_and_served_with_one_query(client, con
 def test_an_option_page_with_answers_is_kept_only_in_this_process(client, content):
     value = Value.objects.first()
     give_answers(client, Answers(choices={"pregnancy": ["yes"]}, values=[value.slug]))
-    url = reverse("option", args=[Option.objects.published().first().slug])
+    url = reverse("option", args=[Option.objects.ready().first().slug])
     assert queries_when_warm(client, url) == PATIENT_PAGE_QUERIES
     assert kept("personal") == 1
     assert kept("default") == 0  # nothing shaped by answers goes where servers share it
 
 
 def test_a_new_version_is_what_the_very_next_request_shows(client, factory):
-    option = factory.make_option(publish=True, name="Warm baths")
+    option = factory.make_option(ready=True, name="Warm baths")
     factory.publish_version()
     url = reverse("option", args=[option.slug])
     assert "Warm baths" in client.get(url).content.decode()
@@ -48,7 +48,7 @@ def test_a_new_version_is_what_the_very_next_request_shows(client, factory):
 def test_staff_and_people_with_answers_never_get_the_page_kept_for_everyone(
     client, admin_client, factory, monkeypatch
 ):
-    option = factory.make_option(publish=True)
+    option = factory.make_option(ready=True)
     factory.publish_version()
     url = reverse("option", args=[option.slug])
     kept_page = (b"The page kept for everyone", "text/html")
@@ -65,7 +65,7 @@ def test_staff_and_people_with_answers_never_get_the_page_kept_for_everyone(
 
 
 def test_the_comparison_keeps_htmx_and_full_pages_apart(client, factory):
-    one, two = factory.make_option(publish=True), factory.make_option(publish=True)
+    one, two = factory.make_option(ready=True), factory.make_option(ready=True)
     factory.publish_version()
     query = {"compare": [one.slug, two.slug]}
     full = client.get(reverse("options"), query).content.decode()

@@ -38,12 +38,12 @@ MARKETING = re.compile(r"\b(breakthrough|miracle|cure[sd]?|reset[s]?|revolutiona
 
 
 def published():
-    return list(Option.objects.published().with_content())
+    return list(Option.objects.ready().with_content())
 
 
 def test_the_bundled_content_is_there(content):
     assert len(bundled_fixtures()) >= 2
-    assert Option.objects.published().count() >= 20
+    assert Option.objects.ready().count() >= 20
     assert Option.objects.filter(category=Option.Category.CURRENT_CARE).exists()
 
 

@@ -138,13 +138,13 @@ def check_content() -> str:
 def test_check_content_passes_the_bundled_content(content):
     out = check_content()
     assert out.startswith("OK:")
-    assert f"{Option.objects.published().count()} published options" in out
+    assert f"{Option.objects.ready().count()} published options" in out
 
 
 def test_check_content_fails_naming_each_broken_option_and_problem(content):
-    broken = Option.objects.published().order_by("name")[0]
+    broken = Option.objects.ready().order_by("name")[0]
     broken.claims.filter(kind=Claim.Kind.HARM).delete()
-    also = Option.objects.published().order_by("name")[1]
+    also = Option.objects.ready().order_by("name")[1]
     Option.objects.filter(pk=also.pk).update(certainty_basis="")
     with pytest.raises(CommandError) as failed:
         check_content()

@@ -42,7 +42,7 @@ def complete_journey(client) -> None:
         assert client.post(url(page), valid_post(page)).status_code == 302
     values = list(Value.objects.values_list("slug", flat=True)[:2])
     assert client.post(url("values"), {"values": values}).status_code == 302
-    options = list(Option.objects.published().values_list("slug", flat=True)[:2])
+    options = list(Option.objects.ready().values_list("slug", flat=True)[:2])
     assert client.post(url("considering"), {"considering": options}).status_code == 302
     suggested = SuggestedQuestion.objects.first().slug
     client.post(url("questions"), {"suggested": [suggested], "own": "Will it hurt?"})

@@ -61,7 +61,7 @@ def test_the_first_entry_records_the_sources_too(content):
 
 
 def test_the_first_edit_of_a_loaded_option_can_be_compared_and_undone(content, admin_client):
-    option = Option.objects.published().first()
+    option = Option.objects.ready().first()
     bundled_summary = option.summary
     loaded = option.history.get()
     option.summary = "A new summary written by an editor."
@@ -232,7 +232,7 @@ def test_restoring_brings_an_item_back_with_its_sources(editor_client, editor, f
 
 
 def test_restoring_an_option_brings_back_the_parts_deleted_with_it(editor_client, factory):
-    option = factory.make_option(publish=True)
+    option = factory.make_option(ready=True)
     factory.make_cost(option)
     pk = option.pk
     parts = (option.claims.count(), option.costs.count())
@@ -385,7 +385,7 @@ def test_changed_sources_are_shown_as_changes(editor_client, factory):
 
 
 def test_nothing_changed_since_the_review_of_the_bundled_content(editor_client, content):
-    option = Option.objects.published().first()
+    option = Option.objects.ready().first()
     assert "Nothing in this option or its parts has changed since then." in changes_page(
         editor_client, option
     )

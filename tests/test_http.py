@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def public_paths() -> list[str]:
-    option = Option.objects.published().first()
+    option = Option.objects.ready().first()
     page = Page.objects.first()
     return [
         "/",

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_a_new_option_is_a_draft_that_patients_cannot_see(factory):
     option = factory.make_option()
     assert option.status == Option.Status.DRAFT
-    assert option not in Option.objects.published()
+    assert option not in Option.objects.ready()
 
 
 def test_a_suggested_questions_slug_stays_as_saved_answers_name_it():
@@ -25,7 +25,7 @@ def test_a_suggested_questions_slug_stays_as_saved_answers_name_it():
 def test_publishing_names_everything_that_is_missing(factory):
     option = factory.make_option(certainty="", certainty_reason="", no_reliable_cost=False)
     with pytest.raises(ValidationError) as error:
-        option.publish()
+        option.mark_ready()
     assert error.value.messages == [
         "Add at least one benefit.",
         "Add at least one harm or side effect.",
@@ -62,7 +62,7 @@ def test_a_claim_without_a_source_blocks_publishing(factory):
 
 
 def test_a_consideration_without_a_source_blocks_publishing(factory):
-    option = factory.make_option(publish=True)
+    option = factory.make_option(ready=True)
     question = factory.make_question()
     consideration = Consideration.objects.create(
         choice=question.choices.first(), option=option, text="Discuss this."
@@ -74,16 +74,16 @@ def test_a_consideration_without_a_source_blocks_publishing(factory):
 
 
 def test_a_cost_or_the_no_figure_tick_is_enough(factory):
-    option = factory.make_option(no_reliable_cost=False, publish=False)
+    option = factory.make_option(no_reliable_cost=False, ready=False)
     factory.make_claim(option, kind=Claim.Kind.BENEFIT)
     factory.make_claim(option, kind=Claim.Kind.HARM)
     factory.make_cost(option)
-    option.publish()
-    assert option in Option.objects.published()
+    option.mark_ready()
+    assert option in Option.objects.ready()
 
 
 def test_the_database_refuses_a_published_option_without_a_certainty(factory):
-    option = factory.make_option(publish=True)
+    option = factory.make_option(ready=True)
     option.certainty = ""
     with pytest.raises(IntegrityError), transaction.atomic():
         option.save()
@@ -158,7 +158,7 @@ def test_published_options_with_content_load_in_a_fixed_number_of_queries(
     factory, django_assert_num_queries
 ):
     def load():
-        options = list(Option.objects.published().with_content())
+        options = list(Option.objects.ready().with_content())
         for option in options:
             for claim in option.claims.all():
                 list(claim.sources.all())
@@ -166,11 +166,11 @@ def test_published_options_with_content_load_in_a_fixed_number_of_queries(
             list(option.studies.all())
         return options
 
-    factory.make_option(publish=True)
+    factory.make_option(ready=True)
     with django_assert_num_queries(10) as small:
         load()
     for _ in range(9):
-        option = factory.make_option(publish=True)
+        option = factory.make_option(ready=True)
         factory.make_cost(option)
         factory.make_study(option)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -178,7 +178,7 @@ def test_published_options_with_content_load_in_a_fixed_number_of_queries(
 
 
 def test_considerations_follow_the_answers_given(factory):
-    option = factory.make_option(publish=True)
+    option = factory.make_option(ready=True)
     draft = factory.make_option()
     question = factory.make_question(slug="pregnancy")
     yes = question.choices.get(slug="yes")

@@ -65,7 +65,7 @@ def option_page(client, option: Option) -> HtmlElement:
 
 def full_option(factory, **fields) -> Option:
     """A published option with something in every section; its main points have numbers."""
-    option = factory.make_option(publish=True, **fields)
+    option = factory.make_option(ready=True, **fields)
     option.claims.update(is_main=False)
     factory.make_claim(
         option,
@@ -133,9 +133,9 @@ def table_rows(table: HtmlElement) -> dict[str, HtmlElement]:
 
 
 def test_the_overview_shows_every_published_option_alphabetically_and_no_drafts(client, factory):
-    factory.make_option(publish=True, name="Zinc plan")
-    factory.make_option(publish=True, name="apple plan")
-    factory.make_option(publish=True, name="Middle plan")
+    factory.make_option(ready=True, name="Zinc plan")
+    factory.make_option(ready=True, name="apple plan")
+    factory.make_option(ready=True, name="Middle plan")
     factory.make_option(name="Draft plan")
     factory.publish_version()
     html = client.get(reverse("options")).content.decode()
@@ -146,12 +146,12 @@ def test_the_overview_shows_every_published_option_alphabetically_and_no_drafts(
 
 def test_the_overview_groups_options_by_kind_and_sorts_each_group_by_name(client, factory):
     kinds = Option.Category
-    factory.make_option(publish=True, name="Talking", category=kinds.PSYCHOLOGICAL)
-    factory.make_option(publish=True, name="Carry on", category=kinds.CURRENT_CARE)
-    factory.make_option(publish=True, name="B drip", category=kinds.INFUSION)
-    factory.make_option(publish=True, name="A drip", category=kinds.INFUSION)
-    factory.make_option(publish=True, name="Exercise", category=kinds.THERAPY)
-    factory.make_option(publish=True, name="Tablet", category=kinds.MEDICINE)
+    factory.make_option(ready=True, name="Talking", category=kinds.PSYCHOLOGICAL)
+    factory.make_option(ready=True, name="Carry on", category=kinds.CURRENT_CARE)
+    factory.make_option(ready=True, name="B drip", category=kinds.INFUSION)
+    factory.make_option(ready=True, name="A drip", category=kinds.INFUSION)
+    factory.make_option(ready=True, name="Exercise", category=kinds.THERAPY)
+    factory.make_option(ready=True, name="Tablet", category=kinds.MEDICINE)
     factory.publish_version()
     html = client.get(reverse("options")).content.decode()
     headings = first(parse(html), f"//form[{has_class('glance')}]").xpath(".//h3")
@@ -167,7 +167,7 @@ def test_the_overview_groups_options_by_kind_and_sorts_each_group_by_name(client
 
 def test_every_overview_row_says_what_it_is_how_sure_undo_time_and_cost(client, factory):
     option = factory.make_option(
-        publish=True,
+        ready=True,
         in_brief="A short drip",
         time_in_brief="Two hours",
         reversibility=Option.Reversibility.PARTLY,
@@ -186,7 +186,7 @@ def test_every_overview_row_says_what_it_is_how_sure_undo_time_and_cost(client, 
 
 
 def test_the_overview_says_how_the_order_was_chosen_and_never_ranks(client, factory):
-    factory.make_option(publish=True)
+    factory.make_option(ready=True)
     html = client.get(reverse("options")).content.decode()
     assert "alphabetical order" in html
     assert "says nothing about how well an option works" in html
@@ -195,8 +195,8 @@ def test_the_overview_says_how_the_order_was_chosen_and_never_ranks(client, fact
 
 
 def test_the_overview_shows_what_matters_to_the_person_and_flags_what_to_discuss(client, factory):
-    option = factory.make_option(publish=True, name="Flagged plan")
-    other = factory.make_option(publish=True, name="Quiet plan")
+    option = factory.make_option(ready=True, name="Flagged plan")
+    other = factory.make_option(ready=True, name="Quiet plan")
     question = factory.make_question(choices=("yes", "no"))
     factory.make_consideration(question.choices.get(slug="yes"), option, text="Heart talk.")
     value = factory.make_value(statement="Avoiding anything permanent")
@@ -215,7 +215,7 @@ def test_the_overview_shows_what_matters_to_the_person_and_flags_what_to_discuss
 
 
 def test_the_step_numbers_come_from_the_journey(client, factory):
-    factory.make_option(publish=True)
+    factory.make_option(ready=True)
     for _ in range(2):
         factory.make_question(page=factory.make_question_page())
     factory.publish_version()
@@ -235,8 +235,8 @@ def test_the_step_numbers_come_from_the_journey(client, factory):
 
 
 def test_two_picked_options_are_shown_in_a_table_with_one_column_each(client, factory):
-    one, two = factory.make_option(publish=True), factory.make_option(publish=True)
-    factory.make_option(publish=True, name="Not picked")
+    one, two = factory.make_option(ready=True), factory.make_option(ready=True)
+    factory.make_option(ready=True, name="Not picked")
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": [one.slug, two.slug]}).content.decode()
     table = table_of(html)
@@ -261,7 +261,7 @@ def test_two_picked_options_are_shown_in_a_table_with_one_column_each(client, fa
 
 def test_every_cell_of_the_table_links_to_its_detail(client, factory):
     option = full_option(factory)
-    other = factory.make_option(publish=True)
+    other = factory.make_option(ready=True)
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": [option.slug, other.slug]}).content.decode()
     table = table_of(html)
@@ -273,15 +273,15 @@ def test_every_cell_of_the_table_links_to_its_detail(client, factory):
 
 
 def test_the_columns_follow_the_overview_order_whatever_the_address_says(client, factory):
-    zinc = factory.make_option(publish=True, name="Zinc plan")
-    apple = factory.make_option(publish=True, name="Apple plan")
+    zinc = factory.make_option(ready=True, name="Zinc plan")
+    apple = factory.make_option(ready=True, name="Apple plan")
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": [zinc.slug, apple.slug]}).content.decode()
     assert column_names(table_of(html)) == ["Apple plan", "Zinc plan"]
 
 
 def test_picks_stay_ticked_and_more_than_four_shows_four_and_says_so(client, factory):
-    options = [factory.make_option(publish=True, name=f"Plan {n}") for n in range(6)]
+    options = [factory.make_option(ready=True, name=f"Plan {n}") for n in range(6)]
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": [o.slug for o in options]}).content.decode()
     assert len(column_names(table_of(html))) == 4
@@ -293,8 +293,8 @@ def test_picks_stay_ticked_and_more_than_four_shows_four_and_says_so(client, fac
 
 
 def test_an_unknown_pick_is_left_out_and_said_so(client, factory):
-    kept = factory.make_option(publish=True)
-    factory.make_option(publish=True)
+    kept = factory.make_option(ready=True)
+    factory.make_option(ready=True)
     factory.publish_version()
     response = client.get(reverse("options"), {"compare": ["no-such-option", kept.slug]})
     html = response.content.decode()
@@ -305,7 +305,7 @@ def test_an_unknown_pick_is_left_out_and_said_so(client, factory):
 
 
 def test_htmx_gets_only_the_comparison(client, factory):
-    one, two = factory.make_option(publish=True), factory.make_option(publish=True)
+    one, two = factory.make_option(ready=True), factory.make_option(ready=True)
     factory.publish_version()
     response = client.get(
         reverse("options"), {"compare": [one.slug, two.slug]}, HTTP_HX_REQUEST="true"
@@ -318,8 +318,8 @@ def test_htmx_gets_only_the_comparison(client, factory):
 
 
 def test_the_table_shows_a_persons_considerations_and_values(client, factory):
-    option = factory.make_option(publish=True)
-    other = factory.make_option(publish=True)
+    option = factory.make_option(ready=True)
+    other = factory.make_option(ready=True)
     question = factory.make_question(choices=("yes", "no"))
     yes = question.choices.get(slug="yes")
     yes.applies_to = "If you have a heart problem"
@@ -348,7 +348,7 @@ def test_the_table_shows_a_persons_considerations_and_values(client, factory):
 
 
 def test_every_fact_in_the_table_and_the_overview_is_cited_to_its_own_list(client, factory):
-    one, two = full_option(factory), factory.make_option(publish=True)
+    one, two = full_option(factory), factory.make_option(ready=True)
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": [one.slug, two.slug]}).content.decode()
     page = parse(html)
@@ -365,7 +365,7 @@ def test_every_fact_in_the_table_and_the_overview_is_cited_to_its_own_list(clien
 
 
 def test_the_overview_has_the_certainty_legend(client, factory):
-    factory.make_option(publish=True, certainty=Option.Certainty.MODERATE)
+    factory.make_option(ready=True, certainty=Option.Certainty.MODERATE)
     html = client.get(reverse("options")).content.decode()
     assert (
         '<span class="certainty certainty--moderate"><span class="certainty__symbol" '
@@ -399,7 +399,7 @@ def test_an_option_page_shows_every_section(client, factory):
 
 
 def test_a_sparse_option_has_the_same_sections_as_a_full_one(client, factory):
-    full, sparse = full_option(factory), factory.make_option(publish=True)
+    full, sparse = full_option(factory), factory.make_option(ready=True)
     headings = [
         [(h2.get("id"), text_of(h2)) for h2 in option_page(client, o).xpath("//h2[@id]")]
         for o in (full, sparse)
@@ -453,7 +453,7 @@ def test_sources_are_numbered_in_order_of_first_citation(client, factory):
 
 
 def test_the_source_list_shows_kind_interest_and_links(client, factory):
-    option = factory.make_option(publish=True)
+    option = factory.make_option(ready=True)
     source = factory.make_source(
         kind=Source.Kind.CLINIC_WEBSITE,
         interest="Published by a clinic that sells this.",
@@ -481,7 +481,7 @@ def test_a_source_cited_twice_keeps_one_number(factory):
 
 
 def test_an_option_without_a_cost_says_so(client, factory):
-    option = factory.make_option(publish=True, cost_note="Insurance may pay for some of it.")
+    option = factory.make_option(ready=True, cost_note="Insurance may pay for some of it.")
     factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
     assert "No reliable cost figure found." in html
@@ -489,7 +489,7 @@ def test_an_option_without_a_cost_says_so(client, factory):
 
 
 def test_personal_considerations_are_flagged_to_discuss(client, factory):
-    option = factory.make_option(publish=True)
+    option = factory.make_option(ready=True)
     question = factory.make_question(choices=("yes", "no"))
     factory.make_consideration(question.choices.get(slug="yes"), option, text="Ask about X.")
     give_answers(client, Answers(choices={question.slug: ["yes"]}))
@@ -508,7 +508,7 @@ def test_personal_considerations_are_flagged_to_discuss(client, factory):
 def test_someone_who_answered_nothing_still_sees_who_should_talk_to_a_clinician_first(
     client, factory
 ):
-    option = factory.make_option(publish=True)
+    option = factory.make_option(ready=True)
     health = factory.make_question(choices=("yes", "not-sure", "no"))
     yes, not_sure = health.choices.get(slug="yes"), health.choices.get(slug="not-sure")
     yes.applies_to = "If you are pregnant or may be"
@@ -680,7 +680,7 @@ def test_a_range_must_run_low_to_high_within_100(factory):
 def test_the_first_use_of_a_term_links_to_its_definition_on_the_page(client, factory):
     Term.objects.create(slug="infusion", term="Infusion", definition="A drip into a vein.")
     option = factory.make_option(
-        publish=True, summary="Medicine by infusion.", how_given="Two infusions a week."
+        ready=True, summary="Medicine by infusion.", how_given="Two infusions a week."
     )
     factory.publish_version()
     html = client.get(reverse("option", args=[option.slug])).content.decode()
@@ -694,7 +694,7 @@ def test_the_first_use_of_a_term_links_to_its_definition_on_the_page(client, fac
 
 def test_the_table_links_a_term_to_its_definition_in_the_table_s_own_list(client, factory):
     Term.objects.create(slug="infusion", term="Infusion", definition="A drip into a vein.")
-    option = factory.make_option(publish=True, summary="Medicine by infusion.")
+    option = factory.make_option(ready=True, summary="Medicine by infusion.")
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": option.slug}).content.decode()
     terms = table_of(html).xpath(f".//a[{has_class('term')}]")
@@ -734,7 +734,7 @@ def test_a_term_that_is_a_piece_of_markup_is_linked_as_text():
 
 
 def test_every_link_to_an_option_leads_to_its_own_page(client, factory):
-    one, two = factory.make_option(publish=True), factory.make_option(publish=True)
+    one, two = factory.make_option(ready=True), factory.make_option(ready=True)
     factory.publish_version()
     html = client.get(reverse("options"), {"compare": [one.slug, two.slug]}).content.decode()
     to_one = {href.partition("#")[0] for href, label in links(html) if one.name in label}
@@ -768,7 +768,7 @@ def test_staff_preview_a_draft_as_patients_would_see_it(admin_client, factory):
 
 
 def test_a_preview_shows_edits_patients_see_only_once_published(admin_client, client, factory):
-    option = factory.make_option(publish=True, summary="The published words.")
+    option = factory.make_option(ready=True, summary="The published words.")
     factory.publish_version()
     Option.objects.filter(pk=option.pk).update(summary="The edited words.")
     preview = admin_client.get(reverse("option_preview", args=[option.slug])).content.decode()

@@ -180,7 +180,7 @@ _OPTION_PAGES: dict[str, tuple[bytes, str]] = {}
 def option_pages(client) -> dict[str, tuple[bytes, str]]:
     """Every published option page's HTML and Content-Security-Policy header, by slug."""
     if not _OPTION_PAGES:
-        for option in Option.objects.published():
+        for option in Option.objects.ready():
             response = client.get(reverse("option", args=[option.slug]))
             assert response.status_code == 200
             _OPTION_PAGES[option.slug] = (

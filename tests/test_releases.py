@@ -27,7 +27,7 @@ def option_page(client, option: Option):
 
 
 def test_publishing_makes_the_next_numbered_version_with_who_and_why(factory):
-    factory.make_option(publish=True)
+    factory.make_option(ready=True)
     first = releases.publish("Ada", "First look.")
     second = releases.publish("Grace", "Checked again.")
     assert (first.number, second.number) == (1, 2)
@@ -52,7 +52,7 @@ def test_a_version_needs_a_reason(factory):
 
 
 def test_patients_see_an_edit_only_once_it_is_published(client, factory):
-    option = factory.make_option(publish=True, name="Warm baths")
+    option = factory.make_option(ready=True, name="Warm baths")
     factory.publish_version()
     Option.objects.filter(pk=option.pk).update(name="Hot baths")
     assert "Warm baths" in option_page(client, option).content.decode()
@@ -61,7 +61,7 @@ def test_patients_see_an_edit_only_once_it_is_published(client, factory):
 
 
 def test_a_published_row_reads_its_lists_from_the_version_and_never_the_editors_tables(factory):
-    option = factory.make_option(publish=True)
+    option = factory.make_option(ready=True)
     factory.make_claim(option, text="Warmth helps some people.")
     factory.publish_version()
     Claim.objects.filter(option=option).update(text="Changed in the draft.")
@@ -78,7 +78,7 @@ def test_a_published_row_reads_its_lists_from_the_version_and_never_the_editors_
 
 
 def test_an_option_deleted_in_the_draft_stays_until_the_next_version(client, factory):
-    option = factory.make_option(publish=True)
+    option = factory.make_option(ready=True)
     factory.publish_version()
     Option.objects.filter(pk=option.pk).delete()
     assert option_page(client, option).status_code == 200
@@ -87,7 +87,7 @@ def test_an_option_deleted_in_the_draft_stays_until_the_next_version(client, fac
 
 
 def test_a_draft_that_breaks_the_rules_is_refused_naming_the_option(factory):
-    option = factory.make_option(publish=True, name="Mirror therapy")
+    option = factory.make_option(ready=True, name="Mirror therapy")
     factory.publish_version()
     option.claims.filter(kind=Claim.Kind.HARM).delete()  # as the Claims page would
     with pytest.raises(releases.NotPublishable) as refused:
@@ -97,7 +97,7 @@ def test_a_draft_that_breaks_the_rules_is_refused_naming_the_option(factory):
 
 
 def test_an_earlier_version_can_be_published_again(client, factory):
-    option = factory.make_option(publish=True, name="Warm baths")
+    option = factory.make_option(ready=True, name="Warm baths")
     first = factory.publish_version()
     Option.objects.filter(pk=option.pk).update(name="Hot baths")
     factory.publish_version()
@@ -108,12 +108,12 @@ def test_an_earlier_version_can_be_published_again(client, factory):
 
 
 def test_a_versions_changes_are_the_difference_from_the_one_before(factory):
-    kept = factory.make_option(publish=True, name="Kept")
-    dropped = factory.make_option(publish=True, name="Dropped")
+    kept = factory.make_option(ready=True, name="Kept")
+    dropped = factory.make_option(ready=True, name="Dropped")
     before = factory.publish_version()
     Option.objects.filter(pk=kept.pk).update(summary="New words.")
-    dropped.unpublish()
-    factory.make_option(publish=True, name="Added")
+    dropped.mark_draft()
+    factory.make_option(ready=True, name="Added")
     after = factory.publish_version()
     changes = releases.changes_between(before.content, after.content)
     assert "Option: Added" in changes.added
@@ -142,7 +142,7 @@ def test_editors_read_versions_but_cannot_publish(editor_client, factory):
 
 
 def test_a_publisher_sees_problems_changes_and_previews_then_publishes(publisher_client, factory):
-    option = factory.make_option(publish=True, name="Graded motor imagery")
+    option = factory.make_option(ready=True, name="Graded motor imagery")
     page = publisher_client.get(PUBLISH).content.decode()
     assert "Every option marked for publishing meets the rules." in page
     assert "Added</ins> Option: Graded motor imagery" in page
@@ -162,7 +162,7 @@ def test_publishing_without_a_reason_says_what_to_do_and_publishes_nothing(publi
 
 
 def test_the_publish_page_names_each_option_that_breaks_the_rules(publisher_client, factory):
-    option = factory.make_option(publish=True, name="Mirror therapy")
+    option = factory.make_option(ready=True, name="Mirror therapy")
     option.claims.filter(kind=Claim.Kind.HARM).delete()
     response = publisher_client.post(PUBLISH, {"reason": "Try anyway."})
     html = response.content.decode()
@@ -173,7 +173,7 @@ def test_the_publish_page_names_each_option_that_breaks_the_rules(publisher_clie
 
 
 def test_a_publisher_publishes_an_earlier_version_again_in_one_step(publisher_client, factory):
-    option = factory.make_option(publish=True, name="Warm baths")
+    option = factory.make_option(ready=True, name="Warm baths")
     first = factory.publish_version()
     Option.objects.filter(pk=option.pk).update(name="Hot baths")
     factory.publish_version()
@@ -235,7 +235,7 @@ def test_a_version_published_before_pages_of_questions_reads_as_it_did(factory):
 
 
 def test_publishing_stamps_the_format_the_content_is_written_in(factory):
-    factory.make_option(publish=True)
+    factory.make_option(ready=True)
     assert factory.publish_version().format == releases.RELEASE_FORMAT
 
 

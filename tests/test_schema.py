@@ -76,7 +76,7 @@ def red_flags(transactional_db):
 def test_a_new_kind_of_part_is_published_exported_in_history_and_in_the_admin(
     red_flags, factory, admin_client, tmp_path
 ):
-    option = factory.make_option(publish=True)
+    option = factory.make_option(ready=True)
     flag = red_flags.objects.create(option=option, text="Call for help if the limb turns blue.")
 
     # The publication rules ask for its source, as for every part that states a fact.

@@ -16,8 +16,8 @@ def entry_for(html: str, source: Source) -> str:
 
 def test_the_sources_page_groups_sources_by_kind_with_what_they_are_cited_for(client, factory):
     review = factory.make_source(kind=Source.Kind.SYSTEMATIC_REVIEW, title="A review")
-    first = factory.make_option(publish=True, name="Beta plan")
-    second = factory.make_option(publish=True, name="Alpha plan")
+    first = factory.make_option(ready=True, name="Beta plan")
+    second = factory.make_option(ready=True, name="Alpha plan")
     factory.make_claim(first, kind=Claim.Kind.LIMITATION, sources=[review])
     factory.make_claim(second, kind=Claim.Kind.LIMITATION, sources=[review])
 
@@ -32,7 +32,7 @@ def test_the_sources_page_groups_sources_by_kind_with_what_they_are_cited_for(cl
 
 
 def test_each_source_shows_its_kind_interest_and_links(client, factory):
-    option = factory.make_option(publish=True)
+    option = factory.make_option(ready=True)
     seller = factory.make_source(
         kind=Source.Kind.CLINIC_WEBSITE,
         interest="Published by a clinic that sells this.",
@@ -85,7 +85,7 @@ def test_sources_behind_information_pages_are_listed_with_the_page(client, facto
 def test_the_sources_page_runs_the_same_queries_for_2_or_20_options(client, factory):
     def grow(times):
         for _ in range(times):
-            option = factory.make_option(publish=True)
+            option = factory.make_option(ready=True)
             factory.make_cost(option)
             factory.make_study(option)
             option.certainty_sources.set([factory.make_source()])

@@ -86,7 +86,7 @@ def test_a_typical_summary_has_every_section_in_order(client, content):
 
 
 def test_the_header_gives_the_print_date_content_version_and_last_review(client, factory, content):
-    reviewed = Option.objects.published().order_by("-last_reviewed_on").first().last_reviewed_on
+    reviewed = Option.objects.ready().order_by("-last_reviewed_on").first().last_reviewed_on
     release = factory.publish_version()
     page = summary_page(client, typical_persona())
     header = first(page, f"//header[{has_class('summary-header')}]")
@@ -197,7 +197,7 @@ def test_each_option_considered_shows_the_same_compact_row(client, content):
     table = first(options_part, f".//table[{has_class('summary-options__table')}]")
     rows = first(table, ".//tbody").xpath(".//tr")
     names = [text_of(first(row, ".//th[@scope='row']")) for row in rows]
-    options = Option.objects.published().filter(slug__in=answers.considering).with_content()
+    options = Option.objects.ready().filter(slug__in=answers.considering).with_content()
     assert names == sorted((o.name for o in options), key=str.lower)
     for option in options:
         row = rows[names.index(option.name)]

@@ -82,9 +82,9 @@ def _published_rows(model: type[models.Model], include: str) -> models.QuerySet:
     option `include`, published or not, for a preview)."""
     rows = model._default_manager.all()
     if model is Option:
-        return rows.filter(Q(status=Option.Status.PUBLISHED) | Q(slug=include))
+        return rows.filter(Q(status=Option.Status.READY) | Q(slug=include))
     if any(field.name == "option" for field in model._meta.concrete_fields):
-        return rows.filter(Q(option__status=Option.Status.PUBLISHED) | Q(option__slug=include))
+        return rows.filter(Q(option__status=Option.Status.READY) | Q(option__slug=include))
     return rows
 
 
@@ -109,7 +109,7 @@ def digest_of(content: list[dict]) -> str:
 def problems_in_draft() -> dict[str, list[str]]:
     """Every option marked for publishing that breaks the rules, with what to fix."""
     problems = {}
-    for option in Option.objects.published().with_content().order_by("name"):
+    for option in Option.objects.ready().with_content().order_by("name"):
         if found := option.publication_problems():
             problems[option.name] = found
     return problems

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_editor_edits_a_harm_sees_the_grade_and_restores_the_earlier_version(
     page, editor, factory
 ):
-    option = factory.make_option(publish=True, name="An option")
+    option = factory.make_option(ready=True, name="An option")
     harm = option.harms[0]
     original = harm.text
     sign_in(page, "editor")
@@ -50,7 +50,7 @@ def test_publishing_an_option_without_harms_is_refused_with_the_reason(page, edi
     factory.make_claim(option, kind=Claim.Kind.BENEFIT)
     sign_in(page, "editor")
     page.goto(f"/admin/treatments/option/{option.pk}/change/")
-    page.page.click("input[name=_publish]")
+    page.page.click("input[name=_mark_ready]")
     page.page.wait_for_load_state()
     message = page.page.locator(".messagelist").inner_text()
     assert "is not ready for the next version" in message
@@ -80,7 +80,7 @@ def test_every_content_form_grades_its_text_as_the_editor_types(page, editor):
 def test_an_editor_finds_a_deleted_claim_from_the_home_page_and_restores_it(
     page, editor, factory, axe
 ):
-    option = factory.make_option(publish=True, name="An option")
+    option = factory.make_option(ready=True, name="An option")
     harm = option.harms[0]
     text, sources = harm.text, set(harm.sources.all())
     sign_in(page, "editor")
@@ -103,7 +103,7 @@ def test_an_editor_finds_a_deleted_claim_from_the_home_page_and_restores_it(
 
 
 def test_the_changes_since_review_and_the_history_with_parts_pass_axe(page, editor, factory, axe):
-    option = factory.make_option(publish=True, name="An option")
+    option = factory.make_option(ready=True, name="An option")
     claim = option.benefits[0]
     claim.text = "Pain eased for a few people, for a while."
     claim.save()

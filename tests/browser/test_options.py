@@ -56,7 +56,7 @@ def heaviest(count: int) -> list[Option]:
         claims = [option.main_benefit, option.main_harm]
         return len(option.summary) + sum(len(claim.text) for claim in claims if claim)
 
-    options = Option.objects.published().prefetch_related("claims", "costs")
+    options = Option.objects.ready().prefetch_related("claims", "costs")
     return sorted(options, key=weight, reverse=True)[:count]
 
 
@@ -66,7 +66,7 @@ def picks(options) -> str:
 
 def add_options_up_to(total: int) -> None:
     """More published options, as other kinds of content will add, each with its own words."""
-    existing = list(Option.objects.published().order_by("pk"))
+    existing = list(Option.objects.ready().order_by("pk"))
     for n in range(total - len(existing)):
         original = existing[n % len(existing)]
         copy = Option.objects.get(pk=original.pk)
@@ -92,7 +92,7 @@ def add_options_up_to(total: int) -> None:
 def test_the_overview_fits_its_screens_now_and_with_every_planned_option(page, phone, content):
     for size, viewport, browser in (("desktop", DESKTOP, page), ("phone", PHONE, phone)):
         browser.goto("/options/")
-        assert browser.page.locator(".glance__row").count() == Option.objects.published().count()
+        assert browser.page.locator(".glance__row").count() == Option.objects.ready().count()
         assert screens(browser, viewport) <= OVERVIEW_SCREENS[size], size
     add_options_up_to(OPTIONS_PLANNED)
     for size, viewport, browser in (("desktop", DESKTOP, page), ("phone", PHONE, phone)):
@@ -113,7 +113,7 @@ def test_three_picked_options_fit_one_table_on_a_desktop_and_a_phone(page, phone
 
 
 def test_every_option_page_leads_with_what_matters_within_two_phone_screens(phone, content):
-    for option in Option.objects.published():
+    for option in Option.objects.ready():
         phone.goto(f"/options/{option.slug}/")
         bottom = phone.page.locator("section[aria-labelledby=first]").evaluate(
             "e => e.getBoundingClientRect().bottom + window.scrollY"
@@ -168,7 +168,7 @@ def test_the_options_pages_have_no_accessibility_violations(
     if not javascript:
         # The page's own scripts never load, as in a browser without JavaScript; axe still runs.
         context.route("**/*.js", lambda route: route.abort())
-    option = Option.objects.published().filter(claims__frequency_total__isnull=False).first()
+    option = Option.objects.ready().filter(claims__frequency_total__isnull=False).first()
     try:
         for path in ("/options/", f"/options/?{picks(heaviest(3))}", f"/options/{option.slug}/"):
             wrapped.goto(path)
@@ -237,7 +237,7 @@ def test_the_table_prints_within_an_a4_or_letter_page(page, content):
 
 def test_an_option_page_draws_every_number_out_of_100(page, content):
     option = (
-        Option.objects.published()
+        Option.objects.ready()
         .filter(claims__frequency_total__isnull=False)
         .order_by("name")
         .first()
@@ -251,7 +251,7 @@ def test_an_option_page_draws_every_number_out_of_100(page, content):
 
 
 def test_a_glossary_word_on_an_option_page_leads_to_its_definition_by_keyboard(page, content):
-    option = Option.objects.published().order_by("name").first()
+    option = Option.objects.ready().order_by("name").first()
     page.goto(f"/options/{option.slug}/")
     term = page.page.locator("a.term").first
     if term.count() == 0:
@@ -264,7 +264,7 @@ def test_a_glossary_word_on_an_option_page_leads_to_its_definition_by_keyboard(p
 
 
 def test_every_reference_on_an_option_page_leads_to_an_entry_with_its_kind(page, content):
-    option = Option.objects.published().filter(claims__kind=Claim.Kind.HARM).first()
+    option = Option.objects.ready().filter(claims__kind=Claim.Kind.HARM).first()
     page.goto(f"/options/{option.slug}/")
     hrefs = set(page.page.locator("sup.ref a").evaluate_all("links => links.map(a => a.hash)"))
     assert hrefs

@@ -18,7 +18,7 @@ def staff(editors_group, publishers_group):
 def test_an_edit_reaches_patients_only_when_a_publisher_publishes_it(
     open_page, live_server, staff, factory
 ):
-    option = factory.make_option(publish=True, name="Warm baths")
+    option = factory.make_option(ready=True, name="Warm baths")
     factory.publish_version()
     patient = open_page(live_server.url)
     editor = open_page(live_server.url)

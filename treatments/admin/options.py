@@ -96,7 +96,7 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
     # Overdue (and never reviewed) options first.
     ordering = [F("next_review_due").asc(nulls_first=True), "name"]
     prepopulated_fields = {"slug": ["name"]}
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["mark_ready_selected", "return_to_draft_selected"]
     # Short groups only: the long ones (studies, claim checks, considerations, value ratings) are
     # edited on their own pages, linked from this one, so the page stays a few screens long.
     inlines = [ClaimInline, AvailabilityInline, CostInline]
@@ -165,7 +165,7 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
         problems = option.publication_problems()
         status = (
             "Ready: it goes into the next version a publisher publishes."
-            if option.is_published
+            if option.is_ready
             else "Draft: it is not in the next version."
         )
         current = current_content()
@@ -244,14 +244,14 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
         return JsonResponse(reading_grade(text, glossary_for(request)).as_json())
 
     def response_change(self, request, obj):
-        if "_publish" in request.POST:
-            self._publish(request, obj)
+        if "_mark_ready" in request.POST:
+            self._mark_ready(request, obj)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
-    def _publish(self, request, option) -> bool:
+    def _mark_ready(self, request, option) -> bool:
         try:
-            option.publish()
+            option.mark_ready()
         except ValidationError as error:
             self.message_user(
                 request,
@@ -273,10 +273,10 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         option = form.instance
-        if option.is_published:
+        if option.is_ready:
             problems = option.publication_problems()
             if problems:
-                option.unpublish()
+                option.mark_draft()
                 self.message_user(
                     request,
                     f"“{option.name}” went back to draft, so it will not be in the next version. "
@@ -285,12 +285,12 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
                 )
 
     @admin.action(description="Mark the selected options ready for the next version")
-    def publish_selected(self, request, queryset):
+    def mark_ready_selected(self, request, queryset):
         for option in queryset:
-            self._publish(request, option)
+            self._mark_ready(request, option)
 
     @admin.action(description="Return the selected options to draft")
-    def unpublish_selected(self, request, queryset):
+    def return_to_draft_selected(self, request, queryset):
         for option in queryset:
-            option.unpublish()
+            option.mark_draft()
         self.message_user(request, f"{queryset.count()} option(s) returned to draft.")

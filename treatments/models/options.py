@@ -20,8 +20,9 @@ REVIEW_SOON_DAYS = 60
 
 
 class OptionQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Option.Status.PUBLISHED)
+    def ready(self):
+        """Options marked ready: they go into the next version a publisher publishes."""
+        return self.filter(status=Option.Status.READY)
 
     def overdue(self, today: datetime.date | None = None):
         today = today or timezone.localdate()
@@ -72,7 +73,7 @@ class Option(SlugModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft: not in the next version"
-        PUBLISHED = "published", "Ready: in the next version a publisher publishes"
+        READY = "published", "Ready: in the next version a publisher publishes"
 
     name = models.CharField(max_length=120, help_text="The name patients see, in plain words.")
     category = models.CharField(
@@ -193,8 +194,8 @@ class Option(SlugModel):
         return reverse("option", args=[self.slug])
 
     @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
 
     @property
     def is_overdue(self) -> bool:
@@ -276,14 +277,14 @@ class Option(SlugModel):
                 problems.append(f"Give a source for every {part.noun} ({missing} without one).")
         return problems
 
-    def publish(self):
+    def mark_ready(self):
         problems = self.publication_problems()
         if problems:
             raise ValidationError(problems)
-        self.status = self.Status.PUBLISHED
+        self.status = self.Status.READY
         self.save(update_fields=["status", "updated_at"])
 
-    def unpublish(self):
+    def mark_draft(self):
         self.status = self.Status.DRAFT
         self.save(update_fields=["status", "updated_at"])
 

@@ -172,7 +172,7 @@ class ConsiderationQuerySet(models.QuerySet):
         for question, choice in pairs:
             match |= Q(choice__question__slug=question, choice__slug=choice)
         return (
-            self.filter(match, option__status=Option.Status.PUBLISHED)
+            self.filter(match, option__status=Option.Status.READY)
             .select_related("option", "choice__question")
             .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("pk")))
         )

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        published = list(Option.objects.published().with_content().order_by("name"))
+        published = list(Option.objects.ready().with_content().order_by("name"))
         failures = []
         for option in published:
             for problem in option.publication_problems():
