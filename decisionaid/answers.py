@@ -11,11 +11,14 @@ secret-handling unit, reviewed together; split, a reader could miss how a key is
 """
 
 import base64
+import datetime
 import functools
 import hashlib
 import hmac
 import json
 import os
+import re
+import secrets
 import struct
 import time
 import zlib
@@ -31,6 +34,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from decisionaid import sure as sure_test
+
+LINK_ID_BYTES = 9
+LINK_ID = re.compile(r"[A-Za-z0-9_-]{12}")
 
 
 @dataclass
@@ -49,6 +55,9 @@ class Answers:
     sure: dict[str, str] = field(default_factory=dict)
     # step slugs the person has completed
     done: list[str] = field(default_factory=list)
+    # A random id shared by these answers and every resume link made from them, so that clearing
+    # the answers can end the links too (decisionaid.models.EndedLink). Says nothing about anyone.
+    link: str = ""
 
     @classmethod
     def from_data(cls, data) -> "Answers":
@@ -77,6 +86,9 @@ class Answers:
         own = data.get("own_questions")
         if isinstance(own, str):
             answers.own_questions = own[:1000]
+        link = data.get("link")
+        if isinstance(link, str) and LINK_ID.fullmatch(link):
+            answers.link = link
         sure = data.get("sure")
         if isinstance(sure, dict):
             answers.sure = {
@@ -92,6 +104,7 @@ class Answers:
     def save(self, request: HttpRequest) -> None:
         """Keep these answers in the browser's cookie; AnswersMiddleware writes it."""
         _resolve_old_numbers(request, self)
+        self.link = self.link or secrets.token_urlsafe(LINK_ID_BYTES)
         state = _state(request)
         state.answers = self
         state.changed = True
@@ -109,7 +122,7 @@ class Answers:
 
     @property
     def is_empty(self) -> bool:
-        return all(not getattr(self, f.name) for f in fields(self))
+        return all(not getattr(self, f.name) for f in fields(self) if f.name != "link")
 
     def chosen_pairs(self) -> set[tuple[str, str]]:
         """Every (question slug, choice slug) the person picked."""
@@ -140,6 +153,7 @@ _SHORT = {
     "own_questions": "o",
     "sure": "s",
     "done": "d",
+    "link": "i",
 }
 _LONG = {short: name for name, short in _SHORT.items()}
 
@@ -215,6 +229,10 @@ class TokenInvalid(TokenError):
 
 class TokenExpired(TokenError):
     """Genuine, but older than it may be."""
+
+
+class TokenEnded(TokenError):
+    """Genuine, but the person cleared these answers, which ended every link made from them."""
 
 
 @functools.lru_cache(maxsize=16)
@@ -334,8 +352,22 @@ def make_resume_token(answers: Answers) -> str:
 
 
 def read_resume_token(token: str) -> Answers:
-    """The answers in a resume link. Raises TokenInvalid or TokenExpired."""
-    return decrypt(token, PURPOSE_RESUME, RESUME_MAX_AGE)[0]
+    """The answers in a resume link. Raises TokenInvalid, TokenExpired or TokenEnded."""
+    from decisionaid.models import EndedLink
+
+    answers = decrypt(token, PURPOSE_RESUME, RESUME_MAX_AGE)[0]
+    if answers.link and EndedLink.objects.filter(link_id=answers.link).exists():
+        raise TokenEnded("cleared")
+    return answers
+
+
+def end_links(answers: Answers) -> None:
+    """End every resume link made from these answers (and forget ids whose links have expired)."""
+    from decisionaid.models import EndedLink
+
+    EndedLink.objects.older_than(datetime.timedelta(seconds=RESUME_MAX_AGE)).delete()
+    if answers.link:
+        EndedLink.objects.get_or_create(link_id=answers.link)
 
 
 def token_from_link(text: str) -> str:

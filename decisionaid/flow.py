@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
-from decisionaid.answers import RESUME_MAX_AGE, Answers, make_resume_token, remembers
+from decisionaid.answers import RESUME_MAX_AGE, Answers, end_links, make_resume_token, remembers
 from decisionaid.caching import UNCACHED, fragment
 from decisionaid.http import AidRequest, HtmxHttpRequest
 from decisionaid.journey import answered, journey_for
@@ -99,9 +99,14 @@ def check(request: AidRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def clear(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
+        end_links(Answers.from_request(request))
         Answers.clear(request)
         if request.session.session_key is not None:
             request.session.flush()
-        messages.success(request, "Your answers have been cleared from this browser.")
+        messages.success(
+            request,
+            "Your answers have been cleared from this browser, and links made from them no "
+            "longer open them.",
+        )
         return redirect("home")
     return render(request, "decisionaid/clear.html")

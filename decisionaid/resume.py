@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from decisionaid.answers import (
     RESUME_MAX_AGE,
+    TokenEnded,
     TokenExpired,
     TokenInvalid,
     read_resume_token,
@@ -45,6 +46,9 @@ def resume(request: HttpRequest) -> HttpResponse:
         return _private(render(request, "decisionaid/resume.html", context, status=400))
     try:
         answers = read_resume_token(token_from_link(pasted))
+    except TokenEnded:
+        context = {"ended": True}
+        return _private(render(request, "decisionaid/resume_invalid.html", context, status=400))
     except TokenExpired:
         context = {"expired": True, "days": RESUME_MAX_AGE // 86400}
         return _private(render(request, "decisionaid/resume_invalid.html", context, status=400))

@@ -2,9 +2,10 @@
 
 import base64
 import contextlib
+import dataclasses
+import datetime
 import io
 import logging
-import re
 import time
 import zlib
 from http.cookies import SimpleCookie
@@ -14,6 +15,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from decisionaid.answers import (
     HEADER,
@@ -21,6 +23,7 @@ from decisionaid.answers import (
     NONCE_BYTES,
     PURPOSE_COOKIE,
     PURPOSE_RESUME,
+    RESUME_MAX_AGE,
     Answers,
     TokenExpired,
     TokenInvalid,
@@ -30,7 +33,9 @@ from decisionaid.answers import (
     read_resume_token,
     token_from_link,
 )
+from decisionaid.models import EndedLink
 from tests.answers_cookie import cookie_value, give_answers, stored
+from tests.html import parse, texts_of
 
 pytestmark = pytest.mark.django_db
 
@@ -273,6 +278,39 @@ def test_clear_all_deletes_the_cookie_and_the_choice_to_remember(client, content
     assert response.cookies["answers"]["max-age"] == ""  # a session cookie again
 
 
+def test_clearing_the_answers_ends_every_link_made_from_them(client, content):
+    answer_a_step(client)
+    link = resume_link(client)
+    mine = stored(client).link
+    assert mine  # a random id, in the answers and every link made from them
+    someone_else = make_resume_token(Answers(values=["kept"], link="AAAAAAAAAAAA"))
+
+    client.post(reverse("clear"))
+
+    # The next person at this computer finds the link in the browser's history: it opens nothing.
+    later = type(client)()
+    response = later.post(reverse("resume"), {"link": link})
+    assert response.status_code == 400
+    assert "These answers were cleared" in response.content.decode()
+    assert stored(later).is_empty
+    # Nobody else's link is ended.
+    assert later.post(reverse("resume"), {"link": someone_else}).status_code == 302
+    # The server keeps the id alone: no answer, no address, nothing about the person.
+    assert [(e.link_id) for e in EndedLink.objects.all()] == [mine]
+    assert {f.name for f in EndedLink._meta.fields} == {"id", "link_id", "ended_at"}
+
+
+def test_ended_link_ids_are_kept_only_as_long_as_links_live(client, content):
+    old = EndedLink.objects.create(link_id="BBBBBBBBBBBB")
+    EndedLink.objects.filter(pk=old.pk).update(
+        ended_at=timezone.now() - datetime.timedelta(seconds=RESUME_MAX_AGE + 60)
+    )
+    answer_a_step(client)
+    client.post(reverse("clear"))
+    assert not EndedLink.objects.filter(link_id="BBBBBBBBBBBB").exists()
+    assert EndedLink.objects.count() == 1
+
+
 def test_patient_pages_never_touch_the_session_table(client, content):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -293,7 +331,7 @@ def test_patient_pages_never_touch_the_session_table(client, content):
 
 def resume_link(client) -> str:
     html = client.get(reverse("check")).content.decode()
-    return re.search(r'class="resume-link"><a href="([^"]+)"', html)[1]
+    return texts_of(parse(html), "//textarea[@id='resume-link']")[0]
 
 
 def test_the_resume_link_keeps_its_token_after_the_hash(client, content):
@@ -332,7 +370,8 @@ def test_without_javascript_a_pasted_link_opens_the_answers(client, content):
     link = "https://elsewhere.example/resume/#" + make_resume_token(SECRETS)
     response = client.post(reverse("resume"), {"link": link})
     assert response.headers["Location"] == reverse("check")
-    assert stored(client) == SECRETS
+    # A link made before links had an id gets one now, so clearing can end it from here on.
+    assert dataclasses.replace(stored(client), link="") == SECRETS
 
 
 def test_an_empty_paste_asks_again_without_changing_anything(client, content):

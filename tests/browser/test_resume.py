@@ -29,7 +29,7 @@ def give(page, answers: Answers) -> None:
 
 def link_on_check_page(page) -> str:
     page.goto("/check/")
-    return page.page.locator(".resume-link a").get_attribute("href")
+    return page.page.locator("textarea#resume-link").input_value()
 
 
 def test_opening_a_link_never_sends_its_token_to_the_server(page, content, browser, live_server):
