@@ -19,6 +19,7 @@ from decisionaid.caching import fragment
 from decisionaid.http import AidRequest
 from decisionaid.journey import AnsweredQuestion, answered, journey_for, suggested_ticked
 from decisionaid.options import chosen_values
+from decisionaid.record import note_for_record
 from decisionaid.references import References
 from treatments.models import Choice, Consideration, Option
 from treatments.releases import Content
@@ -179,15 +180,22 @@ def summary(request: AidRequest) -> HttpResponse:
     options = considered_options(answers, content)
     considering = {option.slug for option in options}
     discuss = things_to_discuss(answers, considering, content)
-    resume_url = request.build_absolute_uri(reverse("resume")) + "#" + make_resume_token(answers)
+    # A link back to the answers only when the person asks: a printout left in a waiting room or
+    # scanned into a record must not open every answer.
+    with_link = request.GET.get("link") == "yes"
+    if with_link:
+        token = make_resume_token(answers)
+        resume_url = request.build_absolute_uri(reverse("resume")) + "#" + token
+    else:
+        resume_url = ""
 
     context = {
         "answers": answers,
         "empty": False,
-        # The rest of the page follows from the answers, which the link holds, the version and
+        # The rest of the page follows from the answers, the link if asked for, the version and
         # the day: drawn once for them.
         "fragment": fragment(
-            content.digest, "summary", timezone.localdate(), personal=(resume_url,)
+            content.digest, "summary", timezone.localdate(), personal=(repr(answers), resume_url)
         ),
         # A long summary prints in smaller type to stay within two pages.
         "dense": len(options) > MANY_OPTIONS or len(discuss["grouped"]) > 0,
@@ -206,8 +214,10 @@ def summary(request: AidRequest) -> HttpResponse:
         "questions": suggested_ticked(answers, content),
         "own_questions": answers.own_questions.strip(),
         "funding": funding_statement(content),
+        "with_link": with_link,
         "resume_url": resume_url,
-        "resume_qr": qr_svg(resume_url),
+        "resume_qr": qr_svg(resume_url) if with_link else None,
+        "note": note_for_record(answers, content),
         "resume_days": RESUME_MAX_AGE // (24 * 3600),
         "refs": References(),
         "compact_references_from": COMPACT_FROM_REFERENCES,

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
-from decisionaid import flow, options, pages, resume, summary, views
+from decisionaid import flow, options, pages, record, resume, summary, views
 
 ADMIN = settings.ADMIN_PATH.strip("/") + "/"
 
@@ -21,6 +21,13 @@ urlpatterns = [
     path("options/<slug:slug>/", options.option, name="option"),
     path("options/<slug:slug>/preview/", options.option_preview, name="option_preview"),
     path("summary/", summary.summary, name="summary"),
+    path("summary/fhir/", record.fhir_response, name="fhir_response"),
+    path("fhir/Questionnaire/", record.fhir_questionnaire, name="fhir_questionnaire"),
+    path(
+        "fhir/Questionnaire/<int:number>/",
+        record.fhir_questionnaire,
+        name="fhir_questionnaire_version",
+    ),
     path("info/<slug:slug>/", pages.page, name="page"),
     path("sources/", pages.sources, name="sources"),
     path("glossary/", pages.glossary, name="glossary"),

@@ -26,22 +26,21 @@ SECTIONS = [
     "How sure I feel about a choice",
     "My questions for the clinician",
     "Clinician's notes",
-    "Open these answers again",
     "References",
     "Funding and interests",
 ]
 
 
-def summary_html(client, answers: Answers | None = None) -> str:
+def summary_html(client, answers: Answers | None = None, **query) -> str:
     if answers is not None:
         give_answers(client, answers)
-    response = client.get(reverse("summary"))
+    response = client.get(reverse("summary"), query)
     assert response.status_code == 200
     return response.content.decode()
 
 
-def summary_page(client, answers: Answers | None = None) -> HtmlElement:
-    return parse(summary_html(client, answers))
+def summary_page(client, answers: Answers | None = None, **query) -> HtmlElement:
+    return parse(summary_html(client, answers, **query))
 
 
 def references_in(page: HtmlElement) -> dict[int, str]:
@@ -284,12 +283,26 @@ def test_the_funding_line_comes_from_the_about_page(client, content):
     assert "no interests to declare" in text
 
 
-def test_the_qr_code_and_link_reopen_these_answers(client, content):
+def test_by_default_the_printout_carries_no_link_or_code_that_opens_the_answers(client, content):
     answers = typical_persona()
-    qr = section(summary_page(client, answers), "summary-qr")
-    link = first(first(qr, f".//p[{has_class('summary-qr__link')}]"), ".//a")
-    assert text_of(link) == link.get("href"), "the resume link is printed as text"
-    address, _, token = link.get("href").partition("#")
+    html = summary_html(client, answers)
+    page = parse(html)
+    assert not page.xpath("//*[@id='summary-qr']") and "summary-qr__code" not in html
+    assert "/resume/" not in html.replace('action="/resume/"', "")
+    box = first(page, "//input[@name='link']")
+    assert box.get("type") == "checkbox" and "checked" not in box.attrib
+    hint = text_of(first(page, "//*[@id='summary-link-hint']"))
+    assert "open every answer" in hint
+
+
+def test_the_qr_code_and_link_reopen_these_answers_when_asked_for(client, content):
+    answers = typical_persona()
+    page = summary_page(client, answers, link="yes")
+    assert "checked" in first(page, "//input[@name='link']").attrib
+    qr = section(page, "summary-qr")
+    link = text_of(first(qr, f".//p[{has_class('summary-qr__link')}]"))
+    assert not qr.xpath(".//a"), "printed as text to type or scan, not a link to click here"
+    address, _, token = link.partition("#")
     assert address == "http://testserver/resume/"
     assert read_resume_token(token) == answers
     svg = first(qr, ".//svg")
@@ -377,14 +390,13 @@ def test_a_link_too_long_for_a_qr_code_leaves_the_code_out_and_keeps_the_link(cl
     rng = random.Random(10)
     own = "".join(chr(rng.randint(*rng.choice(scripts))) for _ in range(MAX_OWN_QUESTIONS))
     assert client.post(reverse("step", args=["questions"]), {"own": own}).status_code == 302
-    response = client.get(reverse("summary"))
+    response = client.get(reverse("summary"), {"link": "yes"})
     assert response.status_code == 200
     qr = section(parse(response.content.decode()), "summary-qr")
     assert not qr.xpath(".//svg")
     assert "Go to the link below to see these answers" in text_of(qr)
-    link = first(first(qr, f".//p[{has_class('summary-qr__link')}]"), ".//a")
-    assert link.get("href").startswith("http://testserver/resume/#")
-    assert text_of(link) == link.get("href")
+    link = text_of(first(qr, f".//p[{has_class('summary-qr__link')}]"))
+    assert link.startswith("http://testserver/resume/#")
 
 
 def test_a_qr_code_is_only_made_for_a_link_that_scans_from_paper():

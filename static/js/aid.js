@@ -6,6 +6,11 @@
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.hidden = false;
     });
+    if (navigator.clipboard) {
+      document.querySelectorAll("[data-copy]").forEach(function (button) {
+        button.hidden = false;
+      });
+    }
   }
 
   // After a swap, move focus to the error summary or the new heading (a step's h1, or a
@@ -50,5 +55,12 @@
 
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();
+    var copy = event.target.closest("[data-copy]");
+    if (copy) {
+      var text = document.getElementById(copy.getAttribute("data-copy")).value;
+      navigator.clipboard.writeText(text).then(function () {
+        copy.textContent = "Copied";
+      });
+    }
   });
 })();
