@@ -13,10 +13,12 @@ at all (another editor, a script, a reload of the content) is seen.
 
 import hashlib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models, router
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,6 +28,11 @@ from treatments.readability import reading_grade
 from treatments.writing import glossary_terms
 
 TOKEN = "edit_token"
+
+if TYPE_CHECKING:
+
+    class _RequestWithGlossary(HttpRequest):
+        _glossary_terms: list[str]
 
 
 class GradedTextarea(forms.Textarea):
@@ -48,9 +55,11 @@ class GradedTextarea(forms.Textarea):
 
 def glossary_for(request: HttpRequest) -> list[str]:
     """The glossary's terms, read once per request however many text boxes a page has."""
-    if not hasattr(request, "_glossary_terms"):
-        request._glossary_terms = glossary_terms()
-    return request._glossary_terms
+    # Kept on the request itself, which HttpRequest's type does not declare.
+    cached = cast("_RequestWithGlossary", request)
+    if not hasattr(cached, "_glossary_terms"):
+        cached._glossary_terms = glossary_terms()
+    return cached._glossary_terms
 
 
 def _normal(value) -> str:
@@ -91,6 +100,9 @@ class ContentForm(forms.ModelForm):
     """Every content form: refuses to overwrite what someone else saved since the page opened."""
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    # Django's own, filled by full_clean(); the stubs leave it out.
+    _errors: ErrorDict
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,7 +173,8 @@ class ContentForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is not None:
-            self._refuse_if_changed_elsewhere(cleaned)
+            # A ModelForm's clean() returns its cleaned_data, never None.
+            self._refuse_if_changed_elsewhere(cast(dict, cleaned))
         return cleaned
 
     def full_clean(self):

@@ -13,8 +13,9 @@ import hashlib
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.core import serializers
 from django.core.exceptions import ValidationError
@@ -211,7 +212,7 @@ class Content:
         self.digest = digest or digest_of(content)
         self.published_on = timezone.localdate(published_at) if published_at else None
         self.rows: dict[type[models.Model], dict] = defaultdict(dict)
-        many: list[tuple[models.Model, str, list]] = []
+        many: list[tuple[models.Model, str, Sequence]] = []
         for item in serializers.deserialize("python", content, ignorenonexistent=True):
             instance = _as_published(item.object)
             self.rows[type(instance)][instance.pk] = instance
@@ -238,23 +239,26 @@ class Content:
         self.last_reviewed = max(reviewed, default=None)
         self._cache: dict = {}
 
-    def _link(self, many: list[tuple[models.Model, str, list]]) -> None:
-        children: dict[tuple[models.Model, str], list] = defaultdict(list)
+    def _link(self, many: list[tuple[models.Model, str, Sequence]]) -> None:
+        children: dict[tuple[models.Model, str | None], list] = defaultdict(list)
         # Foreign keys: the parent on each child, and each parent's list in the child's order.
         for model, instances in self.rows.items():
             for field in model._meta.concrete_fields:
                 if not field.many_to_one:
                     continue
-                targets = self.rows.get(field.related_model, {})
+                # A foreign key: it points at a model class and has a reverse side.
+                targets = self.rows.get(cast(type[models.Model], field.related_model), {})
                 for instance in instances.values():
                     target = targets.get(getattr(instance, field.attname))
                     if target is not None:
                         setattr(instance, field.name, target)
-                        children[(target, field.remote_field.get_accessor_name())].append(instance)
+                        remote = cast(models.ForeignObjectRel, field.remote_field)
+                        children[(target, remote.get_accessor_name())].append(instance)
         # Many-to-many, both ways, in primary key order.
         for instance, name, pks in many:
-            field = type(instance)._meta.get_field(name)
-            targets = self.rows.get(field.related_model, {})
+            # The serializer's m2m_data names forward many-to-many fields only.
+            field = cast(models.ManyToManyField, type(instance)._meta.get_field(name))
+            targets = self.rows.get(cast(type[models.Model], field.related_model), {})
             found = sorted((targets[pk] for pk in pks if pk in targets), key=lambda t: t.pk)
             children[(instance, name)] = found
             for target in found:
@@ -321,8 +325,11 @@ def _related_lists(model: type[models.Model]) -> list[str]:
             continue
         if field.many_to_many and field.concrete:
             names.append(field.name)
-        elif (field.many_to_many or field.one_to_many) and field.get_accessor_name():
-            names.append(field.get_accessor_name())
+        # Any other to-many relation here is the reverse side of a link.
+        elif (field.many_to_many or field.one_to_many) and cast(
+            models.ForeignObjectRel, field
+        ).get_accessor_name():
+            names.append(cast(models.ForeignObjectRel, field).get_accessor_name())
     return names
 
 

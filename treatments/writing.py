@@ -2,6 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import cast
 
 from treatments.models import (
     EVIDENCE_ORDER,
@@ -13,6 +14,7 @@ from treatments.models import (
     Question,
     QuestionPage,
     Source,
+    SourceKind,
     SuggestedQuestion,
     Term,
     Value,
@@ -78,6 +80,7 @@ def site_texts() -> list[tuple[str, str]]:
     """Every patient-facing text outside the options: the home page, pages, glossary,
     questionnaire, values."""
     texts = []
+    page: Page | QuestionPage
     for aid in Aid.objects.all():
         texts.append(("Home page: introduction", aid.home_lead))
         texts += [("Home page: what this aid does", point) for point in aid.does]
@@ -118,7 +121,8 @@ def too_hard(texts: list[tuple[str, str]], glossary=()) -> list[tuple[str, Grade
 
 def evidence_rank(source: Source) -> int:
     """Where a source's kind stands in EVIDENCE_ORDER: 0 is the strongest."""
-    return EVIDENCE_ORDER.index(source.kind)
+    # A source's kind is always one of SourceKind's values, which equal its members.
+    return EVIDENCE_ORDER.index(cast(SourceKind, source.kind))
 
 
 def headline_problems(option: Option) -> list[str]:

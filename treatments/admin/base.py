@@ -1,23 +1,38 @@
 """What every content admin page shares: the writing aids, history and undo, no overwrites."""
 
+from typing import TYPE_CHECKING, cast
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms import Widget
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from treatments.editing import TOKEN, ContentForm, GradedTextarea, glossary_for
 from treatments.releases import current_content
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
+    from django.contrib.auth.models import User
+
+    # The mixins below are only ever mixed into Django's admin classes (see django-stubs on
+    # typing mixins): give them those bases for the type checker alone.
+    _EditingAidsBase = BaseModelAdmin
+    _ContentInlineBase = InlineModelAdmin
+else:
+    _EditingAidsBase = object
+    _ContentInlineBase = object
+
 
 def editor_name(request: HttpRequest) -> str:
-    user = request.user
+    user = cast("User", request.user)  # the admin's pages are for signed-in staff only
     return user.get_full_name() or user.get_username()
 
 
-class EditingAids:
+class EditingAids(_EditingAidsBase):
     """For every content form and inline: a reading grade under each text box patients read,
     and the fingerprint that stops a stale copy overwriting someone else's change."""
 
@@ -37,7 +52,8 @@ class EditingAids:
             formfield.widget.can_delete_related = False
         if isinstance(self, admin.TabularInline):
             # A table's cells have no <label>: name each field for screen readers.
-            widget = getattr(formfield.widget, "widget", formfield.widget)
+            # A wrapped widget (a related-row picker) or the field's own: a widget either way.
+            widget = cast(Widget, getattr(formfield.widget, "widget", formfield.widget))
             widget.attrs.setdefault("aria-label", str(formfield.label))
         return formfield
 
@@ -78,7 +94,7 @@ class ContentAdmin(EditingAids, SimpleHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-class ContentInline(EditingAids):
+class ContentInline(EditingAids, _ContentInlineBase):
     form = ContentForm
     extra = 0
 

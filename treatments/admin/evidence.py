@@ -1,7 +1,10 @@
 """Sources, and the rows about options edited on pages of their own (claim checks,
 considerations, studies, value ratings) or as lists (claims, costs)."""
 
+from typing import cast
+
 from django.contrib import admin
+from django.http import QueryDict
 
 from treatments.admin.base import ContentAdmin, SourcedForm
 from treatments.editing import ContentForm
@@ -25,11 +28,13 @@ class SourceForm(ContentForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.is_bound:
-            self.data = self.data.copy()
+            # The submitted data (a QueryDict from the admin): copied, so it can be changed.
+            self.data = cast(QueryDict, self.data).copy()
             for name, clean in (("pmid", clean_pmid), ("doi", clean_doi)):
                 key = self.add_prefix(name)
                 if key in self.data:
-                    self.data[key] = clean(self.data[key])
+                    # A QueryDict gives a key's last value, a string.
+                    self.data[key] = clean(cast(str, self.data[key]))
 
 
 @admin.register(Source)

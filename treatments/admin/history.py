@@ -1,6 +1,9 @@
 """The editors' admin pages on what changed: an option's history with all its parts, the changes
 since its last review, and deleted items with a way to restore them."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -17,6 +20,13 @@ from treatments.models import Option
 PARTS_PER_PAGE = 50
 DELETED_PER_PAGE = 100
 
+if TYPE_CHECKING:
+    # OptionHistoryMixin is only mixed into the option's ModelAdmin (see django-stubs on typing
+    # mixins): that base is for the type checker alone.
+    _OptionAdminBase = admin.ModelAdmin[Option]
+else:
+    _OptionAdminBase = object
+
 
 def admin_url(model, view: str, *args) -> str:
     """The admin address of a model's page, or "" when the model has no admin page."""
@@ -27,7 +37,7 @@ def admin_url(model, view: str, *args) -> str:
         return ""
 
 
-class OptionHistoryMixin:
+class OptionHistoryMixin(_OptionAdminBase):
     """For the option's admin: its History page also lists the changes to all its parts; a page
     of the changes since it was last reviewed; and its reviews, with a link to record one."""
 
@@ -50,7 +60,9 @@ class OptionHistoryMixin:
                 option_id = int(unquote(object_id))
             except ValueError:
                 raise Http404 from None
-            paginator = Paginator(history.PartsHistory(option_id), PARTS_PER_PAGE)
+            # PartsHistory answers len() and slices, which is all the Paginator asks of it.
+            parts = cast(Sequence[Any], history.PartsHistory(option_id))
+            paginator = Paginator(parts, PARTS_PER_PAGE)
             page = paginator.get_page(request.GET.get("parts"))
             context["parts_page"] = page
             context["parts_page_range"] = paginator.get_elided_page_range(page.number)

@@ -94,7 +94,8 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
     list_filter = ["status", "category", "certainty", ReviewDueFilter]
     search_fields = ["name", "slug", "summary", "claims__text"]
     # Overdue (and never reviewed) options first.
-    ordering = [F("next_review_due").asc(nulls_first=True), "name"]
+    # Django takes expressions here too; django-stubs types ordering as field names only.
+    ordering = [F("next_review_due").asc(nulls_first=True), "name"]  # type: ignore[list-item]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["mark_ready_selected", "return_to_draft_selected"]
     # Short groups only: the long ones (studies, claim checks, considerations, value ratings) are
@@ -199,9 +200,14 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
         """The option's long groups, each edited on its own page filtered to this option."""
         glossary = glossary_for(request)
         parts = [part for part in OPTION_PARTS if part.own_page]
+        # django-stubs leaves prefetch_related's type variables unsolved on this generated
+        # manager (Option.objects.all().prefetch_related takes the same Prefetch objects).
         option = Option.objects.prefetch_related(
-            *(
-                Prefetch(part.related_name, queryset=part.model.objects.select_related(*part.shows))
+            *(  # type: ignore[arg-type]
+                Prefetch(
+                    part.related_name,
+                    queryset=part.model._default_manager.select_related(*part.shows),
+                )
                 for part in parts
             )
         ).get(pk=option.pk)

@@ -1,6 +1,9 @@
 """Publishing in the admin: publishers check the draft, preview it, give a reason and publish a
 numbered version; everyone on the staff can read every version and what it changed."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from treatments import releases
 from treatments.models import Release
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PUBLISH_PERMISSION = "treatments.publish_release"
 
@@ -27,7 +33,7 @@ class PublishForm(forms.Form):
 
 
 def publisher_name(request: HttpRequest) -> str:
-    user = request.user
+    user = cast("User", request.user)  # the admin's pages are for signed-in staff only
     return user.get_full_name() or user.get_username()
 
 
@@ -38,7 +44,9 @@ class ReleaseAdmin(admin.ModelAdmin):
     change_list_template = "admin/treatments/release/change_list.html"
     change_form_template = "admin/treatments/release/change_form.html"
     readonly_fields = ["number", "published_at", "published_by", "reason", "republished_from"]
-    fields = readonly_fields
+    # The same plain list of names: a list is invariant, and the stubs type fields as names or
+    # groups of names.
+    fields = cast(list[Any], readonly_fields)
 
     def get_urls(self):
         return [
@@ -146,5 +154,7 @@ class ReleaseAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(reverse("admin:treatments_release_changelist"))
-        self.message_user(request, " ".join(form.errors["reason"]), messages.ERROR)
+        # An ErrorList gives its messages as text when iterated.
+        reasons = cast(Iterable[str], form.errors["reason"])
+        self.message_user(request, " ".join(reasons), messages.ERROR)
         return HttpResponseRedirect(reverse("admin:treatments_release_change", args=[pk]))

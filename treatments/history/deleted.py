@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -22,7 +23,7 @@ from treatments.history.records import (
 
 @dataclass
 class Deleted:
-    record: object  # the history record of the deletion
+    record: Any  # the history record of the deletion (simple_history's models are untyped)
     model: type[models.Model]
     belongs_to: str = ""
 
@@ -32,7 +33,8 @@ class Deleted:
 
     @property
     def model_name(self) -> str:
-        return self.model._meta.model_name
+        # Django sets it on every model class; the stubs also allow None.
+        return cast(str, self.model._meta.model_name)
 
     @property
     def description(self) -> str:
@@ -78,7 +80,9 @@ def _name_what_they_belong_to(items: list[Deleted]) -> None:
     for item in items:
         parent = parent_field(item.model)
         if parent is not None:
-            wanted.setdefault(parent.related_model, set()).add(getattr(item.record, parent.attname))
+            # Once the apps are loaded a link's related_model is a model class, never "self".
+            related = cast(type[models.Model], parent.related_model)
+            wanted.setdefault(related, set()).add(getattr(item.record, parent.attname))
     names = {}
     for model, ids in wanted.items():
         for obj in model._default_manager.filter(pk__in=ids):
@@ -90,7 +94,8 @@ def _name_what_they_belong_to(items: list[Deleted]) -> None:
     for item in items:
         parent = parent_field(item.model)
         if parent is not None:
-            name = names[parent.related_model, getattr(item.record, parent.attname)]
+            related = cast(type[models.Model], parent.related_model)
+            name = names[related, getattr(item.record, parent.attname)]
             item.belongs_to = f"{kind_of(parent.related_model)}: {name}"
 
 
@@ -182,9 +187,9 @@ def _restore_one(model, record, user) -> tuple[models.Model, int]:
         _, other = through_names(m2m_field)
         wanted = set(getattr(before, m2m_field.name).values_list(other, flat=True))
         existing = set(
-            m2m_field.related_model._default_manager.filter(pk__in=wanted).values_list(
-                "pk", flat=True
-            )
+            cast(type[models.Model], m2m_field.related_model)
+            ._default_manager.filter(pk__in=wanted)
+            .values_list("pk", flat=True)
         )
         missing += len(wanted - existing)
         if existing:

@@ -3,6 +3,7 @@ history with all its parts."""
 
 import datetime
 import heapq
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -29,7 +30,8 @@ def content_models() -> list[type[models.Model]]:
 
 
 def history_of(model: type[models.Model]):
-    return getattr(model, model._meta.simple_history_manager_attribute)
+    # simple_history adds this to the model's options; Django's stubs do not know it.
+    return getattr(model, cast(Any, model._meta).simple_history_manager_attribute)
 
 
 def tracked_m2m_fields(model) -> list[models.ManyToManyField]:

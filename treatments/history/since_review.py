@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -105,7 +106,7 @@ def _text_of(obj, f) -> str:
 
 @dataclass
 class FieldChange:
-    label: str
+    label: str | Promise  # a field's verbose name, which may be a lazy translation
     diff: SafeString
     only_spacing: bool = False
 

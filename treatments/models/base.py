@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -47,16 +48,27 @@ class SlugManager(NaturalKeyManager):
         return {"slug": slug}
 
 
-class FixedSlug:
+if TYPE_CHECKING:
+    # For the type checker only: FixedSlug is mixed into models (see django-stubs on mixins).
+    _FixedSlugBase = models.Model
+else:
+    _FixedSlugBase = object
+
+
+class FixedSlug(_FixedSlugBase):
     """A slug never changes once saved: web addresses, answers kept in people's browsers and the
     bundled content files all use it."""
+
+    if TYPE_CHECKING:
+        slug: str
 
     def clean(self):
         super().clean()
         if self.pk is None:
             return
-        saved = type(self)._default_manager.filter(pk=self.pk).values_list("slug", flat=True)
-        saved = saved.first()
+        saved = (
+            type(self)._default_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+        )
         if saved is not None and saved != self.slug:
             raise ValidationError(
                 f"The short name (slug) cannot change once saved: web addresses and saved "

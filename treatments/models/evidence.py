@@ -1,5 +1,7 @@
 """What is said about an option: claims, claim checks, costs, where it is offered and studies."""
 
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -121,13 +123,14 @@ class Claim(HasRelated, models.Model):
         if (self.frequency_count is None) != (self.frequency_total is None):
             raise ValidationError("Give both numbers of the frequency (x of N), or neither.")
         if self.has_frequency:
-            if self.frequency_count > self.frequency_total:
+            # Both are set here: the check above refuses one without the other.
+            if cast(int, self.frequency_count) > cast(int, self.frequency_total):
                 raise ValidationError({"frequency_count": "x cannot be more than N."})
             if not self.frequency_group.strip() or not self.frequency_timeframe.strip():
                 raise ValidationError("Say which group and over what time the frequency applies.")
         if (self.range_low is None) != (self.range_high is None):
             raise ValidationError("Give both ends of the range, or neither.")
-        if self.range_low is not None and not self.range_low <= self.range_high <= 100:
+        if self.range_low is not None and not self.range_low <= cast(int, self.range_high) <= 100:
             raise ValidationError("A range runs from low to high, and at most to 100.")
         if (self.study_size is not None or self.range_low is not None) and not self.has_frequency:
             raise ValidationError("A study size or a range goes with a frequency (x of N).")

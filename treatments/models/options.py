@@ -1,6 +1,7 @@
 """A treatment option: what it is, how sure anyone can be, its reviews and publication rules."""
 
 import datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +14,10 @@ from treatments.models.base import SlugManager, SlugModel
 from treatments.models.evidence import Availability, Claim, Region
 from treatments.models.sources import Source
 from treatments.schema import OPTION_PARTS, option_prefetches, sources_in
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 # Options due for review within this many days are listed on the admin's home page and emailed.
@@ -51,6 +56,10 @@ class Certainty(models.TextChoices):
     MODERATE = "moderate", "Moderate"
     LOW = "low", "Low"
     VERY_LOW = "very_low", "Very low"
+
+
+# Named so the manager can be annotated (django-stubs: managers are class variables).
+OptionManager = SlugManager.from_queryset(OptionQuerySet)
 
 
 class Option(SlugModel):
@@ -162,7 +171,12 @@ class Option(SlugModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
-    objects = SlugManager.from_queryset(OptionQuerySet)()
+    objects: ClassVar[OptionManager["Option"]] = OptionManager()
+
+    if TYPE_CHECKING:
+        # Set on a row before saving it; simple_history reads them into the history record.
+        _change_reason: str
+        _history_user: AbstractBaseUser | AnonymousUser
 
     class Meta:
         ordering = ["name"]

@@ -13,7 +13,7 @@ from treatments.models.sources import Source
 from treatments.schema import HasRelated
 
 
-class AidManager(models.Manager):
+class AidManager(models.Manager["Aid"]):
     def current(self) -> "Aid":
         """The editors' row (for staff pages), or a neutral one when there is none yet."""
         return self.order_by("pk").first() or Aid.unnamed()

@@ -110,7 +110,8 @@ class Question(SlugModel):
     def natural_key(self):
         return super().natural_key()
 
-    natural_key.dependencies = ["treatments.questionpage"]
+    # Django's serializers read this attribute; mypy cannot type attributes set on a function.
+    natural_key.dependencies = ["treatments.questionpage"]  # type: ignore[attr-defined]
 
 
 class ChoiceManager(NaturalKeyManager):
@@ -159,7 +160,8 @@ class Choice(FixedSlug, HasRelated, models.Model):
         """Who this answer is about, in words anyone can read whether or not they answered."""
         return self.applies_to or f"If you answered “{self.label}” to “{self.question.text}”"
 
-    natural_key.dependencies = ["treatments.question"]
+    # Django's serializers read this attribute; mypy cannot type attributes set on a function.
+    natural_key.dependencies = ["treatments.question"]  # type: ignore[attr-defined]
 
 
 class ConsiderationQuerySet(models.QuerySet):
