@@ -100,11 +100,12 @@ def _answers_for(item: dict, answers: Answers) -> list[dict]:
         return [{"valueBoolean": said == "yes"}] if said in ("yes", "no") else []
     if item["type"] == "text":
         return [{"valueString": answers.own_questions}] if answers.own_questions.strip() else []
-    chosen = {
+    lists: dict[str, list] = {
         "values": answers.values,
         "considering": answers.considering,
         "questions": answers.suggested_questions,
-    }.get(link_id, answers.choices.get(link_id, []))
+    }
+    chosen = lists.get(link_id, answers.choices.get(link_id, []))
     offered = {o["valueCoding"]["code"]: o["valueCoding"] for o in item["answerOption"]}
     return [{"valueCoding": offered[code]} for code in chosen if code in offered]
 
