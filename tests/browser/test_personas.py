@@ -11,6 +11,22 @@ from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.browser
 
+# Every piece of printed text with its size in points and what kind of text it is: a reference
+# (the list, a reference mark, the funding line), table text, or body text.
+PRINTED_TYPE = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector(".summary"), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, element = node.parentElement;
+    if (!node.textContent.trim() || !element.getClientRects().length) continue;
+    const kind = element.closest(".summary-references, .summary-funding, .ref, .summary-qr__link")
+      ? "reference" : element.closest("table") ? "table" : "body";
+    found.push([kind, parseFloat(getComputedStyle(element).fontSize) * 0.75, node.textContent.trim()]);
+  }
+  return found;
+}"""
+SMALLEST = {"body": 10, "table": 9, "reference": 8}
+
 
 # The heaviest persona both ways; the others once each, one with JavaScript and one without.
 @pytest.mark.parametrize(
@@ -41,6 +57,12 @@ def test_each_persona_reaches_a_summary_that_prints_within_its_pages(
     continue_to(page, "/summary/", name="Continue to your summary")
     assert page.locator("h1").inner_text() == "My CRPS treatment summary"
     page.emulate_media(media="print")
+    too_small = [
+        (kind, size, text[:40])
+        for kind, size, text in page.evaluate(PRINTED_TYPE)
+        if size < SMALLEST[kind] - 0.01
+    ]
+    assert too_small == [], f"{persona}: printed text below its smallest size"
     for paper in ("A4", "Letter"):
         pages = len(PdfReader(io.BytesIO(page.pdf(format=paper))).pages)
         assert pages <= most_pages, f"{persona} on {paper}: {pages} pages"
