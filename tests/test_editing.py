@@ -1,11 +1,13 @@
 """Editing in the admin: one reading grade, an option page that fits, no silent overwrites,
 pickers that say what they pick, and content that web addresses depend on kept in place."""
 
+import datetime
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from tests.html import form_data, links
+from tests.html import first, form_data, links, parse
 from tests.users import FormClient, make_staff, signed_in
 from treatments.models import Choice, Claim, Consideration, Option, Source, Study, Term
 from treatments.readability import reading_grade
@@ -307,6 +309,27 @@ def test_pubmed_ids_and_dois_are_kept_without_their_prefixes(ada):
     assert (source.pmid, source.doi) == ("123", "10.1/x")
 
 
+@pytest.mark.parametrize(
+    ("pasted", "kept"),
+    [
+        ({"pmid": "PMID: 40000001"}, ("40000001", "")),
+        ({"pmid": "pmid 40000001"}, ("40000001", "")),
+        ({"pmid": "https://pubmed.ncbi.nlm.nih.gov/40000001/"}, ("40000001", "")),
+        ({"pmid": "https://pubmed.ncbi.nlm.nih.gov/40000001/?from_term=crps"}, ("40000001", "")),
+        ({"doi": "doi:10.1016/j.pain.2009.05.022"}, ("", "10.1016/j.pain.2009.05.022")),
+        ({"doi": "https://doi.org/10.1016/j.pain.2009.05.022"}, ("", "10.1016/j.pain.2009.05.022")),
+    ],
+)
+def test_a_pasted_identifier_is_saved_whole(ada, pasted, kept):
+    form = ada.get("/admin/treatments/source/add/").content.decode()
+    for name in ("pmid", "doi"):
+        box = first(parse(form), f"//input[@name='{name}']")
+        assert "maxlength" not in box.attrib, "the browser would cut a paste short"
+    assert ada.post("/admin/treatments/source/add/", source_form(**pasted)).status_code == 302
+    source = Source.objects.get(slug="a-source")
+    assert (source.pmid, source.doi) == kept
+
+
 def test_a_second_source_with_the_same_pmid_or_doi_is_refused_naming_the_first(ada, factory):
     first = factory.make_source(pmid="19615823", doi="10.1016/J.PAIN.1")
     html = ada.post(
@@ -395,3 +418,15 @@ def test_editors_can_edit_value_ratings_on_their_own_page(ada, factory):
     rating.refresh_from_db()
     assert rating.text == "Does this well."
     assert Study.objects.count() == 0 and Option.objects.count() == 1
+
+
+def test_a_review_date_on_or_before_the_last_review_is_refused_keeping_every_edit(ada, factory):
+    option = factory.make_option()
+    option.mark_reviewed(by="Grace", on=datetime.date(2026, 6, 1))
+    data = opened(ada, option)
+    response = save(ada, option, data, next_review_due="2026-06-01", summary="New words. Short.")
+    html = refused(response)
+    assert "Choose a date after the last review (1 June 2026)." in html
+    assert form_data(html, "option_form")["summary"] == ["New words. Short."]
+    option.refresh_from_db()
+    assert option.next_review_due == datetime.date(2027, 6, 1)

@@ -15,13 +15,15 @@ pytestmark = pytest.mark.browser
 # (the list, a reference mark, the funding line), table text, or body text.
 PRINTED_TYPE = """() => {
   const found = [];
-  const walker = document.createTreeWalker(document.querySelector(".summary"), NodeFilter.SHOW_TEXT);
+  const summary = document.querySelector(".summary");
+  const walker = document.createTreeWalker(summary, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode, element = node.parentElement;
     if (!node.textContent.trim() || !element.getClientRects().length) continue;
     const kind = element.closest(".summary-references, .summary-funding, .ref, .summary-qr__link")
       ? "reference" : element.closest("table") ? "table" : "body";
-    found.push([kind, parseFloat(getComputedStyle(element).fontSize) * 0.75, node.textContent.trim()]);
+    const points = parseFloat(getComputedStyle(element).fontSize) * 0.75;
+    found.push([kind, points, node.textContent.trim()]);
   }
   return found;
 }"""

@@ -27,6 +27,10 @@ class SourceForm(ContentForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("pmid", "doi"):
+            # No length limit in the browser: it would cut a pasted "PMID: 40000001" or PubMed
+            # address short before the server takes the identifier out of it.
+            self.fields[name].widget.attrs.pop("maxlength", None)
         if self.is_bound:
             # The submitted data (a QueryDict from the admin): copied, so it can be changed.
             self.data = cast(QueryDict, self.data).copy()

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from treatments.models.base import SlugManager, SlugModel
@@ -203,6 +204,19 @@ class Option(SlugModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # The database holds this rule too, but the form does not show the review date, so
+        # Django would not check it before saving.
+        reviewed, due = self.last_reviewed_on, self.next_review_due
+        if reviewed and due and due <= reviewed:
+            raise ValidationError(
+                {
+                    "next_review_due": f"Choose a date after the last review "
+                    f"({date_format(reviewed, 'j F Y')})."
+                }
+            )
 
     def get_absolute_url(self) -> str:
         return reverse("option", args=[self.slug])

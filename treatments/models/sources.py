@@ -21,8 +21,11 @@ DOI_PREFIX = re.compile(r"^(?:doi\s*:\s*|doi\s+|https?://(?:dx\.)?doi\.org/)", r
 
 
 def clean_pmid(value: str) -> str:
-    """A PubMed ID as digits: "PMID: 19615823", "PMID 19615823" or its PubMed address."""
-    return PMID_PREFIX.sub("", (value or "").strip()).strip().rstrip("/")
+    """A PubMed ID as digits: "PMID: 19615823", "pmid 19615823" or its PubMed address (with
+    anything after the number, such as "/?from=...")."""
+    rest = PMID_PREFIX.sub("", (value or "").strip()).strip()
+    found = re.fullmatch(r"(\d+)(?:[/?#].*)?", rest)
+    return found[1] if found else rest
 
 
 def clean_doi(value: str) -> str:
