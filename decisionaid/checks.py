@@ -1,7 +1,8 @@
-"""System checks for keys that must never be placeholders when debug is off."""
+"""System checks for keys that must never be placeholders when debug is off, and for settings
+`check --deploy` should warn about."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 from decisionaid.settings import placeholder_key_problem
 
@@ -13,6 +14,7 @@ def check_keys(app_configs, **kwargs) -> list[Error]:
     errors = []
     named = [("SECRET_KEY", settings.SECRET_KEY)]
     named += [("ANSWERS_KEYS", key) for key in settings.ANSWERS_KEYS]
+    named += [("SECRET_KEY_FALLBACKS", key) for key in settings.SECRET_KEY_FALLBACKS]
     for name, key in named:
         if problem := placeholder_key_problem(key):
             errors.append(
@@ -24,3 +26,16 @@ def check_keys(app_configs, **kwargs) -> list[Error]:
                 )
             )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def check_staff_sign_in(app_configs, **kwargs) -> list[Warning]:
+    if settings.STAFF_REQUIRE_2FA:
+        return []
+    return [
+        Warning(
+            "Staff sign in with a password alone (DJANGO_STAFF_2FA is off).",
+            hint="Set DJANGO_STAFF_2FA=1 and enrol each staff member's authenticator app.",
+            id="decisionaid.W001",
+        )
+    ]

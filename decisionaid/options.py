@@ -6,6 +6,7 @@ Nothing here ranks an option. The overview groups them by kind and sorts each gr
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -237,7 +238,7 @@ def option(request: AidRequest, slug: str) -> HttpResponse:
 def option_preview(request: AidRequest, slug: str) -> HttpResponse:
     """Staff see any option of the editors' draft exactly as a patient would see it once
     published; everyone else is sent to the published page."""
-    if not request.user.is_staff:
+    if not admin.site.has_permission(request):  # staff, signed in with the second factor too
         return redirect(request.content.option(slug))
     draft = draft_preview(include=slug)
     try:

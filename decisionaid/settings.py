@@ -277,6 +277,8 @@ MESSAGES_COOKIE_NAME = "messages"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A day, not Django's year: the token is only for the forms of the visit it was set in.
+CSRF_COOKIE_AGE = 24 * 3600
 
 # Security headers. Each line says why.
 # Browsers must not guess content types (stops a file being run as a script).
@@ -389,6 +391,8 @@ LOGGING = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a sign-in lands when its `next=` is missing or points off the site.
+LOGIN_REDIRECT_URL = "admin:index"
 ADMIN_PATH = "/admin/"
 
 # The patient's forms are a few choices and up to 500 characters of their own words: a body

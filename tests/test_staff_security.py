@@ -210,3 +210,35 @@ def test_only_staff_can_be_enrolled(django_user_model):
         enrol("patient")
     with pytest.raises(CommandError, match="No user"):
         enrol("nobody")
+
+
+@override_settings(STAFF_REQUIRE_2FA=True)
+def test_with_two_factors_the_draft_preview_needs_the_code_too(client, editor, factory):
+    option = factory.make_option(ready=True)
+    factory.publish_version()
+    client.force_login(editor)  # a password alone
+    response = client.get(f"/options/{option.slug}/preview/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/options/{option.slug}/"
+
+
+def test_a_sign_in_with_an_unsafe_next_lands_on_the_admin_home(client, editor):
+    response = client.post(
+        "/admin/login/?next=//elsewhere.example/", {"username": "editor", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/"
+
+
+def test_the_csrf_cookie_lasts_a_day_not_a_year(client):
+    response = client.get(LOGIN)
+    assert response.cookies[settings.CSRF_COOKIE_NAME]["max-age"] == 24 * 3600
+
+
+def test_the_deploy_check_warns_when_staff_sign_in_with_a_password_alone():
+    from decisionaid.checks import check_staff_sign_in
+
+    with override_settings(STAFF_REQUIRE_2FA=False):
+        assert [w.id for w in check_staff_sign_in(None)] == ["decisionaid.W001"]
+    with override_settings(STAFF_REQUIRE_2FA=True):
+        assert check_staff_sign_in(None) == []
