@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
-from decisionaid import flow, options, pages, record, resume, summary, views
+from decisionaid import feedback, flow, options, pages, record, resume, summary, views
 
 ADMIN = settings.ADMIN_PATH.strip("/") + "/"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("info/<slug:slug>/", pages.page, name="page"),
     path("sources/", pages.sources, name="sources"),
+    path("report/", feedback.report, name="report"),
     path("glossary/", pages.glossary, name="glossary"),
     path(ADMIN, admin.site.urls),
 ]

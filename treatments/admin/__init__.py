@@ -7,6 +7,7 @@ from django.utils.functional import lazy
 
 from treatments.admin import (  # noqa: F401  (each module registers its models)
     evidence,
+    feedback,
     options,
     pages,
     publishing,

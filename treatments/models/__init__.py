@@ -25,6 +25,7 @@ from treatments.models.evidence import (
     Region,
     Study,
 )
+from treatments.models.feedback import MistakeReport
 from treatments.models.options import (
     REVIEW_INTERVAL,
     REVIEW_SOON_DAYS,
@@ -79,6 +80,7 @@ __all__ = [
     "Cost",
     "Finding",
     "FixedSlug",
+    "MistakeReport",
     "NaturalKeyManager",
     "Option",
     "OptionQuerySet",

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from treatments.models import REVIEW_SOON_DAYS, Option
+from treatments.models import REVIEW_SOON_DAYS, MistakeReport, Option
 
 register = template.Library()
 
@@ -41,4 +41,7 @@ def upkeep(context) -> dict:
                     else "",
                 }
             )
-    return {"may_see": may_see, "due": due, "days": REVIEW_SOON_DAYS}
+    reports = None
+    if user.has_perm("treatments.view_mistakereport"):
+        reports = MistakeReport.objects.filter(done=False).count()
+    return {"may_see": may_see, "due": due, "days": REVIEW_SOON_DAYS, "reports": reports}
