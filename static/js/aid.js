@@ -31,12 +31,14 @@
   // leads into a folded section opens it, so "#harms" or a reference number shows what it names.
   function openSectionsHolding(id) {
     var target = id && document.getElementById(id);
+    var details = target && target.closest("details");
     var opened = false;
-    for (var details = target && target.closest("details"); details; details = details.parentElement.closest("details")) {
+    while (details) {
       if (!details.open) {
         details.open = true;
         opened = true;
       }
+      details = details.parentElement.closest("details");
     }
     return opened;
   }
