@@ -207,6 +207,7 @@ def render_option(
     answers = Answers.from_request(request)
     values = chosen_values(answers, content)
     seen = personal_view(option, answers, values)
+    points = first_points(seen)
     personal = (
         bool(answers.choices),
         tuple(value.slug for value in values),
@@ -217,7 +218,8 @@ def render_option(
         if preview
         else fragment(content.digest, "option", option.slug, personal=personal),
         "option": seen,
-        "first_points": first_points(seen),
+        "first_points": points,
+        "own_points": [point for point in points if point.answered],
         "preview": preview,
         "has_answers": bool(answers.choices),
         "values": values,

@@ -522,13 +522,22 @@ def test_someone_who_answered_nothing_still_sees_who_should_talk_to_a_clinician_
 
     factory.publish_version()
     page = option_page(client, option)
+    # The first layer marks nothing as theirs and links once to the list for everyone.
     first_part = section(page, "first")
-    # One line per health question, in general words, cited; nothing marked as theirs.
-    assert text_of(first_part).count("If you are pregnant or may be.") == 1
-    assert "Travel talk" not in text_of(first_part)
     assert not first_part.xpath(f".//*[{has_class('flag')}]")
-    assert cited_in(first_part)
     assert "none is marked as yours" in text_of(first_part)
+    assert "pregnant" not in text_of(first_part)
+    to_everyone = [a for a in first_part.xpath(".//a") if a.get("href") == "#discuss"]
+    assert [text_of(a) for a in to_everyone] == [
+        "Who should talk to a clinician first: the list for everyone"
+    ]
+    # The list for everyone opens what to discuss: one line per health question, in general
+    # words, cited; nothing marked as theirs.
+    everyone = first(section(page, "discuss"), f".//ul[{has_class('first-list')}]")
+    assert text_of(everyone).count("If you are pregnant or may be.") == 1
+    assert "Travel talk" not in text_of(everyone)
+    assert not everyone.xpath(f".//*[{has_class('flag')}]")
+    assert cited_in(everyone)
     # Further down, every point in full, each in general words.
     discuss = text_of(section(page, "discuss"))
     assert "If you are pregnant or may be: Usually avoided in pregnancy; discuss." in discuss
@@ -546,6 +555,23 @@ def test_someone_who_answered_nothing_still_sees_who_should_talk_to_a_clinician_
     assert text_of(first(theirs, f".//span[{has_class('first-list__answer')}]")) == (
         f"(you answered “{not_sure.label}”)"
     )
+    assert cited_in(theirs)
+    # Only what their answers raise comes first.
+    assert len(first_part.xpath(".//li")) == 1
+
+
+def test_the_first_layer_says_when_nothing_a_person_answered_raises_a_point(client, factory):
+    option = factory.make_option(ready=True)
+    health = factory.make_question(choices=("yes", "no"))
+    factory.make_consideration(health.choices.get(slug="yes"), option, text="Ask first.")
+    factory.publish_version()
+    give_answers(client, Answers(choices={health.slug: ["no"]}))
+    first_part = section(option_page(client, option), "first")
+    assert not first_part.xpath(".//li")
+    assert "Nothing you answered raises a point to talk about before this option." in (
+        text_of(first_part)
+    )
+    assert "#discuss" in [a.get("href") for a in first_part.xpath(".//a")]
 
 
 def test_the_first_part_of_an_option_page_holds_the_main_benefit_and_harm_with_numbers(
@@ -563,6 +589,39 @@ def test_the_first_part_of_an_option_page_holds_the_main_benefit_and_harm_with_n
     contents = first(page, "//nav[@aria-labelledby='contents-heading']")
     addresses = [a.get("href") for a in contents.xpath(".//a")]
     assert [f"#{name}" for name in OPTION_SECTIONS[4:-3]] == addresses[:-1]
+
+
+def test_a_main_benefit_or_harm_without_a_number_says_so_alike(client, factory):
+    option = factory.make_option(ready=True)  # its main claims have no numbers
+    factory.publish_version()
+    top = section(option_page(client, option), "main-points")
+    reasons = texts_of(top, f".//p[{has_class('frequency__none')}]")
+    assert reasons == [
+        "No number to show: we found no count of how many people this helped. More about this",
+        "No number to show: we found no count of how many people had this. More about this",
+    ]
+    assert not top.xpath(".//svg")
+
+
+def test_everything_after_the_first_layer_folds_under_its_own_heading(client, factory):
+    option = full_option(factory)
+    factory.publish_version()
+    page = option_page(client, option)
+    first_layer = ["at-a-glance", "main-points", "first"]
+    for name in first_layer:
+        assert not section(page, name).xpath("ancestor::details"), name
+    folded = [name for name in OPTION_SECTIONS if name not in [*first_layer, "contents-heading"]]
+    for name in folded:
+        details = section(page, name).xpath("./details")
+        assert len(details) == 1, name
+        # Shut on screen, printed open; its heading is what a screen reader announces.
+        assert details[0].get("open") is None and details[0].get("data-print-open") == "", name
+        assert [h2.get("id") for h2 in details[0].xpath("./summary/h2")] == [name]
+    # Nothing is left outside a section: every claim sits in a folded one.
+    assert all(block.xpath("ancestor::details") for block in claim_blocks(page))
+
+
+# Icon arrays
 
 
 # Icon arrays

@@ -40,12 +40,13 @@ def certainty(level: str) -> dict:
 
 
 @register.inclusion_tag("_certainty.html#legend")
-def certainty_legend() -> dict:
+def certainty_legend(layered: bool = False) -> dict:
+    """The four GRADE levels; `layered` folds them under their heading, as on an option page."""
     levels = [
         {"level": level, "symbol": CERTAINTY_SYMBOLS[level], "meaning": CERTAINTY_MEANINGS[level]}
         for level in Certainty
     ]
-    return {"levels": levels}
+    return {"levels": levels, "layered": layered}
 
 
 # Every icon array has the same denominator: 100 figures, in 5 rows of 20.

@@ -32,12 +32,63 @@
     form.querySelector("button").focus();
   }
 
+  // An option page's sections fold under their headings (<details>). An address or a link that
+  // leads into a folded section opens it, so "#harms" or a reference number shows what it names.
+  function openSectionsHolding(id) {
+    var target = id && document.getElementById(id);
+    var details = target && target.closest("details");
+    var opened = false;
+    while (details) {
+      if (!details.open) {
+        details.open = true;
+        opened = true;
+      }
+      details = details.parentElement.closest("details");
+    }
+    return opened;
+  }
+
+  function idInHash(hash) {
+    try {
+      return decodeURIComponent(hash.slice(1));
+    } catch (error) {
+      return "";
+    }
+  }
+
+  function openSectionInAddress() {
+    var id = idInHash(window.location.hash);
+    if (openSectionsHolding(id)) document.getElementById(id).scrollIntoView();
+  }
+
+  function layers() {
+    return document.querySelectorAll("details.layer__details");
+  }
+
+  // "Open all sections" says "Close all sections" once every section is open.
+  function labelOpenAll() {
+    var all = Array.prototype.every.call(layers(), function (details) { return details.open; });
+    document.querySelectorAll("[data-open-all]").forEach(function (button) {
+      button.textContent = all ? "Close all sections" : "Open all sections";
+      button.hidden = layers().length === 0;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     fillResumeForm();
     var summary = document.querySelector(".error-summary");
     if (summary) summary.focus();
     showPrintButtons();
+    openSectionInAddress();
+    labelOpenAll();
   });
+
+  window.addEventListener("hashchange", openSectionInAddress);
+
+  // "toggle" does not bubble: listen as it goes down.
+  document.addEventListener("toggle", function (event) {
+    if (event.target.matches && event.target.matches("details.layer__details")) labelOpenAll();
+  }, true);
 
   document.addEventListener("htmx:afterSwap", function (event) {
     // An outerHTML swap replaces the target: look up its replacement by id.
@@ -46,11 +97,18 @@
     showPrintButtons();
   });
 
-  // Sources folded away on screen are printed open, so a printout keeps its references.
+  // Sections folded away on screen are printed open, so a printout keeps everything, its
+  // references included; the ones the person had closed close again after printing.
+  var closedForPrint = [];
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details[data-print-open]").forEach(function (details) {
+      if (!details.open) closedForPrint.push(details);
       details.open = true;
     });
+  });
+  window.addEventListener("afterprint", function () {
+    closedForPrint.forEach(function (details) { details.open = false; });
+    closedForPrint = [];
   });
 
   document.addEventListener("click", function (event) {
@@ -62,5 +120,12 @@
         copy.textContent = "Copied";
       });
     }
+    if (event.target.closest("[data-open-all]")) {
+      var open = Array.prototype.some.call(layers(), function (details) { return !details.open; });
+      layers().forEach(function (details) { details.open = open; });
+    }
+    // Before the browser follows a link to a place in a folded section, open the section.
+    var link = event.target.closest("a[href^='#']");
+    if (link) openSectionsHolding(idInHash(link.hash));
   });
 })();

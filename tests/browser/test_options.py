@@ -268,7 +268,12 @@ def test_every_reference_on_an_option_page_leads_to_an_entry_with_its_kind(page,
     page.goto(f"/options/{option.slug}/")
     hrefs = set(page.page.locator("sup.ref a").evaluate_all("links => links.map(a => a.hash)"))
     assert hrefs
+    # The sources fold under their heading: a reference opens them at its entry.
+    first_reference = page.page.locator("sup.ref a").first
+    first_reference.click()
+    assert page.page.locator(first_reference.evaluate("a => a.hash")).is_visible()
     for href in hrefs:
+        page.page.evaluate("hash => { location.hash = hash; }", href)
         entry = page.page.locator(href)
         assert entry.count() == 1
         assert entry.locator(".references__kind").inner_text()
