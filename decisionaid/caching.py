@@ -48,16 +48,18 @@ def same_for_everyone(view):
     """Keep the view's whole response for visitors who carry nothing personal.
 
     Only for a request with no cookie but the CSRF one (no answers, no staff session, no message
-    waiting), and only a 200 that sets no cookie and may be cached. The key is the version, the
-    full address and whether htmx asked.
+    waiting) and no query string, and only a 200 that sets no cookie and may be cached. The key is
+    the version, the address and whether htmx asked. An address with a query (a comparison, or
+    made-up parameters) is rendered from the page's own cached parts, which are keyed by what
+    the view understood of it, so no visitor can add entries by inventing addresses.
     """
 
     @wraps(view)
     def wrapper(request: AidRequest, *args, **kwargs) -> HttpResponse:
-        if set(request.COOKIES) - {settings.CSRF_COOKIE_NAME}:
+        if set(request.COOKIES) - {settings.CSRF_COOKIE_NAME} or request.META.get("QUERY_STRING"):
             return view(request, *args, **kwargs)
         digest = request.content.digest
-        key = fragment(digest, "page", request.get_full_path(), bool(request.htmx)).key
+        key = fragment(digest, "page", request.path, bool(request.htmx)).key
         cache = caches["default"]
         kept = cache.get(key)
         if kept is not None:

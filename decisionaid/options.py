@@ -170,7 +170,7 @@ def compare(request: AidRequest) -> HttpResponse:
     )
     # The address's picks, as far as they change the page (anything else in it cannot).
     picks = (
-        tuple(option.slug for option in picked),
+        tuple(option.slug for option in shown),
         len(picked) > MOST_SIDE_BY_SIDE,
         len(found) < len(wanted),
     )

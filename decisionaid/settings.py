@@ -202,7 +202,13 @@ def cache_from_url(url: str) -> dict:
             "OPTIONS": {"MAX_ENTRIES": 1000},
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {
+            # Down, full or slow, it never takes a page down (decisionaid/cache_backends.py).
+            "BACKEND": "decisionaid.cache_backends.FailSafeRedisCache",
+            "LOCATION": url,
+            # A slow server is given up on quickly: the page is rendered without it.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
     raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// address.")
 
 

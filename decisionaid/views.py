@@ -1,4 +1,7 @@
+import sys
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -35,7 +38,16 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     """Django's own 500 page, named after the aid this process last read. It asks the database
-    nothing (that may be what failed), so before any content is read it uses settings.AID_NAME."""
+    nothing (that may be what failed), so before any content is read it uses settings.AID_NAME.
+
+    When what failed is reaching the database, the page says so as a 503 with a time to try
+    again: patient pages that only read the published version go on working from this
+    process's copy meanwhile (treatments.releases.current_content)."""
     content = content_in_memory()
     name = content.aid.name if content is not None else settings.AID_NAME
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        page = loader.get_template("503.html").render({"aid_name": name})
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = "60"
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render({"aid_name": name}))

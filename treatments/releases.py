@@ -11,6 +11,7 @@ shows in every process.
 import datetime
 import hashlib
 import json
+import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -20,7 +21,7 @@ from typing import cast
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -41,6 +42,8 @@ from treatments.models import (
     Value,
 )
 from treatments.schema import Lists, published_models
+
+log = logging.getLogger("treatments.releases")
 
 # The database alias a published row names: none, so a row never queries the editors' tables.
 PUBLISHED = "published version"
@@ -345,8 +348,18 @@ def content_in_memory() -> Content | None:
 
 def current_content() -> Content:
     """The current release's content: one query to learn which release is current, and one more
-    (with the build) only the first time a process meets a new release."""
-    latest = Release.objects.values_list("number", "digest", "published_at").first()
+    (with the build) only the first time a process meets a new release.
+
+    If the database cannot be reached, patients keep getting the version this process last built
+    (and a warning is logged); only a process that has built none fails."""
+    try:
+        latest = Release.objects.values_list("number", "digest", "published_at").first()
+    except DatabaseError as error:
+        kept = _current.get("content")
+        if kept is None:
+            raise
+        log.warning("The database is unreachable (%s); serving version %s.", error, kept.number)
+        return kept
     if latest is None:
         return NOTHING_PUBLISHED
     number, digest, published_at = latest
