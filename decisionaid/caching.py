@@ -6,8 +6,10 @@
 
 What is the same for everyone goes to the "default" cache, which app servers may share. What a
 person's answers shape goes to the "personal" cache: this process's own memory, for minutes,
-under a key that is a hash (see settings.CACHES). Every key holds the version's digest, so a new
-version never meets a stale entry.
+under a key that is a hash (see settings.CACHES) that includes the person's own random id
+(`Answers.link`), so only the same person can ever meet an entry: a second visitor who gives
+the same answers gets no faster page, and timing cannot tell that anyone gave them. Every key
+holds the version's digest, so a new version never meets a stale entry.
 """
 
 import hashlib

@@ -167,6 +167,9 @@ def compare(request: AidRequest) -> HttpResponse:
         has_answers,
         tuple(value.slug for value in values),
         tuple(c.pk for option in options for c in option.personal_considerations),
+        # This person's own random id: another visitor with the same answers never meets what
+        # was kept for this one, so timing cannot tell whether someone gave those answers.
+        answers.link if has_answers or values else "",
     )
     # The address's picks, as far as they change the page (anything else in it cannot).
     picks = (
@@ -212,6 +215,7 @@ def render_option(
         bool(answers.choices),
         tuple(value.slug for value in values),
         tuple(c.pk for c in seen.personal_considerations),
+        answers.link if answers.choices or values else "",  # see compare()
     )
     context = {
         "fragment": UNCACHED

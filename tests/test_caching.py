@@ -34,6 +34,32 @@ def test_an_option_page_with_answers_is_kept_only_in_this_process(client, conten
     assert kept("default") == 0  # nothing shaped by answers goes where servers share it
 
 
+@pytest.mark.parametrize("page", ["option", "options", "summary", "step"])
+def test_a_second_visitor_with_the_same_answers_never_reuses_what_was_kept_for_the_first(
+    client, content, page
+):
+    """Counted in the personal cache: the first visitor's page is kept and served again to
+    them; a second visitor with exactly the same answers gets an entry of their own."""
+    value = Value.objects.first()
+    same = {"choices": {"pregnancy": ["yes"]}, "values": [value.slug], "done": ["about"]}
+    url = {
+        "option": reverse("option", args=[Option.objects.ready().first().slug]),
+        "options": reverse("options"),
+        "summary": reverse("summary"),
+        "step": reverse("step", args=["values"]),
+    }[page]
+    first, second = client, type(client)()
+    give_answers(first, Answers(**same, link="AAAAAAAAAAAA"))
+    give_answers(second, Answers(**same, link="BBBBBBBBBBBB"))
+    first.get(url)
+    after_first = kept("personal")
+    assert after_first >= 1
+    first.get(url)
+    assert kept("personal") == after_first  # the same visitor meets their own entry
+    second.get(url)
+    assert kept("personal") == 2 * after_first  # the second never meets the first's
+
+
 def test_a_new_version_is_what_the_very_next_request_shows(client, factory):
     option = factory.make_option(ready=True, name="Warm baths")
     factory.publish_version()
