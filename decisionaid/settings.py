@@ -342,6 +342,16 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failed attempt, kept after a lock is lifted
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Whose address a failure counts against (django-ipware): the connection's own, unless a TLS
+# proxy in front passes the visitor's on (DJANGO_BEHIND_TLS_PROXY). Then it is the right-most
+# X-Forwarded-For entry, the one the proxy added: anything to its left the visitor could have
+# sent themselves, to lock someone else out.
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    if envbool("DJANGO_BEHIND_TLS_PROXY", False)
+    else ("REMOTE_ADDR",)
+)
 # Never log what was typed as a password (axes already leaves it out) or the answers cookie.
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
@@ -359,8 +369,6 @@ if not DEBUG:
     # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto header.
     if envbool("DJANGO_BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-        # The sign-in lock-out counts the visitor's address, which the proxy passes on.
-        AXES_IPWARE_PROXY_COUNT = 1
     # Browsers remember to use HTTPS for a year, on every subdomain.
     SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -242,3 +242,30 @@ def test_the_deploy_check_warns_when_staff_sign_in_with_a_password_alone():
         assert [w.id for w in check_staff_sign_in(None)] == ["decisionaid.W001"]
     with override_settings(STAFF_REQUIRE_2FA=True):
         assert check_staff_sign_in(None) == []
+
+
+BEHIND_PROXY = {"AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")}
+
+
+@override_settings(**BEHIND_PROXY)
+def test_behind_the_proxy_failures_from_one_visitor_lock_out_no_one_else(client, editor):
+    # Ten failures with made-up names, all through the proxy, from one visitor who also sends a
+    # forged address of their own to the left of the one the proxy added.
+    attacker = {"HTTP_X_FORWARDED_FOR": "7.7.7.7, 6.6.6.6", "REMOTE_ADDR": "10.0.0.1"}
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": f"made-up-{n}", "password": "wrong"}, **attacker)
+    assert (
+        client.post(LOGIN, {"username": "editor", "password": PASSWORD}, **attacker).status_code
+        == 429
+    )
+    assert AccessFailureLog.objects.filter(ip_address="6.6.6.6").count() >= 10
+    assert set(AccessFailureLog.objects.values_list("username", flat=True)) >= {"made-up-0"}
+    # The real editor, through the same proxy from another address, signs in.
+    other = Client()
+    response = other.post(
+        LOGIN,
+        {"username": "editor", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="7.7.7.7",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert response.status_code == 302
