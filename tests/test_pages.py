@@ -95,3 +95,13 @@ def test_the_footer_lists_the_pages_editors_choose_in_their_order(client, factor
         ("/report/?page=/info/privacy/", "Report a mistake"),
     ]
     assert [a.get("href") for a in footer.xpath(".//a[@aria-current='page']")] == ["/info/privacy/"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/options/", "/options/mirror-therapy/", "/sources/", "/glossary/", "/info/about/"],
+)
+def test_every_public_page_has_a_description_for_search_and_sharing(client, content, path):
+    html = client.get(path).content.decode()
+    [description] = parse(html).xpath("//meta[@name='description']/@content")
+    assert 40 <= len(description.strip()) <= 400, path
