@@ -21,6 +21,8 @@ PAGES = [
     "/check/",
     "/summary/",
     "/resume/not-a-real-link/",
+    "/report/?page=/options/",
+    "/summary/?link=yes",
     "/no-such-page/",
 ]
 
