@@ -40,6 +40,7 @@ def step(request: AidRequest, slug: str) -> HttpResponse:
     assert current.build and current.save  # journey.form() gives only the steps with a form
     answers = Answers.from_request(request)
     returning = request.GET.get("return") == "check"
+    shown = answers  # what the form starts from
 
     if request.method == "POST":
         form = current.build(request.POST, answers, request.content)
@@ -50,7 +51,9 @@ def step(request: AidRequest, slug: str) -> HttpResponse:
             answers.save(request)
             return redirect(reverse("check") if returning else journey.next(current).url)
     else:
-        form = current.build(None, answers, request.content)
+        if current.suggest and (suggested := request.GET.getlist("compared")):
+            shown = current.suggest(answers, suggested, request.content)
+        form = current.build(None, shown, request.content)
 
     context = {
         "step": current,
@@ -59,7 +62,7 @@ def step(request: AidRequest, slug: str) -> HttpResponse:
         # answers on this version.
         "fields": UNCACHED
         if form.is_bound
-        else fragment(request.content.digest, "step", slug, returning, personal=(repr(answers),)),
+        else fragment(request.content.digest, "step", slug, returning, personal=(repr(shown),)),
         "total_steps": journey.total,
         "back_url": reverse("check") if returning else journey.back(current).url,
         "returning": returning,

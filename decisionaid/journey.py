@@ -47,6 +47,8 @@ class Stop:
     save: Save | None = None
     body: str = "decisionaid/_body_questions.html"  # the form's fields, inside step.html
     said: Said | None = None  # what the person said here, in words
+    # What the address may suggest before anything is saved here (the options just compared).
+    suggest: Callable[[Answers, list[str], Content], Answers] | None = None
     then_check: bool = False  # after this stop, the person checks their answers
     same_step: bool = False  # part of the step before it, under the same number
     numbered: bool = True  # counts as a step ("Step n of N")
@@ -125,6 +127,14 @@ def _build_considering(data, answers: Answers, content: Content) -> forms.Form:
     )
 
 
+def _suggest_compared(answers: Answers, compared: list[str], content: Content) -> Answers:
+    """The options the person just compared, ticked, unless they already chose some."""
+    if answers.considering or "considering" in answers.done:
+        return answers
+    known = [slug for slug in dict.fromkeys(compared) if slug in content.option_by_slug]
+    return replace(answers, considering=known)
+
+
 def _save_considering(form, answers: Answers) -> None:
     answers.considering = form.cleaned_data["considering"]
 
@@ -195,6 +205,7 @@ JOURNEY: list[Stop] = [
         "This is not a decision: you can change your mind at any time.",
         build=_build_considering,
         save=_save_considering,
+        suggest=_suggest_compared,
         body="decisionaid/_body_considering.html",
         said=_one_row("Options you are thinking about", _considering_in_words),
     ),

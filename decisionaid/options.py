@@ -5,6 +5,7 @@ Nothing here ranks an option. The overview groups them by kind and sorts each gr
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
@@ -195,7 +196,9 @@ def compare(request: AidRequest) -> HttpResponse:
         "words": Glossary(content.terms, marks_uses=False),
         "step_number": here.number,
         "next_step_number": after.number,
-        "next_step_url": after.url,
+        # The options just compared come ticked on the next step (the person can untick them).
+        "next_step_url": after.url
+        + ("?" + urlencode([("compared", option.slug) for option in shown]) if shown else ""),
         "total_steps": journey.total,
     }
     template = "decisionaid/options/compare.html"

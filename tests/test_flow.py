@@ -476,3 +476,18 @@ def test_suggested_questions_are_kept_by_slug(client, content):
     response = client.post(url("questions"), {"suggested": [str(question.pk)]})
     assert response.status_code == 422
     assert "Choose from the questions shown." in response.content.decode()
+
+
+def test_the_options_just_compared_come_ticked_on_the_considering_step(client, content):
+    a, b = Option.objects.ready().order_by("name").values_list("slug", flat=True)[:2]
+    give_answers(client, Answers(values=[], done=["about"], choices={"onset": ["recent"]}))
+    overview = client.get(reverse("options"), {"compare": [a, b]}).content.decode()
+    [onward] = [href for href, text in links(overview) if text == "Continue to the next step"]
+    assert onward == f"/questions/considering/?compared={a}&compared={b}"
+    page = parse(client.get(onward).content.decode())
+    ticked = page.xpath("//input[@name='considering' and @checked]/@value")
+    assert sorted(ticked) == sorted([a, b])
+    # Nothing is saved until the person sends the step; an earlier choice of theirs wins.
+    give_answers(client, Answers(considering=[b], done=["considering"]))
+    page = parse(client.get(onward).content.decode())
+    assert page.xpath("//input[@name='considering' and @checked]/@value") == [b]
