@@ -173,7 +173,9 @@ def compare(request: AidRequest) -> HttpResponse:
         answers.link if has_answers or values else "",
     )
     # The address's picks, as far as they change the page (anything else in it cannot).
+    nothing_picked = request.GET.get("show") == "1" and not wanted
     picks = (
+        nothing_picked,
         tuple(option.slug for option in shown),
         len(picked) > MOST_SIDE_BY_SIDE,
         len(found) < len(wanted),
@@ -184,6 +186,7 @@ def compare(request: AidRequest) -> HttpResponse:
         "groups": groups,
         "count": len(options),
         "shown": shown,
+        "nothing_picked": nothing_picked,
         "picked": {option.slug for option in picked},
         "too_many": len(picked) > MOST_SIDE_BY_SIDE,
         "most": MOST_SIDE_BY_SIDE,

@@ -885,3 +885,12 @@ def test_an_option_page_runs_the_same_queries_however_much_content(client, facto
     factory.publish_version()
     assert queries_when_warm(client, reverse("option", args=[big.slug])) == small
     assert small == PATIENT_PAGE_QUERIES
+
+
+def test_show_side_by_side_with_nothing_ticked_says_what_to_do(client, content):
+    html = client.get(reverse("options"), {"show": "1"}).content.decode()
+    comparison = first(parse(html), "//*[@id='comparison']")
+    assert "hidden" not in comparison.attrib
+    assert "No options are ticked yet" in text_of(comparison)
+    plain = first(parse(client.get(reverse("options")).content.decode()), "//*[@id='comparison']")
+    assert "hidden" in plain.attrib
