@@ -56,7 +56,7 @@ def test_every_step_shows_its_questions_from_the_content(client, content):
         assert f"<h1>{page.title}</h1>" in html
         for question in page.questions.all():
             assert question.text in html
-    assert "Step 3 of 8" in client.get(url("health")).content.decode()
+    assert "Step 2 of 8" in client.get(url("health")).content.decode()
 
 
 def test_every_health_question_can_be_answered_not_sure(client, content):
@@ -367,14 +367,13 @@ def test_no_step_is_missing_from_the_flow(client, content):
     said = stored(client)
     assert said.values and said.own_questions and said.sure_score == len(sure.ITEMS)
     assert set(said.done) == set(visited)
-    # Steps count up from 2 (the start page is 1) without a gap, to one before the summary.
+    # Each step's number shows once, counting up from 1 without a gap to the last; the check
+    # page (met twice) and the summary carry none.
     total = numbers[0][1]
     assert {n for _, n in numbers} == {total}
-    steps = [n for n, _ in numbers]
-    assert steps == sorted(steps) and steps[0] == 2 and steps[-1] == total - 1
-    assert set(steps) == set(range(2, total))
-    summary = client.get(reverse("summary")).content.decode()
-    assert step_number(summary) is None or step_number(summary) == (total, total)
+    assert [n for n, _ in numbers] == list(range(1, total + 1))
+    assert step_number(client.get(reverse("check")).content.decode()) is None
+    assert step_number(client.get(reverse("summary")).content.decode()) is None
 
 
 def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, content):
@@ -399,9 +398,9 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     html = client.get(url("work")).content.decode()
     assert "<h1>Your work</h1>" in html and "Some treatments take time off work." in html
     assert "Are you working at the moment?" in html
-    # The fourth step of nine: start, your CRPS, health, this page; then practical, values,
-    # options, where you are now and the summary. A page with no questions is no step.
-    assert step_number(html) == (4, 9)
+    # The third step of nine: your CRPS, health, this page; then practical, values, options,
+    # considering, questions and the SURE test. A page with no questions is no step.
+    assert step_number(html) == (3, 9)
     assert back_link(html) == url("health")
     assert client.get(url("empty")).status_code == 404
 
@@ -410,10 +409,10 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     response = client.post(url("work"), {"working-now": "yes"})
     assert response["Location"] == url("practical")
     practical = client.get(url("practical")).content.decode()
-    assert step_number(practical) == (5, 9)
+    assert step_number(practical) == (4, 9)
     assert back_link(practical) == url("work")
     options = client.get(reverse("options")).content.decode()
-    assert "Step 7 of 9" in options and "This is step 8 of 9." in options
+    assert "Step 6 of 9" in options and "This is step 7 of 9." in options
 
     check = client.get(reverse("check")).content.decode()
     group = first(parse(check), f"//dl[{has_class('summary-list')} and @data-step='work']")

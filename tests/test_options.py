@@ -220,15 +220,15 @@ def test_the_step_numbers_come_from_the_journey(client, factory):
         factory.make_question(page=factory.make_question_page())
     factory.publish_version()
     html = client.get(reverse("options")).content.decode()
-    # The start, two pages of questions and what matters come first; then the options; then
-    # where you are now (three pages, one step) and the summary.
-    assert '<p class="progress">Step 5 of 7</p>' in html
-    assert "This is step 6 of 7." in html
+    # Two pages of questions and what matters come first; then the options; then the three
+    # pages of where you are now, a step each. The home page and the summary are no steps.
+    assert '<p class="progress">Step 4 of 7</p>' in html
+    assert "This is step 5 of 7." in html
     following = [href for href, label in links(html) if label == "Continue to the next step"]
     assert following == [reverse("step", args=["considering"])]
-    for slug in ("considering", "questions", "sure"):
+    for number, slug in enumerate(("considering", "questions", "sure"), start=5):
         page = client.get(reverse("step", args=[slug])).content.decode()
-        assert '<p class="progress">Step 6 of 7</p>' in page, slug
+        assert f'<p class="progress">Step {number} of 7</p>' in page, slug
 
 
 # Side by side
