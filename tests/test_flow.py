@@ -17,7 +17,15 @@ from decisionaid.answers import Answers, make_resume_token
 from tests.answers_cookie import give_answers, stored
 from tests.html import first, has_class, links, parse, text_of, texts_of
 from tests.users import FormClient
-from treatments.models import Option, Question, QuestionPage, SuggestedQuestion, Value
+from treatments.models import (
+    Consideration,
+    Option,
+    Question,
+    QuestionPage,
+    SuggestedQuestion,
+    Value,
+)
+from treatments.releases import current_content
 
 pytestmark = pytest.mark.django_db
 
@@ -468,6 +476,80 @@ def test_old_answers_naming_suggested_questions_by_number_still_open(client, con
     assert stored(client).suggested_questions == [second.slug]
 
 
+# Health answers saved as yes / no / not sure, before the two tick lists: the content says which
+# new answer stands for which old one (Choice.replaces).
+OLD_HEALTH_ANSWERS = {
+    ("pregnancy", "yes"): ("conditions", "pregnant"),
+    ("pregnancy", "not-sure"): ("conditions", "pregnant"),
+    ("heart", "yes"): ("conditions", "heart"),
+    ("heart", "not-sure"): ("conditions", "heart"),
+    ("blood-pressure", "yes"): ("conditions", "blood-pressure"),
+    ("blood-pressure", "not-sure"): ("conditions", "blood-pressure"),
+    ("liver", "yes"): ("conditions", "liver"),
+    ("liver", "not-sure"): ("conditions", "liver"),
+    ("kidney", "yes"): ("conditions", "kidney"),
+    ("kidney", "not-sure"): ("conditions", "kidney"),
+    ("mental-health", "yes"): ("conditions", "psychosis-bipolar"),
+    ("mental-health", "not-sure"): ("conditions", "psychosis-bipolar"),
+    ("dental", "yes"): ("conditions", "dental"),
+    ("dental", "not-sure"): ("conditions", "dental"),
+    ("bleeding", "yes"): ("medicines", "blood-thinner"),
+    ("bleeding", "not-sure"): ("medicines", "blood-thinner"),
+    ("bp-medicines", "yes"): ("medicines", "heart-medicine"),
+    ("bp-medicines", "not-sure"): ("medicines", "heart-medicine"),
+}
+
+
+def test_every_old_health_answer_reads_as_the_new_answer_that_stands_for_it(content):
+    published = current_content()
+    for (old_question, old_choice), (question, choice) in OLD_HEALTH_ANSWERS.items():
+        answers = Answers(choices={old_question: [old_choice], "onset": ["over-5-years"]})
+        answers.resolve_old_choices(published)
+        assert answers.choices == {"onset": ["over-5-years"], question: [choice]}, old_question
+    # A "no" raised nothing and still raises nothing: it is dropped, not guessed at.
+    answers = Answers(choices={"heart": ["no"], "bleeding": ["no"]})
+    answers.resolve_old_choices(published)
+    assert answers.choices == {}
+
+
+def test_answers_saved_under_the_old_health_questions_keep_their_meaning(client, content):
+    old = Answers(
+        choices={
+            "onset": ["1-to-5-years"],
+            "pregnancy": ["yes"],
+            "heart": ["not-sure"],
+            "kidney": ["no"],
+            "bleeding": ["yes"],
+        },
+        done=["about", "health"],
+    )
+    give_answers(client, old)
+    page = client.get(url("health")).content.decode()
+    for question, choice in [
+        ("conditions", "pregnant"),
+        ("conditions", "heart"),
+        ("medicines", "blood-thinner"),
+    ]:
+        assert "checked" in page.split(f'name="{question}" value="{choice}"')[1].split(">")[0]
+    assert "checked" not in page.split('name="conditions" value="kidney"')[1].split(">")[0]
+    # What they raise on an option is marked as theirs.
+    raised = Consideration.objects.for_answers([("conditions", "pregnant")]).first()
+    option_page = client.get(raised.option.get_absolute_url()).content.decode()
+    assert "(your answer)" in option_page
+    # Saved again, they are in the new form: the old questions are gone.
+    client.post(url("practical"), valid_post("practical"))
+    choices = stored(client).choices
+    assert choices["conditions"] == ["pregnant", "heart"]
+    assert choices["medicines"] == ["blood-thinner"]
+    assert not {"pregnancy", "heart", "kidney", "bleeding"} & set(choices)
+
+
+def test_a_resume_link_with_old_health_answers_opens_in_the_new_form(client, content):
+    token = make_resume_token(Answers(choices={"dental": ["not-sure"]}, done=["health"]))
+    assert client.post(reverse("resume"), {"link": token}).status_code == 302
+    assert stored(client).choices == {"conditions": ["dental"]}
+
+
 def test_suggested_questions_are_kept_by_slug(client, content):
     question = SuggestedQuestion.objects.last()
     assert client.post(url("questions"), {"suggested": [question.slug]}).status_code == 302
@@ -475,3 +557,20 @@ def test_suggested_questions_are_kept_by_slug(client, content):
     response = client.post(url("questions"), {"suggested": [str(question.pk)]})
     assert response.status_code == 422
     assert "Choose from the questions shown." in response.content.decode()
+
+
+def test_the_health_lists_say_what_to_do_when_nothing_is_ticked(client, content):
+    response = client.post(url("health"), {})
+    assert response.status_code == 422
+    html = response.content.decode()
+    for question in Question.objects.filter(page__slug="health"):
+        assert (
+            f"Choose at least one answer for “{question.text}”. If none of them apply, choose "
+            "“None of these”"
+        ) in html
+    data = {"conditions": ["none", "not-sure"], "medicines": ["none"]}
+    assert client.post(url("health"), data).status_code == 422
+    assert (
+        client.post(url("health"), {"conditions": ["not-sure"], "medicines": ["none"]}).status_code
+        == 302
+    )

@@ -826,3 +826,36 @@ def test_an_option_page_runs_the_same_queries_however_much_content(client, facto
     factory.publish_version()
     assert queries_when_warm(client, reverse("option", args=[big.slug])) == small
     assert small == PATIENT_PAGE_QUERIES
+
+
+def test_a_list_of_health_conditions_gives_each_ticked_box_its_own_first_line(client, content):
+    option = next(
+        o
+        for o in Option.objects.ready()
+        if {"pregnant", "kidney"}
+        <= set(
+            o.considerations.filter(choice__question__slug="conditions").values_list(
+                "choice__slug", flat=True
+            )
+        )
+    )
+    give_answers(client, Answers(choices={"conditions": ["kidney"]}))
+    page = parse(client.get(option.get_absolute_url()).content.decode())
+    lines = texts_of(first(page, f"//ul[{has_class('first-list')}]"), "./li")
+    pregnant = next(line for line in lines if line.startswith("If you are pregnant"))
+    kidney = next(line for line in lines if "kidney" in line)
+    assert "you answered" not in pregnant
+    assert "(you answered “Kidney disease or weak kidneys”)" in kidney
+
+
+def test_an_option_page_says_when_the_person_was_not_sure(client, content):
+    option = Option.objects.ready().first()
+    html = client.get(option.get_absolute_url()).content.decode()
+    assert "You said you were not sure" not in html
+    give_answers(client, Answers(choices={"conditions": ["not-sure"], "medicines": ["none"]}))
+    first_part = section(parse(client.get(option.get_absolute_url()).content.decode()), "first")
+    assert text_of(first_part).startswith(
+        "Who should talk to a clinician first Discuss You said you were not sure about health "
+        "conditions. Ask your clinician whether any of these points apply to you."
+    )
+
