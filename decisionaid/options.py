@@ -236,6 +236,9 @@ def render_option(
         "option": seen,
         "first_points": first_points(seen),
         "unsure": unsure,
+        "up_front_pages": content.up_front_pages
+        if option.category == Category.CURRENT_CARE
+        else [],
         "preview": preview,
         "has_answers": bool(answers.choices),
         "values": values,

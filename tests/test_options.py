@@ -13,6 +13,7 @@ from tests.answers_cookie import give_answers
 from tests.html import first, has_class, links, parse, section, text_of, texts_of
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Claim, ClaimCheck, Option, Source, Term
+from treatments.releases import current_content
 
 pytestmark = pytest.mark.django_db
 
@@ -859,3 +860,15 @@ def test_an_option_page_says_when_the_person_was_not_sure(client, content):
         "conditions. Ask your clinician whether any of these points apply to you."
     )
 
+
+def test_what_happens_over_time_is_one_tap_from_home_the_overview_and_current_care(client, content):
+    course = next(page for page in current_content().pages if page.up_front)
+    assert course.title == "What usually happens over time"
+    href = course.get_absolute_url()
+    assert client.get(href).status_code == 200
+    current_care = Option.objects.ready().get(category=Option.Category.CURRENT_CARE)
+    for address in [reverse("home"), reverse("options"), current_care.get_absolute_url()]:
+        html = client.get(address).content.decode()
+        assert (href, course.title) in links(html), address
+    other = Option.objects.ready().exclude(category=Option.Category.CURRENT_CARE).first()
+    assert (href, course.title) not in links(client.get(other.get_absolute_url()).content.decode())
