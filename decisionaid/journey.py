@@ -192,8 +192,7 @@ JOURNEY: list[Stop] = [
     Stop(
         "considering",
         "Which options are you thinking about?",
-        "Choose any you would like to talk about with your clinician. You can choose none. "
-        "This is not a decision: you can change your mind at any time.",
+        "Choose any you would like to talk about. You can choose none. It is not a decision.",
         build=_build_considering,
         save=_save_considering,
         body="decisionaid/_body_considering.html",
@@ -202,7 +201,7 @@ JOURNEY: list[Stop] = [
     Stop(
         "questions",
         "Questions for your clinician",
-        "Tick any questions you would like to ask. You can also write your own.",
+        "Tick any you would like to ask, or write your own.",
         build=_build_clinician_questions,
         save=_save_clinician_questions,
         body="decisionaid/_body_clinician_questions.html",

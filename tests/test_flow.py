@@ -266,7 +266,7 @@ def test_a_resume_link_reopens_the_answers_in_another_browser(client, content):
     original = stored(client)
     check = client.get(reverse("check")).content.decode()
     link = check.split('class="resume-link"><a href="')[1].split('"')[0]
-    assert "Anyone who has the link can see your answers until it expires" in check
+    assert "Anyone with the link can see your answers for 90 days" in check
     assert link.startswith("http://testserver/resume/#")
 
     other = FormClient()
