@@ -857,15 +857,22 @@ def test_a_list_of_health_conditions_gives_each_ticked_box_its_own_first_line(cl
 
 
 def test_an_option_page_says_when_the_person_was_not_sure(client, content):
-    option = Option.objects.ready().first()
+    option = Option.objects.ready().filter(considerations__choice__question__slug="conditions")[0]
     html = client.get(option.get_absolute_url()).content.decode()
     assert "You said you were not sure" not in html
     give_answers(client, Answers(choices={"conditions": ["not-sure"], "medicines": ["none"]}))
     first_part = section(parse(client.get(option.get_absolute_url()).content.decode()), "first")
     assert text_of(first_part).startswith(
         "Who should talk to a clinician first Discuss You said you were not sure about health "
-        "conditions. Ask your clinician whether any of these points apply to you."
+        "conditions. Ask your clinician whether any of these points apply to you. If you"
     )
+    # Where no point on health is listed, there is nothing to ask about.
+    quiet = Option.objects.ready().exclude(
+        considerations__choice__question__page__about_health=True
+    )
+    page = client.get(quiet[0].get_absolute_url()).content.decode()
+    assert "You said you were not sure" not in page
+    assert "We found no health reason listed" in page
 
 
 def test_what_happens_over_time_is_one_tap_from_home_the_overview_and_current_care(client, content):
