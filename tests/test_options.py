@@ -850,7 +850,7 @@ def test_a_list_of_health_conditions_gives_each_ticked_box_its_own_first_line(cl
     give_answers(client, Answers(choices={"conditions": ["kidney"]}))
     page = parse(client.get(option.get_absolute_url()).content.decode())
     lines = texts_of(first(page, f"//ul[{has_class('first-list')}]"), "./li")
-    pregnant = next(line for line in lines if line.startswith("If you are pregnant"))
+    pregnant = next(line for line in lines if line.startswith("If you may be pregnant"))
     kidney = next(line for line in lines if "kidney" in line)
     assert "you answered" not in pregnant
     assert "(you answered “Kidney disease or weak kidneys”)" in kidney
