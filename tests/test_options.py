@@ -853,7 +853,7 @@ def test_a_list_of_health_conditions_gives_each_ticked_box_its_own_first_line(cl
     pregnant = next(line for line in lines if line.startswith("If you may be pregnant"))
     kidney = next(line for line in lines if "kidney" in line)
     assert "you answered" not in pregnant
-    assert "(you answered “Kidney disease or weak kidneys”)" in kidney
+    assert "(you answered “Kidney problems”)" in kidney
 
 
 def test_an_option_page_says_when_the_person_was_not_sure(client, content):

@@ -115,7 +115,7 @@ def test_a_not_sure_health_answer_is_printed_for_the_clinician(client, content):
     answers = Answers(choices={"conditions": ["kidney", "not-sure"], "medicines": ["not-sure"]})
     about = section(summary_page(client, answers), "summary-answers-1")
     shown = dict(zip(texts_of(about, ".//dt"), texts_of(about, ".//dd"), strict=True))
-    assert shown["Health conditions"] == "Kidney disease or weak kidneys; I'm not sure"
+    assert shown["Health conditions"] == "Kidney problems; I'm not sure"
     assert shown["Medicines"] == "I'm not sure"
 
 
@@ -141,7 +141,9 @@ def test_answers_that_matter_are_flagged_with_their_option_and_source(client, co
         assert flag.xpath(f".//svg[{has_class('flag__icon')}]")
         assert text_of(first(item, ".//strong")) == consideration.option.name
         answer = consideration.choice
-        assert f"because I answered “{answer.label}” to {answer.question.short_label}" in text
+        # A ticked box of a list speaks for itself; a "choose one" answer names its question.
+        named = f" to {answer.question.short_label}" if answer.question.kind == "one" else ""
+        assert f"because I answered “{answer.label}”{named})" in text
         numbers = cited_numbers(item)
         assert numbers
         for source in consideration.sources.all():
@@ -182,9 +184,9 @@ def test_many_points_are_grouped_by_answer_each_option_with_its_source(client, c
     discuss = section(page, "summary-discuss")
     items = discuss_items(discuss)
     assert [text_of(i).split(":")[0] for i in items] == [
-        "Discuss I answered “Pregnant, trying for a baby, or breastfeeding” to Health conditions",
-        "Discuss I answered “A heart problem or pacemaker, or a past heart attack, stroke or "
-        "clot” to Health conditions",
+        # A ticked box of a list speaks for itself.
+        "Discuss Pregnant, trying for a baby or breastfeeding",
+        "Discuss Heart problem or pacemaker; past heart attack, stroke or clot",
     ]
     references = references_in(page)
     for consideration in raised:
