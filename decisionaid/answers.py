@@ -103,7 +103,7 @@ class Answers:
 
     def save(self, request: HttpRequest) -> None:
         """Keep these answers in the browser's cookie; AnswersMiddleware writes it."""
-        _resolve_old_numbers(request, self)
+        _resolve_old_answers(request, self)
         self.link = self.link or secrets.token_urlsafe(LINK_ID_BYTES)
         state = _state(request)
         state.answers = self
@@ -141,6 +141,29 @@ class Answers:
         by_number = {q.pk: q.slug for q in content.suggested_questions}
         resolved = [by_number.get(q) if isinstance(q, int) else q for q in self.suggested_questions]
         self.suggested_questions = list(dict.fromkeys(q for q in resolved if q))
+
+    def resolve_old_choices(self, content) -> None:
+        """Answers saved under questions since replaced read as the answers that stand for them
+        now (a choice's `replaces`, e.g. "pregnancy:yes"); the old answers are dropped, so once
+        saved again they are in the new form."""
+        asked = {question.slug for question in content.questions}
+        if all(slug in asked for slug in self.choices):
+            return
+        replaced: set[str] = set()
+        for question in content.questions:
+            mapped = set(self.choices.get(question.slug, []))
+            for choice in question.related.choices:
+                pairs = [(q, c) for q, c in choice.replaced_pairs() if q not in asked]
+                replaced.update(q for q, _ in pairs)
+                if any(c in self.choices.get(q, []) for q, c in pairs):
+                    mapped.add(choice.slug)
+            if mapped:
+                order = [choice.slug for choice in question.related.choices]
+                self.choices[question.slug] = sorted(
+                    mapped, key=lambda slug: order.index(slug) if slug in order else len(order)
+                )
+        for slug in replaced:
+            self.choices.pop(slug, None)
 
 
 # --- Compact form: short keys, so that the link (and its QR code) stays small -----------------
@@ -424,14 +447,16 @@ def _state(request: HttpRequest) -> _State:
     if state is None:
         # Kept on the request for this request only; AnswersMiddleware reads it back.
         state = request._answers_state = _State(request)  # type: ignore[attr-defined]
-        _resolve_old_numbers(request, state.answers)
+        _resolve_old_answers(request, state.answers)
     return state
 
 
-def _resolve_old_numbers(request: HttpRequest, answers: Answers) -> None:
+def _resolve_old_answers(request: HttpRequest, answers: Answers) -> None:
+    """Answers written for an earlier shape of the content, read in today's."""
     content = getattr(request, "content", None)
     if content is not None:
         answers.resolve_old_numbers(content)
+        answers.resolve_old_choices(content)
 
 
 def remembers(request: HttpRequest) -> bool:

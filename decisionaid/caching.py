@@ -13,6 +13,7 @@ holds the version's digest, so a new version never meets a stale entry.
 """
 
 import hashlib
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
 
@@ -36,6 +37,8 @@ class Fragment:
 def fragment(digest: str, *shared, personal: tuple = ()) -> Fragment:
     """Where the part of a page for this version (`digest`), this page (`shared`) and this
     person (`personal`, empty when nothing personal shapes it) is kept."""
+    if not keeping.get():
+        return UNCACHED
     key = hashlib.sha256(repr((digest, shared, personal)).encode()).hexdigest()
     if any(personal):
         return Fragment(key, "personal", PERSONAL_SECONDS)
@@ -44,6 +47,10 @@ def fragment(digest: str, *shared, personal: tuple = ()) -> Fragment:
 
 # A preview of the editors' draft is rendered afresh every time.
 UNCACHED = Fragment("", "uncached", 0)
+
+# Off while the journey is walked to time it (decisionaid/timing.py): the made-up answers of
+# that walk keep nothing in any cache.
+keeping: ContextVar[bool] = ContextVar("keeping", default=True)
 
 
 def same_for_everyone(view):

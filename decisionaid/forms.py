@@ -30,6 +30,10 @@ class QuestionsForm(forms.Form):
             }
             field: forms.ChoiceField
             if question.kind == Question.Kind.MANY:
+                required = f"Choose at least one answer for {asked}"
+                none = next((c for c in question.related.choices if c.exclusive), None)
+                if none is not None:
+                    required += f". If none of them apply, choose “{none.label}”"
                 field = forms.MultipleChoiceField(
                     label=question.text,
                     help_text=question.hint,
@@ -38,7 +42,7 @@ class QuestionsForm(forms.Form):
                     widget=forms.CheckboxSelectMultiple,
                     error_messages={
                         **messages,
-                        "required": f"Choose at least one answer for {asked}",
+                        "required": required,
                     },
                 )
             else:

@@ -2,7 +2,9 @@
 
 JOURNEY below lists the stops. Where QUESTION_PAGES stands come the published content's pages of
 questions, one stop per page that has questions, in the order editors gave them. Everything else
-follows from that one list: the step numbers ("Step 3 of 8"), where "Continue" and "Back" lead,
+follows from that one list: the step numbers ("Step 3 of 8": every screen a person meets on the
+way, each number once; the home page, the check page and the summary carry none), where
+"Continue" and "Back" lead,
 the groups of the check page and the order of the answers on the summary.
 """
 
@@ -50,7 +52,6 @@ class Stop:
     # What the address may suggest before anything is saved here (the options just compared).
     suggest: Callable[[Answers, list[str], Content], Answers] | None = None
     then_check: bool = False  # after this stop, the person checks their answers
-    same_step: bool = False  # part of the step before it, under the same number
     numbered: bool = True  # counts as a step ("Step n of N")
     page: QuestionPage | None = None  # the content's page of questions this stop shows
     number: int | None = None  # given by the journey
@@ -184,7 +185,7 @@ def _sure_in_words(answers: Answers, content: Content) -> list[str]:
 QUESTION_PAGES = Stop("", "The content's pages of questions, one stop each")
 
 JOURNEY: list[Stop] = [
-    Stop("start", "Start", url_name="home"),
+    Stop("start", "Start", url_name="home", numbered=False),
     QUESTION_PAGES,
     Stop(
         "values",
@@ -201,8 +202,7 @@ JOURNEY: list[Stop] = [
     Stop(
         "considering",
         "Which options are you thinking about?",
-        "Choose any you would like to talk about with your clinician. You can choose none. "
-        "This is not a decision: you can change your mind at any time.",
+        "Choose any you would like to talk about. You can choose none. It is not a decision.",
         build=_build_considering,
         save=_save_considering,
         suggest=_suggest_compared,
@@ -212,12 +212,11 @@ JOURNEY: list[Stop] = [
     Stop(
         "questions",
         "Questions for your clinician",
-        "Tick any questions you would like to ask. You can also write your own.",
+        "Tick any you would like to ask, or write your own.",
         build=_build_clinician_questions,
         save=_save_clinician_questions,
         body="decisionaid/_body_clinician_questions.html",
         said=_one_row("Questions for your clinician", _clinician_questions_in_words),
-        same_step=True,
     ),
     Stop(
         "sure",
@@ -227,10 +226,9 @@ JOURNEY: list[Stop] = [
         save=_save_sure,
         body="decisionaid/_body_sure.html",
         said=_one_row("How sure you feel", _sure_in_words),
-        same_step=True,
     ),
     Stop("check", "Check your answers", url_name="check", numbered=False),
-    Stop("summary", "Your summary", url_name="summary"),
+    Stop("summary", "Your summary", url_name="summary", numbered=False),
 ]
 FIXED_SLUGS = {stop.slug for stop in JOURNEY if stop is not QUESTION_PAGES}
 
@@ -254,7 +252,7 @@ class Journey:
         self.stops: list[Stop] = []
         number = 0
         for stop in stops:
-            if stop.numbered and not (stop.same_step and number):
+            if stop.numbered:
                 number += 1
             self.stops.append(replace(stop, number=number if stop.numbered else None))
         self.total = number
@@ -282,9 +280,9 @@ class Journey:
         return self.stops[self.stops.index(stop) + 1]
 
     def back(self, stop: Stop) -> Stop:
-        """The stop before this one that counts as a step (the check page is not one)."""
+        """The stop before this one, passing over the check page."""
         earlier = self.stops[: self.stops.index(stop)]
-        return next(s for s in reversed(earlier) if s.numbered)
+        return next(s for s in reversed(earlier) if s is not self.check)
 
     def after_check(self, answers: Answers) -> Stop:
         """Where the check page leads: on from the furthest step done that led to it."""

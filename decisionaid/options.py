@@ -19,7 +19,7 @@ from decisionaid.caching import UNCACHED, fragment, same_for_everyone
 from decisionaid.http import AidRequest
 from decisionaid.journey import journey_for
 from decisionaid.references import Glossary, References
-from treatments.models import Consideration, Option, Value, ValueRating
+from treatments.models import Consideration, Option, Question, Value, ValueRating
 from treatments.releases import Content, draft_preview
 
 Category = Option.Category
@@ -52,7 +52,8 @@ ROWS: list[dict[str, Any]] = [
 
 @dataclass
 class FirstPoint:
-    """One line of "who should talk to a clinician first": one question, in general words."""
+    """One line of "who should talk to a clinician first": one question ("choose one") or one
+    answer of a list ("choose any"), in general words."""
 
     text: str
     answered: str = ""  # what this person answered, when it raises the point
@@ -102,21 +103,36 @@ def personal_view(option: Option, answers: Answers, values: list[Value]) -> Seen
 
 def first_points(option: SeenOption) -> list[FirstPoint]:
     """Questions about health that raise something, one line each, plus any other point that is
-    theirs.
+    theirs. A "choose any" list is a line per answer: each ticked box is a topic of its own.
 
     A question's general words come from its first answer that raises a point ("If you are
     pregnant or may be"), so someone who answered nothing still reads who it concerns.
     """
-    points: dict[int, FirstPoint] = {}
+    points: dict[tuple[int, int], FirstPoint] = {}
     for consideration in option.all_considerations:
-        question = consideration.choice.question
+        choice = consideration.choice
+        question = choice.question
         if not question.page.about_health and not consideration.is_theirs:
             continue
-        point = points.setdefault(question.pk, FirstPoint(consideration.choice.general_form))
+        key = (question.pk, choice.pk if question.kind == Question.Kind.MANY else 0)
+        point = points.setdefault(key, FirstPoint(choice.general_form))
         point.considerations.append(consideration.consideration)
         if consideration.is_theirs:
             point.answered = consideration.choice.label
     return list(points.values())
+
+
+def unsure_about(answers: Answers, content: Content) -> list[Question]:
+    """The questions about health the person answered with "I'm not sure"."""
+    return [
+        question
+        for question in content.questions
+        if question.page.about_health
+        and any(
+            choice.unsure and choice.slug in answers.choices.get(question.slug, [])
+            for choice in question.related.choices
+        )
+    ]
 
 
 def chosen_values(answers: Answers, content: Content) -> list[Value]:
@@ -217,10 +233,12 @@ def render_option(
     values = chosen_values(answers, content)
     seen = personal_view(option, answers, values)
     points = first_points(seen)
+    unsure = unsure_about(answers, content)
     personal = (
         bool(answers.choices),
         tuple(value.slug for value in values),
         tuple(c.pk for c in seen.personal_considerations),
+        tuple(question.slug for question in unsure),
         answers.link if answers.choices or values else "",  # see compare()
     )
     context = {
@@ -230,6 +248,10 @@ def render_option(
         "option": seen,
         "first_points": points,
         "own_points": [point for point in points if point.answered],
+        "unsure": unsure,
+        "up_front_pages": content.up_front_pages
+        if option.category == Category.CURRENT_CARE
+        else [],
         "preview": preview,
         "has_answers": bool(answers.choices),
         "values": values,

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 TITLE = "How sure do you feel?"
 HINT = (
-    "These four questions are a short check called the SURE test. Answer each one yes or no. "
-    "It helps you and your clinician see what may need more talk."
+    "Four yes-or-no questions, called the SURE test. They show you and your clinician what "
+    "may need more talk."
 )
 
 # Item -> question. Saved answers carry the items by position (answers.py), so never reorder

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_safe
 
 from decisionaid.answers import Answers
 from decisionaid.caching import same_for_everyone
+from decisionaid.http import AidRequest
+from decisionaid.timing import journey_time
 from treatments.releases import content_in_memory
 
 
@@ -24,9 +26,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @same_for_everyone
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AidRequest) -> HttpResponse:
     has_answers = not Answers.from_request(request).is_empty
-    return render(request, "home.html", {"has_answers": has_answers})
+    # The time promised is the typical journey's, by the model in timing.py, never typed.
+    walked = journey_time(request.content, request.get_host(), request.is_secure())
+    minutes = walked.promise if walked else None
+    return render(request, "home.html", {"has_answers": has_answers, "minutes": minutes})
 
 
 @require_safe

@@ -32,10 +32,9 @@ def typical_persona() -> Answers:
         "travel": ["day-trips"],
         "hospital-stay": ["not-sure"],
     }
-    for question in Question.objects.filter(page__about_health=True):
-        choices[question.slug] = ["no"]
-    choices["dental"] = ["yes"]
-    dental = raised_by(("dental", "yes"))
+    choices["conditions"] = ["dental"]
+    choices["medicines"] = ["none"]
+    dental = raised_by(("conditions", "dental"))
     others = [o.slug for o in Option.objects.ready().exclude(slug__in=dental).order_by("name")]
     questions = list(SuggestedQuestion.objects.values_list("slug", flat=True))
     return Answers(
@@ -50,14 +49,14 @@ def typical_persona() -> Answers:
 
 
 def heaviest_persona() -> Answers:
-    """Every option considered, every health answer "yes", every question, own questions in full."""
+    """Every option considered, every health box ticked, every question, own questions in full."""
     choices = {
         question.slug: [choice.slug for choice in question.choices.all()][:1]
         for question in Question.objects.exclude(page__about_health=True)
     }
     choices["tried"] = [c.slug for c in Question.objects.get(slug="tried").choices.all()][:-1]
     for question in Question.objects.filter(page__about_health=True):
-        choices[question.slug] = ["yes"]
+        choices[question.slug] = [c.slug for c in question.choices.all() if not c.exclusive]
     own = (
         "I would like to know how long the benefit lasts for people like me, and whether I can "
         "stop if it does not suit me. "
@@ -85,6 +84,8 @@ def everything(group: dict) -> list[str]:
     values = group["values"]
     if group["name"] == "values":
         return values[:3]
+    if group["name"] in ("conditions", "medicines"):
+        return [value for value in values if value != "none"]
     if group["type"] == "checkbox":
         return values[:-1] if group["name"] in ("location", "tried") else values
     if group["name"] in ("sure", "understand", "risks_benefits", "support"):
@@ -127,6 +128,8 @@ def leg_for_years(group: dict) -> list[str]:
         return [values[0], values[len(values) // 2], values[-1]]
     if group["name"] == "suggested":
         return values[:2]
+    if "none" in values:
+        return ["none"]
     return ["no"] if "no" in values else values[:1]
 
 

@@ -94,9 +94,11 @@ def test_frequencies_carry_their_group_and_time_frame(content):
         assert claim.frequency_timeframe.strip(), claim.text
 
 
-def test_every_health_question_offers_not_sure(content):
+def test_every_health_question_offers_none_and_not_sure(content):
     for question in Question.objects.filter(page__about_health=True):
-        assert question.choices.filter(slug="not-sure").exists(), question.slug
+        assert question.choices.filter(slug="not-sure", unsure=True).exists(), question.slug
+        if question.kind == Question.Kind.MANY:
+            assert question.choices.filter(exclusive=True).exists(), question.slug
 
 
 def test_considerations_are_worded_as_things_to_discuss(content):
@@ -107,10 +109,15 @@ def test_considerations_are_worded_as_things_to_discuss(content):
 
 
 def test_health_answers_raise_considerations(content):
-    for slug in ["pregnancy", "dental", "mental-health"]:
+    for question, choice in [
+        ("conditions", "pregnant"),
+        ("conditions", "dental"),
+        ("conditions", "psychosis-bipolar"),
+        ("medicines", "blood-thinner"),
+    ]:
         assert Consideration.objects.filter(
-            choice__question__slug=slug, option__status="published"
-        ).exists(), slug
+            choice__question__slug=question, choice__slug=choice, option__status="published"
+        ).exists(), choice
 
 
 def test_sources_with_a_seller_behind_them_declare_it(content):

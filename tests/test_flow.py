@@ -17,7 +17,15 @@ from decisionaid.answers import Answers, make_resume_token
 from tests.answers_cookie import give_answers, stored
 from tests.html import first, has_class, links, parse, text_of, texts_of
 from tests.users import FormClient
-from treatments.models import Option, Question, QuestionPage, SuggestedQuestion, Value
+from treatments.models import (
+    Consideration,
+    Option,
+    Question,
+    QuestionPage,
+    SuggestedQuestion,
+    Value,
+)
+from treatments.releases import current_content
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +64,7 @@ def test_every_step_shows_its_questions_from_the_content(client, content):
         assert f"<h1>{page.title}</h1>" in html
         for question in page.questions.all():
             assert question.text in html
-    assert "Step 3 of 8" in client.get(url("health")).content.decode()
+    assert "Step 2 of 8" in client.get(url("health")).content.decode()
 
 
 def test_every_health_question_can_be_answered_not_sure(client, content):
@@ -258,7 +266,7 @@ def test_a_resume_link_reopens_the_answers_in_another_browser(client, content):
     original = stored(client)
     check = client.get(reverse("check")).content.decode()
     link = texts_of(parse(check), "//textarea[@id='resume-link']")[0]
-    assert "Anyone who has the link can see your answers until it expires" in check
+    assert "Anyone with the link can see your answers for 90 days" in check
     assert link.startswith("http://testserver/resume/#")
 
     other = FormClient()
@@ -367,14 +375,13 @@ def test_no_step_is_missing_from_the_flow(client, content):
     said = stored(client)
     assert said.values and said.own_questions and said.sure_score == len(sure.ITEMS)
     assert set(said.done) == set(visited)
-    # Steps count up from 2 (the start page is 1) without a gap, to one before the summary.
+    # Each step's number shows once, counting up from 1 without a gap to the last; the check
+    # page (met twice) and the summary carry none.
     total = numbers[0][1]
     assert {n for _, n in numbers} == {total}
-    steps = [n for n, _ in numbers]
-    assert steps == sorted(steps) and steps[0] == 2 and steps[-1] == total - 1
-    assert set(steps) == set(range(2, total))
-    summary = client.get(reverse("summary")).content.decode()
-    assert step_number(summary) is None or step_number(summary) == (total, total)
+    assert [n for n, _ in numbers] == list(range(1, total + 1))
+    assert step_number(client.get(reverse("check")).content.decode()) is None
+    assert step_number(client.get(reverse("summary")).content.decode()) is None
 
 
 def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, content):
@@ -399,9 +406,9 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     html = client.get(url("work")).content.decode()
     assert "<h1>Your work</h1>" in html and "Some treatments take time off work." in html
     assert "Are you working at the moment?" in html
-    # The fourth step of nine: start, your CRPS, health, this page; then practical, values,
-    # options, where you are now and the summary. A page with no questions is no step.
-    assert step_number(html) == (4, 9)
+    # The third step of nine: your CRPS, health, this page; then practical, values, options,
+    # considering, questions and the SURE test. A page with no questions is no step.
+    assert step_number(html) == (3, 9)
     assert back_link(html) == url("health")
     assert client.get(url("empty")).status_code == 404
 
@@ -410,10 +417,10 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     response = client.post(url("work"), {"working-now": "yes"})
     assert response["Location"] == url("practical")
     practical = client.get(url("practical")).content.decode()
-    assert step_number(practical) == (5, 9)
+    assert step_number(practical) == (4, 9)
     assert back_link(practical) == url("work")
     options = client.get(reverse("options")).content.decode()
-    assert "Step 7 of 9" in options and "This is step 8 of 9." in options
+    assert "Step 6 of 9" in options and "This is step 7 of 9." in options
 
     check = client.get(reverse("check")).content.decode()
     group = first(parse(check), f"//dl[{has_class('summary-list')} and @data-step='work']")
@@ -469,6 +476,80 @@ def test_old_answers_naming_suggested_questions_by_number_still_open(client, con
     assert stored(client).suggested_questions == [second.slug]
 
 
+# Health answers saved as yes / no / not sure, before the two tick lists: the content says which
+# new answer stands for which old one (Choice.replaces).
+OLD_HEALTH_ANSWERS = {
+    ("pregnancy", "yes"): ("conditions", "pregnant"),
+    ("pregnancy", "not-sure"): ("conditions", "pregnant"),
+    ("heart", "yes"): ("conditions", "heart"),
+    ("heart", "not-sure"): ("conditions", "heart"),
+    ("blood-pressure", "yes"): ("conditions", "blood-pressure"),
+    ("blood-pressure", "not-sure"): ("conditions", "blood-pressure"),
+    ("liver", "yes"): ("conditions", "liver"),
+    ("liver", "not-sure"): ("conditions", "liver"),
+    ("kidney", "yes"): ("conditions", "kidney"),
+    ("kidney", "not-sure"): ("conditions", "kidney"),
+    ("mental-health", "yes"): ("conditions", "psychosis-bipolar"),
+    ("mental-health", "not-sure"): ("conditions", "psychosis-bipolar"),
+    ("dental", "yes"): ("conditions", "dental"),
+    ("dental", "not-sure"): ("conditions", "dental"),
+    ("bleeding", "yes"): ("medicines", "blood-thinner"),
+    ("bleeding", "not-sure"): ("medicines", "blood-thinner"),
+    ("bp-medicines", "yes"): ("medicines", "heart-medicine"),
+    ("bp-medicines", "not-sure"): ("medicines", "heart-medicine"),
+}
+
+
+def test_every_old_health_answer_reads_as_the_new_answer_that_stands_for_it(content):
+    published = current_content()
+    for (old_question, old_choice), (question, choice) in OLD_HEALTH_ANSWERS.items():
+        answers = Answers(choices={old_question: [old_choice], "onset": ["over-5-years"]})
+        answers.resolve_old_choices(published)
+        assert answers.choices == {"onset": ["over-5-years"], question: [choice]}, old_question
+    # A "no" raised nothing and still raises nothing: it is dropped, not guessed at.
+    answers = Answers(choices={"heart": ["no"], "bleeding": ["no"]})
+    answers.resolve_old_choices(published)
+    assert answers.choices == {}
+
+
+def test_answers_saved_under_the_old_health_questions_keep_their_meaning(client, content):
+    old = Answers(
+        choices={
+            "onset": ["1-to-5-years"],
+            "pregnancy": ["yes"],
+            "heart": ["not-sure"],
+            "kidney": ["no"],
+            "bleeding": ["yes"],
+        },
+        done=["about", "health"],
+    )
+    give_answers(client, old)
+    page = client.get(url("health")).content.decode()
+    for question, choice in [
+        ("conditions", "pregnant"),
+        ("conditions", "heart"),
+        ("medicines", "blood-thinner"),
+    ]:
+        assert "checked" in page.split(f'name="{question}" value="{choice}"')[1].split(">")[0]
+    assert "checked" not in page.split('name="conditions" value="kidney"')[1].split(">")[0]
+    # What they raise on an option is marked as theirs.
+    raised = Consideration.objects.for_answers([("conditions", "pregnant")]).first()
+    option_page = client.get(raised.option.get_absolute_url()).content.decode()
+    assert "(your answer)" in option_page
+    # Saved again, they are in the new form: the old questions are gone.
+    client.post(url("practical"), valid_post("practical"))
+    choices = stored(client).choices
+    assert choices["conditions"] == ["pregnant", "heart"]
+    assert choices["medicines"] == ["blood-thinner"]
+    assert not {"pregnancy", "heart", "kidney", "bleeding"} & set(choices)
+
+
+def test_a_resume_link_with_old_health_answers_opens_in_the_new_form(client, content):
+    token = make_resume_token(Answers(choices={"dental": ["not-sure"]}, done=["health"]))
+    assert client.post(reverse("resume"), {"link": token}).status_code == 302
+    assert stored(client).choices == {"conditions": ["dental"]}
+
+
 def test_suggested_questions_are_kept_by_slug(client, content):
     question = SuggestedQuestion.objects.last()
     assert client.post(url("questions"), {"suggested": [question.slug]}).status_code == 302
@@ -491,3 +572,20 @@ def test_the_options_just_compared_come_ticked_on_the_considering_step(client, c
     give_answers(client, Answers(considering=[b], done=["considering"]))
     page = parse(client.get(onward).content.decode())
     assert page.xpath("//input[@name='considering' and @checked]/@value") == [b]
+
+
+def test_the_health_lists_say_what_to_do_when_nothing_is_ticked(client, content):
+    response = client.post(url("health"), {})
+    assert response.status_code == 422
+    html = response.content.decode()
+    for question in Question.objects.filter(page__slug="health"):
+        assert (
+            f"Choose at least one answer for “{question.text}”. If none of them apply, choose "
+            "“None of these”"
+        ) in html
+    data = {"conditions": ["none", "not-sure"], "medicines": ["none"]}
+    assert client.post(url("health"), data).status_code == 422
+    assert (
+        client.post(url("health"), {"conditions": ["not-sure"], "medicines": ["none"]}).status_code
+        == 302
+    )

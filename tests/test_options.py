@@ -13,6 +13,7 @@ from tests.answers_cookie import give_answers
 from tests.html import first, has_class, links, parse, section, text_of, texts_of
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Claim, ClaimCheck, Option, Source, Term
+from treatments.releases import current_content
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +166,9 @@ def test_the_overview_groups_options_by_kind_and_sorts_each_group_by_name(client
     assert glance_names(html) == ["Tablet", "A drip", "B drip", "Exercise", "Talking", "Carry on"]
 
 
-def test_every_overview_row_says_what_it_is_how_sure_undo_time_and_cost(client, factory):
+def test_every_overview_row_says_what_it_is_and_how_sure_and_leaves_the_rest_a_tap_away(
+    client, factory
+):
     option = factory.make_option(
         ready=True,
         in_brief="A short drip",
@@ -179,10 +182,15 @@ def test_every_overview_row_says_what_it_is_how_sure_undo_time_and_cost(client, 
     row = text_of(first(parse(html), f"//li[{has_class('glance__row')}]"))
     assert row.startswith(f"{option.name} A short drip. Compare {option.name}")
     assert "How sure: ⊕⊕⊕◯ Moderate" in row
-    assert "Undo: Partly" in row
-    assert "Time: Two hours" in row
-    assert "Cost: US$400 to US$900 per session [" in row
+    # A row is light enough to read in pain: undo, time and cost are side by side and on the
+    # option's page, one tap away.
+    for elsewhere in ("Partly", "Two hours", "US$400"):
+        assert elsewhere not in row
     assert (reverse("option", args=[option.slug]), option.name) in links(html)
+    side_by_side = client.get(reverse("options"), {"compare": [option.slug]}).content.decode()
+    table = text_of(first(parse(side_by_side), "//table"))
+    for shown in ("Partly", "Two hours", "US$400 to US$900 per session"):
+        assert shown in table
 
 
 def test_the_overview_says_how_the_order_was_chosen_and_never_ranks(client, factory):
@@ -220,15 +228,15 @@ def test_the_step_numbers_come_from_the_journey(client, factory):
         factory.make_question(page=factory.make_question_page())
     factory.publish_version()
     html = client.get(reverse("options")).content.decode()
-    # The start, two pages of questions and what matters come first; then the options; then
-    # where you are now (three pages, one step) and the summary.
-    assert '<p class="progress">Step 5 of 7</p>' in html
-    assert "This is step 6 of 7." in html
+    # Two pages of questions and what matters come first; then the options; then the three
+    # pages of where you are now, a step each. The home page and the summary are no steps.
+    assert '<p class="progress">Step 4 of 7</p>' in html
+    assert "This is step 5 of 7." in html
     following = [href for href, label in links(html) if label == "Continue to the next step"]
     assert following == [reverse("step", args=["considering"])]
-    for slug in ("considering", "questions", "sure"):
+    for number, slug in enumerate(("considering", "questions", "sure"), start=5):
         page = client.get(reverse("step", args=[slug])).content.decode()
-        assert '<p class="progress">Step 6 of 7</p>' in page, slug
+        assert f'<p class="progress">Step {number} of 7</p>' in page, slug
 
 
 # Side by side
@@ -894,3 +902,56 @@ def test_show_side_by_side_with_nothing_ticked_says_what_to_do(client, content):
     assert "No options are ticked yet" in text_of(comparison)
     plain = first(parse(client.get(reverse("options")).content.decode()), "//*[@id='comparison']")
     assert "hidden" in plain.attrib
+
+
+def test_a_list_of_health_conditions_gives_each_ticked_box_its_own_first_line(client, content):
+    option = next(
+        o
+        for o in Option.objects.ready()
+        if {"pregnant", "kidney"}
+        <= set(
+            o.considerations.filter(choice__question__slug="conditions").values_list(
+                "choice__slug", flat=True
+            )
+        )
+    )
+    give_answers(client, Answers(choices={"conditions": ["kidney"]}))
+    page = parse(client.get(option.get_absolute_url()).content.decode())
+    everyone = f"//h2[@id='discuss']/ancestor::details//ul[{has_class('first-list')}]"
+    lines = texts_of(first(page, everyone), "./li")
+    pregnant = next(line for line in lines if line.startswith("If you may be pregnant"))
+    kidney = next(line for line in lines if "kidney" in line)
+    assert "you answered" not in pregnant
+    assert "(you answered “Kidney problems”)" in kidney
+
+
+def test_an_option_page_says_when_the_person_was_not_sure(client, content):
+    option = Option.objects.ready().filter(considerations__choice__question__slug="conditions")[0]
+    html = client.get(option.get_absolute_url()).content.decode()
+    assert "You said you were not sure" not in html
+    give_answers(client, Answers(choices={"conditions": ["not-sure"], "medicines": ["none"]}))
+    first_part = section(parse(client.get(option.get_absolute_url()).content.decode()), "first")
+    assert text_of(first_part).startswith(
+        "What your answers raise Discuss You said you were not sure about health "
+        "conditions. Ask your clinician whether any of the points for everyone apply to you."
+    )
+    # Where no point on health is listed, there is nothing to ask about.
+    quiet = Option.objects.ready().exclude(
+        considerations__choice__question__page__about_health=True
+    )
+    page = client.get(quiet[0].get_absolute_url()).content.decode()
+    assert "You said you were not sure" not in page
+    assert "This aid lists no health point for this option yet" in page
+
+
+def test_what_happens_over_time_is_one_tap_from_home_the_overview_and_current_care(client, content):
+    course = next(page for page in current_content().pages if page.up_front)
+    assert course.title == "What usually happens over time"
+    href = course.get_absolute_url()
+    assert client.get(href).status_code == 200
+    current_care = Option.objects.ready().get(category=Option.Category.CURRENT_CARE)
+    for address in [reverse("home"), reverse("options"), current_care.get_absolute_url()]:
+        html = client.get(address).content.decode()
+        assert (href, course.title) in links(html), address
+    other = Option.objects.ready().exclude(category=Option.Category.CURRENT_CARE).first()
+    assert (href, course.title) not in links(client.get(other.get_absolute_url()).content.decode())

@@ -40,7 +40,8 @@ from tests.html import parse, texts_of
 pytestmark = pytest.mark.django_db
 
 SECRETS = Answers(
-    choices={"pregnancy": ["pregnant"], "kidney": ["kidney-disease"], "mood": ["bipolar"]},
+    # Today's health questions (answers under replaced questions are read in their new form).
+    choices={"conditions": ["pregnant", "kidney"], "mood": ["bipolar"]},
     values=["avoid-surgery"],
     own_questions="I have bipolar disorder",
     sure={"sure": "no", "understand": "yes", "risks_benefits": "yes", "support": "no"},

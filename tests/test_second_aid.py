@@ -12,8 +12,10 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from decisionaid.timing import journey_time
 from tests.html import parse, texts_of
 from treatments.models import Option, Question, SuggestedQuestion, Value
+from treatments.releases import current_content
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +74,10 @@ def test_the_whole_journey_of_another_aid_shows_only_its_own_content(client, tin
         "ends with a summary you can print",
     ):
         assert point in texts_of(parse(home), "//li")
+    # The time it promises is worked out from this aid's own, shorter journey.
+    walked = journey_time(current_content(), "testserver")
+    assert walked is not None and walked.promise < 12
+    assert f"It takes about {walked.promise} minutes." in home
 
     url = client.get(reverse("start"))["Location"]
     for step in ("about", "health", "practical"):

@@ -102,18 +102,30 @@ def test_about_me_labels_each_answer_with_the_question_short_label(client, conte
     about = section(summary_page(client, answers), "summary-answers-1")
     assert text_of(first(about, ".//h2")) == "About me"
     shown = dict(zip(texts_of(about, ".//dt"), texts_of(about, ".//dd"), strict=True))
-    for question in Question.objects.filter(page__slug="about"):
+    for question in Question.objects.filter(page__slug__in=["about", "health"]):
         choice = question.choices.get(slug=answers.choices[question.slug][0])
         assert choice.label in shown[question.short_label].split("; ")
-    # Health answers are not "about me": they appear only where they raise something to discuss.
-    assert "Pregnancy" not in text_of(about)
+    # The health and medicines answers are "about me" too, "None of these" and "not sure"
+    # included, so the clinician knows what was and was not ticked.
+    assert shown["Medicines"] == "None of these"
+
+
+def test_a_not_sure_health_answer_is_printed_for_the_clinician(client, content):
+    answers = Answers(choices={"conditions": ["kidney", "not-sure"], "medicines": ["not-sure"]})
+    about = section(summary_page(client, answers), "summary-answers-1")
+    shown = dict(zip(texts_of(about, ".//dt"), texts_of(about, ".//dd"), strict=True))
+    assert shown["Health conditions"] == "Kidney problems; I'm not sure"
+    assert shown["Medicines"] == "I'm not sure"
 
 
 def test_answers_that_matter_are_flagged_with_their_option_and_source(client, content):
-    pairs = [("pregnancy", "yes"), ("dental", "yes"), ("mental-health", "yes")]
+    pairs = [("conditions", "pregnant"), ("conditions", "dental"), ("medicines", "blood-thinner")]
     raised = Consideration.objects.for_answers(pairs).select_related("option", "choice__question")
     considering = sorted({c.option.slug for c in raised})[:4]
-    answers = Answers(choices={q: [c] for q, c in pairs}, considering=considering)
+    answers = Answers(
+        choices={"conditions": ["pregnant", "dental"], "medicines": ["blood-thinner"]},
+        considering=considering,
+    )
     page = summary_page(client, answers)
     references = references_in(page)
 
@@ -128,7 +140,9 @@ def test_answers_that_matter_are_flagged_with_their_option_and_source(client, co
         assert flag.xpath(f".//svg[{has_class('flag__icon')}]")
         assert text_of(first(item, ".//strong")) == consideration.option.name
         answer = consideration.choice
-        assert f"because I answered “{answer.label}” to {answer.question.short_label}" in text
+        # A ticked box of a list speaks for itself; a "choose one" answer names its question.
+        named = f" to {answer.question.short_label}" if answer.question.kind == "one" else ""
+        assert f"because I answered “{answer.label}”{named})" in text
         numbers = cited_numbers(item)
         assert numbers
         for source in consideration.sources.all():
@@ -136,9 +150,9 @@ def test_answers_that_matter_are_flagged_with_their_option_and_source(client, co
 
 
 def test_options_not_considered_that_answers_touch_are_named_after_in_one_line(client, content):
-    raised = raised_by(("pregnancy", "yes"))
+    raised = raised_by(("conditions", "pregnant"))
     assert len(raised) >= 3
-    answers = Answers(choices={"pregnancy": ["yes"]}, considering=raised[:1])
+    answers = Answers(choices={"conditions": ["pregnant"]}, considering=raised[:1])
     discuss = section(summary_page(client, answers), "summary-discuss")
     listed = text_of(first(discuss, f".//ul[{has_class('summary-discuss__list')}]"))
     elsewhere = text_of(first(discuss, f".//p[{has_class('summary-discuss__elsewhere')}]"))
@@ -151,8 +165,8 @@ def test_options_not_considered_that_answers_touch_are_named_after_in_one_line(c
 
 
 def test_with_no_options_considered_every_point_is_shown_in_full(client, content):
-    raised = Consideration.objects.for_answers([("dental", "yes")])
-    answers = Answers(choices={"dental": ["yes"]})
+    raised = Consideration.objects.for_answers([("conditions", "dental")])
+    answers = Answers(choices={"conditions": ["dental"]})
     discuss = section(summary_page(client, answers), "summary-discuss")
     assert texts_of(discuss, f".//span[{has_class('flag')}]") == ["Discuss"] * raised.count()
     assert raised.count() >= 2
@@ -162,19 +176,20 @@ def test_with_no_options_considered_every_point_is_shown_in_full(client, content
 
 
 def test_many_points_are_grouped_by_answer_each_option_with_its_source(client, content):
-    pairs = [("pregnancy", "yes"), ("heart", "yes")]
+    pairs = [("conditions", "pregnant"), ("conditions", "heart")]
     raised = list(Consideration.objects.for_answers(pairs))
     assert len(raised) > DISCUSS_IN_FULL
-    page = summary_page(client, Answers(choices={q: [c] for q, c in pairs}))
+    page = summary_page(client, Answers(choices={"conditions": ["pregnant", "heart"]}))
     discuss = section(page, "summary-discuss")
     items = discuss_items(discuss)
     assert [text_of(i).split(":")[0] for i in items] == [
-        "Discuss I answered “Yes” to Pregnancy",
-        "Discuss I answered “Yes” to Heart disease or rhythm problems",
+        # A ticked box of a list speaks for itself.
+        "Discuss Pregnant, trying for a baby or breastfeeding",
+        "Discuss Heart problem or pacemaker; past heart attack, stroke or clot",
     ]
     references = references_in(page)
     for consideration in raised:
-        item = items[0] if consideration.choice.question.slug == "pregnancy" else items[1]
+        item = items[0] if consideration.choice.slug == "pregnant" else items[1]
         cited = citation_after(item, consideration.option.name)
         assert cited is not None, consideration.option.name
         numbers = [int(a.get("href").removeprefix("#ref-")) for a in cited.xpath(".//a")]

@@ -104,7 +104,7 @@ def run_journey(wrapped, *, javascript: bool, mistakes: bool = True) -> list[str
 
 EXPECTED_HEADINGS = [
     "Your CRPS",
-    "Health questions",
+    "Your health and medicines",
     "Practical matters",
     "What matters most to you?",
     "Which options are you thinking about?",
@@ -130,7 +130,7 @@ def test_htmx_swaps_each_step_in_place_and_keeps_history_right(page, content):
     assert page.page.url.endswith("/questions/health/")
     # The page was not reloaded: htmx swapped the step in and moved the address on.
     assert page.page.evaluate("window.stillTheSamePage === true")
-    page.page.wait_for_function("() => document.title.startsWith('Health questions – ')")
+    page.page.wait_for_function("() => document.title.startsWith('Your health and medicines – ')")
     assert page.page.evaluate("document.activeElement.tagName") == "H1"
     page.page.go_back()
     page.page.wait_for_url("**/questions/about/")

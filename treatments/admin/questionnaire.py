@@ -17,7 +17,7 @@ from treatments.models import (
 
 class ChoiceInline(ContentInline, admin.TabularInline):
     model = Choice
-    fields = ["label", "slug", "applies_to", "order", "exclusive"]
+    fields = ["label", "slug", "applies_to", "order", "exclusive", "unsure", "replaces"]
     prepopulated_fields = {"slug": ["label"]}
 
 

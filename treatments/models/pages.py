@@ -94,6 +94,12 @@ class Page(SlugModel):
     show_in_footer = models.BooleanField(
         default=False, help_text="List this page in the footer of every page."
     )
+    up_front = models.BooleanField(
+        "link up front",
+        default=False,
+        help_text="Link to it from the home page, the options overview and the page of the "
+        "option of continuing current care: for what happens with no new treatment.",
+    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()

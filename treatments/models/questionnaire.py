@@ -136,6 +136,20 @@ class Choice(FixedSlug, HasRelated, models.Model):
         help_text='For "choose any" questions: this answer cannot be combined with others '
         '(e.g. "None of these").',
     )
+    unsure = models.BooleanField(
+        "means not sure",
+        default=False,
+        help_text='This answer means "I\'m not sure". The summary prints it, and option pages '
+        "tell the person to ask whether the points on health apply to them.",
+    )
+    replaces = models.CharField(
+        "stands for earlier answers",
+        max_length=300,
+        blank=True,
+        help_text="Answers to questions since removed that mean this answer, as "
+        "question:answer short names with spaces between, e.g. “pregnancy:yes "
+        "pregnancy:not-sure”. People's saved answers are read as this answer.",
+    )
 
     history = HistoricalRecords()
     objects = ChoiceManager()
@@ -162,6 +176,15 @@ class Choice(FixedSlug, HasRelated, models.Model):
 
     # Django's serializers read this attribute; mypy cannot type attributes set on a function.
     natural_key.dependencies = ["treatments.question"]  # type: ignore[attr-defined]
+
+    def replaced_pairs(self) -> list[tuple[str, str]]:
+        """The earlier (question slug, choice slug) answers this answer stands for."""
+        return [
+            (question, choice)
+            for word in self.replaces.split()
+            for question, sep, choice in [word.partition(":")]
+            if sep and question and choice
+        ]
 
 
 class ConsiderationQuerySet(models.QuerySet):
