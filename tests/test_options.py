@@ -568,7 +568,7 @@ def test_someone_who_answered_nothing_still_sees_who_should_talk_to_a_clinician_
     assert len(first_part.xpath(".//li")) == 1
 
 
-def test_the_first_layer_says_when_nothing_a_person_answered_raises_a_point(client, factory):
+def test_the_first_layer_says_when_no_answer_is_on_the_list_without_reassuring(client, factory):
     option = factory.make_option(ready=True)
     health = factory.make_question(choices=("yes", "no"))
     factory.make_consideration(health.choices.get(slug="yes"), option, text="Ask first.")
@@ -576,9 +576,8 @@ def test_the_first_layer_says_when_nothing_a_person_answered_raises_a_point(clie
     give_answers(client, Answers(choices={health.slug: ["no"]}))
     first_part = section(option_page(client, option), "first")
     assert not first_part.xpath(".//li")
-    assert "Nothing you answered raises a point to talk about before this option." in (
-        text_of(first_part)
-    )
+    assert "None of your answers is on the list for this option." in text_of(first_part)
+    assert "not everything: bring your full list of medicines" in text_of(first_part)
     assert "#discuss" in [a.get("href") for a in first_part.xpath(".//a")]
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('treatments', '0010_release_format'),
+        ('treatments', '0011_choice_replaces_unsure_page_up_front'),
     ]
 
     operations = [
