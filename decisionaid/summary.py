@@ -20,6 +20,7 @@ from decisionaid.http import AidRequest
 from decisionaid.journey import AnsweredQuestion, answered, journey_for, suggested_ticked
 from decisionaid.options import chosen_values
 from decisionaid.references import References
+from decisionaid.safety import crisis_help, health_topics
 from treatments.models import Choice, Consideration, Option
 from treatments.releases import Content
 
@@ -57,7 +58,9 @@ def by_answer(considerations: list[Consideration]) -> list[AnswerPoints]:
     return sorted(groups.values(), key=lambda g: answer_order(g.choice))
 
 
-def answer_order(choice: Choice) -> tuple:
+def answer_order(choice: Choice | None) -> tuple:
+    if choice is None:  # a caution for everyone comes before any answer's points
+        return (-1,)
     question = choice.question
     return (question.page.order, question.page_id, question.order, question.pk, choice.order)
 
@@ -95,20 +98,55 @@ def health_answered(answers: Answers, content: Content) -> bool:
 def things_to_discuss(answers: Answers, considering: set[str], content: Content) -> dict:
     """Points raised by the answers: in full on the options being considered, then the names of
     the other options they touch."""
+    # Health points first: they need a clinician's judgement before timing, cost and travel do.
     found = sorted(
         content.considerations_for(answers.chosen_pairs()),
-        key=lambda c: (c.option.name.lower(), c.option.pk, *answer_order(c.choice)),
+        key=lambda c: (
+            not is_health(c),
+            c.option.name.lower(),
+            c.option.pk,
+            *answer_order(c.choice),
+        ),
     )
     mine = [c for c in found if not considering or c.option.slug in considering]
     others = [c for c in found if considering and c.option.slug not in considering]
     in_full = len(mine) <= DISCUSS_IN_FULL
     return {
         "count": len(mine),
+        "health": sum(1 for c in mine if is_health(c)),
         "in_full": mine if in_full else [],
         "grouped": [] if in_full else by_answer(mine),
         # On paper, only the names: the option pages set each point out.
         "elsewhere": list(dict.fromkeys(c.option.name for c in others)),
     }
+
+
+def is_health(consideration: Consideration) -> bool:
+    """A caution for everyone, or a point raised by a question about health."""
+    choice = consideration.choice
+    return choice is None or choice.question.page.about_health
+
+
+@dataclass
+class OptionSafety:
+    """What a clinician checks first for one option being considered: its cautions for
+    everyone, and when to get help straight away."""
+
+    option: Option
+    cautions: list[Consideration]
+    urgent: list
+
+
+def safety_of(options: list[Option]) -> list[OptionSafety]:
+    found = [
+        OptionSafety(
+            option,
+            [c for c in option.related.considerations if c.choice is None],
+            option.urgent_signs,
+        )
+        for option in options
+    ]
+    return [entry for entry in found if entry.cautions or entry.urgent]
 
 
 def considered_options(answers: Answers, content: Content) -> list[Option]:
@@ -198,6 +236,9 @@ def summary(request: AidRequest) -> HttpResponse:
         "answer_sections": answer_sections(answers, content),
         "discuss": discuss,
         "health_answered": health_answered(answers, content),
+        "health_topics": health_topics(content),
+        "safety": safety_of(options),
+        "crisis_help": crisis_help(content),
         "values": chosen_values(answers, content),
         "options": options,
         # Many options print as a compact table (the screen keeps the full one).
