@@ -13,7 +13,7 @@ from django.urls import reverse
 from decisionaid.answers import Answers
 from decisionaid.safety import CRISIS_PAGE
 from tests.answers_cookie import give_answers, stored
-from tests.html import parse, section, text_of, texts_of
+from tests.html import form_data, parse, section, text_of, texts_of
 from treatments.models import Claim, Consideration, Page, PageSection
 
 pytestmark = pytest.mark.django_db
@@ -274,3 +274,22 @@ def test_the_bundled_content_says_where_to_get_help_with_its_sources(client, con
     assert all(section.sources.exists() for section in page.sections.all())
     assert Claim.objects.filter(kind=Claim.Kind.URGENT).count() >= 10
     assert Consideration.objects.filter(choice=None).count() >= 5
+
+
+def test_an_editor_writes_a_caution_for_everyone_in_the_admin(editor_client, factory):
+    option = factory.make_option(name="Drip")
+    source = factory.make_source()
+    add = "/admin/treatments/consideration/add/"
+    data = form_data(editor_client.get(add).content.decode(), "consideration_form")
+    data.update(
+        {
+            "option": [str(option.pk)],
+            "text": ["If you have epilepsy, tell the team first. Discuss this."],
+            "sources": [str(source.pk)],
+        }
+    )
+    response = editor_client.post(add, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    caution = Consideration.objects.get(option=option)
+    assert caution.choice is None
+    assert list(caution.sources.all()) == [source]
