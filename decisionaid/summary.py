@@ -55,7 +55,10 @@ def by_answer(considerations: list[Consideration]) -> list[AnswerPoints]:
     for consideration in considerations:
         group = groups.setdefault(consideration.choice_id, AnswerPoints(consideration.choice))
         group.considerations.append(consideration)
-    return sorted(groups.values(), key=lambda g: answer_order(g.choice))
+    # Health points first, as when they are set out in full.
+    return sorted(
+        groups.values(), key=lambda g: (not is_health(g.considerations[0]), *answer_order(g.choice))
+    )
 
 
 def answer_order(choice: Choice | None) -> tuple:
@@ -129,24 +132,30 @@ def is_health(consideration: Consideration) -> bool:
 
 @dataclass
 class OptionSafety:
-    """What a clinician checks first for one option being considered: its cautions for
-    everyone, and when to get help straight away."""
+    """What a clinician checks first for the options being considered: cautions for everyone,
+    and when to get help straight away, each as (first sentence, what it cites); the option's page
+    sets each out in full. Options with the same points share one entry, to keep the page short."""
 
-    option: Option
-    cautions: list[Consideration]
-    urgent: list
+    options: list[Option]
+    cautions: list[tuple[str, object]]
+    urgent: list[tuple[str, object]]
 
 
 def safety_of(options: list[Option]) -> list[OptionSafety]:
-    found = [
-        OptionSafety(
-            option,
-            [c for c in option.related.considerations if c.choice is None],
-            option.urgent_signs,
-        )
-        for option in options
-    ]
-    return [entry for entry in found if entry.cautions or entry.urgent]
+    entries: dict[tuple, OptionSafety] = {}
+    for option in options:
+        cautions = [
+            (first_sentence(c.text), c) for c in option.related.considerations if c.choice is None
+        ]
+        urgent = [(first_sentence(claim.text), claim) for claim in option.urgent_signs]
+        if not cautions and not urgent:
+            continue
+        same = (tuple(text for text, _ in cautions), tuple(text for text, _ in urgent))
+        if same in entries:
+            entries[same].options.append(option)
+        else:
+            entries[same] = OptionSafety([option], cautions, urgent)
+    return list(entries.values())
 
 
 def considered_options(answers: Answers, content: Content) -> list[Option]:

@@ -170,8 +170,8 @@ def test_the_summary_prints_safety_for_the_options_being_considered_only(client,
 
     page = parse(client.get(reverse("summary")).content.decode())
     safety = text_of(section(page, "summary-safety"))
-    assert f"Caution on {considered.name}. Discuss." in safety
-    assert f"Get help straight away if: Sign on {considered.name}." in safety
+    assert f"Check first: Caution on {considered.name}." in safety
+    assert f"Get help at once if: Sign on {considered.name}." in safety
     assert other.name not in safety
 
 
@@ -191,8 +191,8 @@ def test_the_summary_puts_health_points_first_and_asks_for_the_full_list_of_medi
     page = parse(client.get(reverse("summary")).content.decode())
     discuss = section(page, "summary-discuss")
     assert text_of(discuss).startswith(
-        "Things to discuss I will bring my full list of medicines. "
-        "The aid asked about 1 health topic; this is not everything."
+        "Things to discuss I will bring my full list of medicines: "
+        "the aid asked about 1 health topic, not everything."
     )
     points = texts_of(discuss, ".//li")
     assert ["Heart point" in points[0], "Travel point" in points[1]] == [True, True]
