@@ -140,6 +140,15 @@ class OptionSafety:
     cautions: list[tuple[str, object]]
     urgent: list[tuple[str, object]]
 
+    @property
+    def sources(self) -> list:
+        """Every source of its points, once each, cited once at the end of the line."""
+        found: dict[int, object] = {}
+        for _, row in [*self.cautions, *self.urgent]:
+            for source in row.related.sources:
+                found.setdefault(source.pk, source)
+        return list(found.values())
+
 
 def safety_of(options: list[Option]) -> list[OptionSafety]:
     entries: dict[tuple, OptionSafety] = {}
