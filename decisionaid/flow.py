@@ -17,6 +17,7 @@ from decisionaid.answers import RESUME_MAX_AGE, Answers, end_links, make_resume_
 from decisionaid.caching import UNCACHED, fragment
 from decisionaid.http import AidRequest, HtmxHttpRequest
 from decisionaid.journey import answered, journey_for
+from decisionaid.safety import crisis_help, needs_crisis_help
 
 
 def render_step_page(request: HtmxHttpRequest, template: str, context: dict, status: int = 200):
@@ -55,6 +56,8 @@ def step(request: AidRequest, slug: str) -> HttpResponse:
             shown = current.suggest(answers, suggested, request.content)
         form = current.build(None, shown, request.content)
 
+    about_health = bool(current.page and current.page.about_health)
+    wants_help = needs_crisis_help(answers, request.content)
     context = {
         "step": current,
         "form": form,
@@ -66,6 +69,8 @@ def step(request: AidRequest, slug: str) -> HttpResponse:
         "total_steps": journey.total,
         "back_url": reverse("check") if returning else journey.back(current).url,
         "returning": returning,
+        # On the health questions, and on every page after an answer marked for it.
+        "crisis_help": crisis_help(request.content) if about_health or wants_help else None,
     }
     # 422 (Unprocessable Content), not 400, for a form that failed validation: htmx is told to
     # swap it in place, and django-htmx's debug error handler (which takes over 400, 403, 404 and
@@ -95,6 +100,9 @@ def check(request: AidRequest) -> HttpResponse:
         + make_resume_token(answers),
         "resume_days": RESUME_MAX_AGE // (24 * 3600),
         "remembered": remembers(request),
+        "crisis_help": crisis_help(request.content)
+        if needs_crisis_help(answers, request.content)
+        else None,
     }
     return render_step_page(request, "decisionaid/check.html", context)
 

@@ -19,6 +19,7 @@ from decisionaid.caching import UNCACHED, fragment, same_for_everyone
 from decisionaid.http import AidRequest
 from decisionaid.journey import journey_for
 from decisionaid.references import Glossary, References
+from decisionaid.safety import crisis_help, health_topics
 from treatments.models import Consideration, Option, Question, Value, ValueRating
 from treatments.releases import Content, draft_preview
 
@@ -85,12 +86,19 @@ class SeenOption:
         return getattr(self.option, name)
 
 
+def raised_by(consideration: Consideration, pairs: set[tuple[str, str]]) -> bool:
+    """Whether these answers raise it; a caution for everyone is raised by no answer."""
+    choice = consideration.choice
+    return choice is not None and (choice.question.slug, choice.slug) in pairs
+
+
 def personal_view(option: Option, answers: Answers, values: list[Value]) -> SeenOption:
     """The option with what this person said: considerations raised and values they chose."""
     pairs = answers.chosen_pairs()
+    # Cautions for everyone first: they concern every reader, so no answer marks them.
     considerations = [
-        SeenConsideration(c, (c.choice.question.slug, c.choice.slug) in pairs)
-        for c in option.related.considerations
+        SeenConsideration(c, raised_by(c, pairs))
+        for c in sorted(option.related.considerations, key=lambda c: c.choice is not None)
     ]
     ratings = {rating.value_id: rating for rating in option.related.value_ratings}
     return SeenOption(
@@ -109,8 +117,15 @@ def first_points(option: SeenOption) -> list[FirstPoint]:
     pregnant or may be"), so someone who answered nothing still reads who it concerns.
     """
     points: dict[tuple[int, int], FirstPoint] = {}
+    everyone = [
+        FirstPoint(c.text.strip().rstrip("."), considerations=[c.consideration])
+        for c in option.all_considerations
+        if c.choice is None
+    ]
     for consideration in option.all_considerations:
         choice = consideration.choice
+        if choice is None:
+            continue
         question = choice.question
         if not question.page.about_health and not consideration.is_theirs:
             continue
@@ -119,7 +134,7 @@ def first_points(option: SeenOption) -> list[FirstPoint]:
         point.considerations.append(consideration.consideration)
         if consideration.is_theirs:
             point.answered = consideration.choice.label
-    return list(points.values())
+    return everyone + list(points.values())
 
 
 def unsure_about(answers: Answers, content: Content) -> list[Question]:
@@ -209,6 +224,7 @@ def compare(request: AidRequest) -> HttpResponse:
         "not_found": len(found) < len(wanted),
         "rows": rows,
         "has_answers": has_answers,
+        "health_topics": health_topics(content),
         "values": values,
         "refs": References(),
         "glance_refs": References("glance-ref"),
@@ -254,6 +270,8 @@ def render_option(
         else [],
         "preview": preview,
         "has_answers": bool(answers.choices),
+        "health_topics": health_topics(content),
+        "crisis_help": crisis_help(content),
         "values": values,
         "refs": References(),
         "words": Glossary(content.terms),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from decisionaid.caching import fragment, same_for_everyone
 from decisionaid.http import AidRequest
 from decisionaid.references import Glossary, References
+from decisionaid.safety import crisis_help
 from treatments.models import Source, SourceKind
 from treatments.releases import Content
 from treatments.schema import option_sources
@@ -20,6 +21,8 @@ def page(request: AidRequest, slug: str) -> HttpResponse:
     content = request.content
     context = {
         "page": content.page(slug),
+        # The About page says where to get help at once, as every step about health does.
+        "crisis_help": crisis_help(content) if slug == "about" else None,
         "fragment": fragment(content.digest, "page", slug),
         "refs": References(),
         "words": Glossary(content.terms),

@@ -21,6 +21,7 @@ from decisionaid.journey import AnsweredQuestion, answered, journey_for, suggest
 from decisionaid.options import chosen_values
 from decisionaid.record import note_for_record
 from decisionaid.references import References
+from decisionaid.safety import crisis_help, health_topics
 from treatments.models import Choice, Consideration, Option
 from treatments.releases import Content
 
@@ -55,10 +56,15 @@ def by_answer(considerations: list[Consideration]) -> list[AnswerPoints]:
     for consideration in considerations:
         group = groups.setdefault(consideration.choice_id, AnswerPoints(consideration.choice))
         group.considerations.append(consideration)
-    return sorted(groups.values(), key=lambda g: answer_order(g.choice))
+    # Health points first, as when they are set out in full.
+    return sorted(
+        groups.values(), key=lambda g: (not is_health(g.considerations[0]), *answer_order(g.choice))
+    )
 
 
-def answer_order(choice: Choice) -> tuple:
+def answer_order(choice: Choice | None) -> tuple:
+    if choice is None:  # a caution for everyone comes before any answer's points
+        return (-1,)
     question = choice.question
     return (question.page.order, question.page_id, question.order, question.pk, choice.order)
 
@@ -96,20 +102,70 @@ def health_answered(answers: Answers, content: Content) -> bool:
 def things_to_discuss(answers: Answers, considering: set[str], content: Content) -> dict:
     """Points raised by the answers: in full on the options being considered, then the names of
     the other options they touch."""
+    # Health points first: they need a clinician's judgement before timing, cost and travel do.
     found = sorted(
         content.considerations_for(answers.chosen_pairs()),
-        key=lambda c: (c.option.name.lower(), c.option.pk, *answer_order(c.choice)),
+        key=lambda c: (
+            not is_health(c),
+            c.option.name.lower(),
+            c.option.pk,
+            *answer_order(c.choice),
+        ),
     )
     mine = [c for c in found if not considering or c.option.slug in considering]
     others = [c for c in found if considering and c.option.slug not in considering]
     in_full = len(mine) <= DISCUSS_IN_FULL
     return {
         "count": len(mine),
+        "health": sum(1 for c in mine if is_health(c)),
         "in_full": mine if in_full else [],
         "grouped": [] if in_full else by_answer(mine),
         # On paper, only the names: the option pages set each point out.
         "elsewhere": list(dict.fromkeys(c.option.name for c in others)),
     }
+
+
+def is_health(consideration: Consideration) -> bool:
+    """A caution for everyone, or a point raised by a question about health."""
+    choice = consideration.choice
+    return choice is None or choice.question.page.about_health
+
+
+@dataclass
+class OptionSafety:
+    """What a clinician checks first for the options being considered: cautions for everyone,
+    and when to get help straight away, each as (first sentence, what it cites); the option's page
+    sets each out in full. Options with the same points share one entry, to keep the page short."""
+
+    options: list[Option]
+    cautions: list[tuple[str, object]]
+    urgent: list[tuple[str, object]]
+
+    @property
+    def sources(self) -> list:
+        """Every source of its points, once each, cited once at the end of the line."""
+        found: dict[int, object] = {}
+        for _, row in [*self.cautions, *self.urgent]:
+            for source in row.related.sources:
+                found.setdefault(source.pk, source)
+        return list(found.values())
+
+
+def safety_of(options: list[Option]) -> list[OptionSafety]:
+    entries: dict[tuple, OptionSafety] = {}
+    for option in options:
+        cautions = [
+            (first_sentence(c.text), c) for c in option.related.considerations if c.choice is None
+        ]
+        urgent = [(first_sentence(claim.text), claim) for claim in option.urgent_signs]
+        if not cautions and not urgent:
+            continue
+        same = (tuple(text for text, _ in cautions), tuple(text for text, _ in urgent))
+        if same in entries:
+            entries[same].options.append(option)
+        else:
+            entries[same] = OptionSafety([option], cautions, urgent)
+    return list(entries.values())
 
 
 def considered_options(answers: Answers, content: Content) -> list[Option]:
@@ -206,6 +262,9 @@ def summary(request: AidRequest) -> HttpResponse:
         "answer_sections": answer_sections(answers, content),
         "discuss": discuss,
         "health_answered": health_answered(answers, content),
+        "health_topics": health_topics(content),
+        "safety": safety_of(options),
+        "crisis_help": crisis_help(content),
         "values": chosen_values(answers, content),
         "options": options,
         # Many options print as a compact table (the screen keeps the full one).

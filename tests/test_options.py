@@ -28,6 +28,7 @@ OPTION_SECTIONS = [
     "discuss",
     "benefits",
     "harms",
+    "urgent",
     "limitations",
     "practical",
     "living",
@@ -352,7 +353,10 @@ def test_the_table_shows_a_persons_considerations_and_values(client, factory):
         "Discuss Your answers raise 1 point: if you have a heart problem."
     )
     assert "Nothing you told us raises a point." not in text_of(theirs)
-    assert "We list no one who should talk to a clinician first." in text_of(other)
+    assert text_of(other) == (
+        "We asked about 1 health topic; none is listed here. This is not everything. "
+        "Bring your full list of medicines."
+    )
 
 
 def test_every_fact_in_the_table_and_the_overview_is_cited_to_its_own_list(client, factory):

@@ -300,7 +300,9 @@ class Content:
         return [
             c
             for c in self.considerations
-            if (c.choice.question.slug, c.choice.slug) in pairs and c.option is not None
+            if c.choice is not None
+            and (c.choice.question.slug, c.choice.slug) in pairs
+            and c.option is not None
         ]
 
     def computed(self, key: str, make):

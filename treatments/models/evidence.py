@@ -18,6 +18,7 @@ class ClaimKind(models.TextChoices):
     LIMITATION = "limitation", "Limitation"
     PRACTICAL = "practical", "Practical point"
     LIVING = "living", "Living with it"
+    URGENT = "urgent", "Get help straight away if"
 
 
 class Claim(HasRelated, models.Model):

@@ -258,6 +258,11 @@ class Option(SlugModel):
     def living_with_it(self):
         return self.claims_of(Claim.Kind.LIVING)
 
+    @property
+    def urgent_signs(self):
+        """When to get help straight away: signs to act on at once, not to weigh."""
+        return self.claims_of(Claim.Kind.URGENT)
+
     def main_claim(self, kind: str) -> "Claim | None":
         claims = self.claims_of(kind)
         return next((c for c in claims if c.is_main), claims[0] if claims else None)

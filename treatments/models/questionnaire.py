@@ -150,6 +150,11 @@ class Choice(FixedSlug, HasRelated, models.Model):
         "question:answer short names with spaces between, e.g. “pregnancy:yes "
         "pregnancy:not-sure”. People's saved answers are read as this answer.",
     )
+    shows_crisis_help = models.BooleanField(
+        "show where to get help at once when this is chosen",
+        default=False,
+        help_text="The next page then shows the aid's box on where to get help at once.",
+    )
 
     history = HistoricalRecords()
     objects = ChoiceManager()
@@ -211,7 +216,11 @@ class Consideration(HasRelated, models.Model):
         # An answer that raises a consideration cannot go while the consideration is there.
         on_delete=models.PROTECT,
         related_name="considerations",
-        help_text="The answer that raises this point.",
+        null=True,
+        blank=True,
+        help_text="The answer that raises this point. Leave blank for a caution for everyone: "
+        "it is listed on the option's page for all to read, and printed when the option is "
+        "considered.",
     )
     option = models.ForeignKey(
         Option,
@@ -238,7 +247,11 @@ class Consideration(HasRelated, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.choice} → {self.option.name}"
+        return f"{self.choice or 'Everyone'} → {self.option.name}"
+
+    @property
+    def for_everyone(self) -> bool:
+        return self.choice_id is None
 
     def patient_texts(self) -> list[tuple[str, str]]:
         return [(f"Consideration: {self.text[:40]}…", self.text)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('treatments', '0011_choice_replaces_unsure_page_up_front'),
+        ('treatments', '0012_urgent_signs_cautions_for_everyone_crisis_help'),
     ]
 
     operations = [

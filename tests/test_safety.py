@@ -1,0 +1,295 @@
+"""Safe by design: signs to get help straight away, cautions for everyone, where to get help at
+once, and no false reassurance, on the option page, the flow and the printout."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from decisionaid.answers import Answers
+from decisionaid.safety import CRISIS_PAGE
+from tests.answers_cookie import give_answers, stored
+from tests.html import form_data, parse, section, text_of, texts_of
+from treatments.models import Claim, Consideration, Page, PageSection
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+
+def crisis_page(factory) -> Page:
+    """The content's page on where to get help at once, as editors write it."""
+    page = Page.objects.create(slug=CRISIS_PAGE, title="Get help now", summary="Do not wait.")
+    first = PageSection.objects.create(
+        page=page, heading="If a life may be at risk", body="Call 999 in the UK.", order=1
+    )
+    first.sources.set([factory.make_source(title="When to call 999", url="https://example.org/")])
+    PageSection.objects.create(
+        page=page, heading="A listening line", body="Call Samaritans on 116 123.", order=2
+    )
+    return page
+
+
+def crisis_box(html: str):
+    found = parse(html).xpath("//section[@id='get-help-now']")
+    return found[0] if found else None
+
+
+def option_page(client, option):
+    return parse(client.get(reverse("option", args=[option.slug])).content.decode())
+
+
+# No false reassurance ----------------------------------------------------------------------------
+
+
+def test_no_template_says_there_is_no_reason_or_nothing_raises_a_point():
+    reassuring = re.compile(r"no (health )?reason|nothing\b[^.<]*\braises|we list no one", re.I)
+    found = [
+        f"{path.relative_to(TEMPLATES)}: {match[0]}"
+        for path in TEMPLATES.rglob("*.html")
+        for match in reassuring.finditer(path.read_text())
+    ]
+    assert not found
+
+
+def test_an_option_with_no_health_points_says_what_was_asked_and_that_it_is_not_everything(
+    client, factory
+):
+    factory.make_question(text="Are you pregnant?")
+    factory.make_question(text="Do you have a heart problem?")
+    option = factory.make_option(ready=True)
+    factory.publish_version()
+
+    page = option_page(client, option)
+    first = text_of(section(page, "first"))
+    assert "We asked about 2 health topics, and none of them is listed for this option." in first
+    assert "This is not everything. Bring your full list of medicines" in first
+    assert "no health reason" not in first.lower()
+
+
+# Get help straight away if ...  ------------------------------------------------------------------
+
+
+def test_an_option_page_lists_signs_to_get_help_straight_away_right_after_the_harms(
+    client, factory
+):
+    option = factory.make_option(ready=True)
+    source = factory.make_source(title="Drug label")
+    factory.make_claim(
+        option,
+        kind=Claim.Kind.URGENT,
+        text="Your lips swell or you cannot breathe.",
+        sources=[source],
+    )
+    crisis_page(factory)
+    factory.publish_version()
+
+    page = option_page(client, option)
+    headings = [h2.get("id") for h2 in page.xpath("//h2[@id]")]
+    assert headings[headings.index("harms") + 1] == "urgent"
+    urgent = section(page, "urgent")
+    assert text_of(urgent.xpath(".//h2")[0]) == "Get help straight away if"
+    (sign,) = texts_of(urgent, ".//li")
+    assert re.fullmatch(r"Your lips swell or you cannot breathe\. \[\d+\]", sign)
+    assert urgent.xpath(".//a[@href='/info/get-help-now/']")
+    # A sign is not a harm to weigh: it is not listed twice.
+    assert "Your lips swell" not in text_of(section(page, "harms"))
+
+
+def test_an_option_without_signs_still_says_to_get_help_when_very_unwell(client, factory):
+    option = factory.make_option(ready=True)
+    factory.publish_version()
+
+    urgent = text_of(section(option_page(client, option), "urgent"))
+    assert "If you feel very unwell, get medical help at once." in urgent
+
+
+# Cautions for everyone ---------------------------------------------------------------------------
+
+
+def test_a_caution_for_everyone_needs_no_answer_and_is_read_by_everyone(client, factory):
+    option = factory.make_option(ready=True)
+    factory.make_consideration(
+        None, option, text="If you have epilepsy, tell the team first. Something to discuss."
+    )
+    factory.publish_version()
+
+    page = option_page(client, option)
+    assert "If you have epilepsy, tell the team first. Something to discuss." in text_of(
+        section(page, "first")
+    )
+    (caution,) = texts_of(section(page, "discuss"), ".//p")
+    assert caution.startswith("For everyone: If you have epilepsy, tell the team first.")
+    # Nobody's answer raised it, so it carries no "Discuss" flag of theirs.
+    assert not page.xpath("//*[contains(@class, 'consideration--theirs')]")
+
+
+def test_a_caution_for_everyone_must_cite_a_source_before_publishing(factory):
+    option = factory.make_option(ready=True)
+    caution = Consideration.objects.create(option=option, text="Talk about it. Discuss.")
+    assert caution.for_everyone and str(caution).startswith("Everyone → ")
+    caution.full_clean()  # an editor can leave the answer blank
+    assert "Give a source for every personal consideration (1 without one)." in (
+        option.publication_problems()
+    )
+
+
+def test_an_answer_still_raises_one_point_per_option(factory):
+    option = factory.make_option()
+    choice = factory.make_question().choices.get(slug="yes")
+    factory.make_consideration(choice, option)
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Consideration.objects.create(choice=choice, option=option, text="Again. Discuss.")
+    # Several cautions for everyone on one option are fine.
+    factory.make_consideration(None, option, text="One. Discuss.")
+    factory.make_consideration(None, option, text="Two. Discuss.")
+    assert option.considerations.filter(choice=None).count() == 2
+
+
+def test_a_caution_must_still_name_its_option(factory):
+    with pytest.raises(ValidationError):
+        Consideration(text="Discuss.").full_clean()
+
+
+# The printout ------------------------------------------------------------------------------------
+
+
+def test_the_summary_prints_safety_for_the_options_being_considered_only(client, factory):
+    considered = factory.make_option(ready=True)
+    other = factory.make_option(ready=True)
+    for option in (considered, other):
+        factory.make_consideration(None, option, text=f"Caution on {option.name}. Discuss.")
+        factory.make_claim(option, kind=Claim.Kind.URGENT, text=f"Sign on {option.name}.")
+    question = factory.make_question()
+    factory.publish_version()
+    give_answers(client, Answers(choices={question.slug: ["no"]}, considering=[considered.slug]))
+
+    page = parse(client.get(reverse("summary")).content.decode())
+    safety = text_of(section(page, "summary-safety"))
+    assert f"Check first: Caution on {considered.name}." in safety
+    assert f"Get help at once if: Sign on {considered.name}." in safety
+    assert other.name not in safety
+
+
+def test_the_summary_puts_health_points_first_and_asks_for_the_full_list_of_medicines(
+    client, factory
+):
+    option = factory.make_option(ready=True, name="Aaa option")
+    later = factory.make_option(ready=True, name="Zzz option")
+    practical = factory.make_question_page(title="Practical matters", order=1)
+    travel = factory.make_question(page=practical, text="Can you travel?")
+    health = factory.make_question(text="Do you have a heart problem?")
+    factory.make_consideration(travel.choices.get(slug="no"), option, text="Travel point. Discuss.")
+    factory.make_consideration(health.choices.get(slug="yes"), later, text="Heart point. Discuss.")
+    factory.publish_version()
+    give_answers(client, Answers(choices={travel.slug: ["no"], health.slug: ["yes"]}))
+
+    page = parse(client.get(reverse("summary")).content.decode())
+    discuss = section(page, "summary-discuss")
+    assert text_of(discuss).startswith(
+        "Things to discuss I will bring my full list of medicines: "
+        "the aid asked about 1 health topic, not everything."
+    )
+    points = texts_of(discuss, ".//li")
+    assert ["Heart point" in points[0], "Travel point" in points[1]] == [True, True]
+    headings = [h2.get("id") for h2 in page.xpath("//h2[@id]")]
+    assert headings.index("summary-discuss") < headings.index("summary-options")
+
+
+# Where to get help at once -----------------------------------------------------------------------
+
+
+def test_the_crisis_box_shows_on_the_health_questions_the_summary_and_the_about_page(
+    client, factory
+):
+    question = factory.make_question()
+    Page.objects.create(slug="about", title="About this aid")
+    crisis_page(factory)
+    factory.publish_version()
+
+    step = client.get(reverse("step", args=[question.page.slug])).content.decode()
+    box = crisis_box(step)
+    assert box is not None
+    assert texts_of(box, ".//h3") == ["If a life may be at risk", "A listening line"]
+    assert "Call Samaritans on 116 123." in text_of(box)
+    assert box.xpath(".//a[@href='https://example.org/']")
+
+    give_answers(client, Answers(choices={question.slug: ["no"]}))
+    assert crisis_box(client.get(reverse("summary")).content.decode()) is not None
+    about = client.get(reverse("page", args=["about"])).content.decode()
+    assert text_of(crisis_box(about)).startswith("Get help now")
+
+
+def test_a_page_without_health_questions_shows_no_box_unless_an_answer_asks_for_it(client, factory):
+    practical = factory.make_question_page(title="Practical matters", order=1)
+    factory.make_question(page=practical)
+    crisis_page(factory)
+    factory.publish_version()
+
+    assert crisis_box(client.get(reverse("step", args=[practical.slug])).content.decode()) is None
+
+
+def test_a_choice_marked_for_it_shows_the_box_at_once_on_the_next_page(client, factory):
+    mood = factory.make_question_page(title="How you feel", order=1)
+    after = factory.make_question_page(title="Practical matters", order=2)
+    question = factory.make_question(page=mood, choices=("low-now", "fine"))
+    question.choices.filter(slug="low-now").update(shows_crisis_help=True)
+    factory.make_question(page=after)
+    crisis_page(factory)
+    factory.publish_version()
+
+    response = client.post(reverse("step", args=[mood.slug]), {question.slug: ["low-now"]})
+    assert response.status_code == 302
+    next_page = client.get(response["Location"]).content.decode()
+    assert "Practical matters" in next_page
+    assert crisis_box(next_page) is not None
+    assert crisis_box(client.get(reverse("check")).content.decode()) is not None
+    # The answer lives only in the person's encrypted answers, never in clear text.
+    assert stored(client).choices == {question.slug: ["low-now"]}
+    assert "low-now" not in client.cookies[settings.ANSWERS_COOKIE_NAME].value
+
+    response = client.post(reverse("step", args=[mood.slug]), {question.slug: ["fine"]})
+    assert crisis_box(client.get(response["Location"]).content.decode()) is None
+
+
+def test_the_flow_shows_no_box_when_the_content_has_none(client, factory):
+    question = factory.make_question()
+    factory.publish_version()
+    step = client.get(reverse("step", args=[question.page.slug])).content.decode()
+    assert crisis_box(step) is None
+
+
+# The bundled content -----------------------------------------------------------------------------
+
+
+def test_the_bundled_content_says_where_to_get_help_with_its_sources(client, content):
+    page = Page.objects.get(slug=CRISIS_PAGE)
+    words = " ".join(section.body for section in page.sections.all())
+    for number in ["999", "111", "112", "911", "988", "116 123"]:
+        assert number in words, number
+    assert all(section.sources.exists() for section in page.sections.all())
+    assert Claim.objects.filter(kind=Claim.Kind.URGENT).count() >= 10
+    assert Consideration.objects.filter(choice=None).count() >= 5
+
+
+def test_an_editor_writes_a_caution_for_everyone_in_the_admin(editor_client, factory):
+    option = factory.make_option(name="Drip")
+    source = factory.make_source()
+    add = "/admin/treatments/consideration/add/"
+    data = form_data(editor_client.get(add).content.decode(), "consideration_form")
+    data.update(
+        {
+            "option": [str(option.pk)],
+            "text": ["If you have epilepsy, tell the team first. Discuss this."],
+            "sources": [str(source.pk)],
+        }
+    )
+    response = editor_client.post(add, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    caution = Consideration.objects.get(option=option)
+    assert caution.choice is None
+    assert list(caution.sources.all()) == [source]
