@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 OPTION_SECTIONS = [
     "at-a-glance",
     "main-points",
+    "urgent",
     "first",
     "contents-heading",
     "how-given",
@@ -28,7 +29,6 @@ OPTION_SECTIONS = [
     "discuss",
     "benefits",
     "harms",
-    "urgent",
     "limitations",
     "practical",
     "living",
@@ -581,7 +581,7 @@ def test_the_first_layer_says_when_no_answer_is_on_the_list_without_reassuring(c
     first_part = section(option_page(client, option), "first")
     assert not first_part.xpath(".//li")
     assert "None of your answers is on the list for this option." in text_of(first_part)
-    assert "not everything: bring your full list of medicines" in text_of(first_part)
+    assert "this is not everything. Bring your full list of medicines" in text_of(first_part)
     assert "#discuss" in [a.get("href") for a in first_part.xpath(".//a")]
 
 
@@ -599,7 +599,7 @@ def test_the_first_part_of_an_option_page_holds_the_main_benefit_and_harm_with_n
     assert "3 in 100 people, in a randomised trial of 1000 people." in shown
     contents = first(page, "//nav[@aria-labelledby='contents-heading']")
     addresses = [a.get("href") for a in contents.xpath(".//a")]
-    assert [f"#{name}" for name in OPTION_SECTIONS[4:-3]] == addresses[:-1]
+    assert [f"#{name}" for name in OPTION_SECTIONS[5:-3]] == addresses[:-1]
 
 
 def test_a_main_benefit_or_harm_without_a_number_says_so_alike(client, factory):
@@ -618,7 +618,7 @@ def test_everything_after_the_first_layer_folds_under_its_own_heading(client, fa
     option = full_option(factory)
     factory.publish_version()
     page = option_page(client, option)
-    first_layer = ["at-a-glance", "main-points", "first"]
+    first_layer = ["at-a-glance", "main-points", "urgent", "first"]
     for name in first_layer:
         assert not section(page, name).xpath("ancestor::details"), name
     folded = [name for name in OPTION_SECTIONS if name not in [*first_layer, "contents-heading"]]
@@ -944,7 +944,7 @@ def test_an_option_page_says_when_the_person_was_not_sure(client, content):
     )
     page = client.get(quiet[0].get_absolute_url()).content.decode()
     assert "You said you were not sure" not in page
-    assert "This aid lists no health point for this option yet" in page
+    assert "and none of them is listed for this option" in page
 
 
 def test_what_happens_over_time_is_one_tap_from_home_the_overview_and_current_care(client, content):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from decisionaid.answers import Answers
 from decisionaid.safety import CRISIS_PAGE
 from tests.answers_cookie import give_answers, stored
-from tests.html import form_data, parse, section, text_of, texts_of
+from tests.html import first, form_data, has_class, parse, section, text_of, texts_of
 from treatments.models import Claim, Consideration, Page, PageSection
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +74,7 @@ def test_an_option_with_no_health_points_says_what_was_asked_and_that_it_is_not_
 # Get help straight away if ...  ------------------------------------------------------------------
 
 
-def test_an_option_page_lists_signs_to_get_help_straight_away_right_after_the_harms(
-    client, factory
-):
+def test_an_option_page_lists_signs_to_get_help_straight_away_in_its_first_layer(client, factory):
     option = factory.make_option(ready=True)
     source = factory.make_source(title="Drug label")
     factory.make_claim(
@@ -90,8 +88,10 @@ def test_an_option_page_lists_signs_to_get_help_straight_away_right_after_the_ha
 
     page = option_page(client, option)
     headings = [h2.get("id") for h2 in page.xpath("//h2[@id]")]
-    assert headings[headings.index("harms") + 1] == "urgent"
+    # Right under the main benefit and harm, never folded away.
+    assert headings[headings.index("main-points") + 1] == "urgent"
     urgent = section(page, "urgent")
+    assert not urgent.xpath("ancestor::details")
     assert text_of(urgent.xpath(".//h2")[0]) == "Get help straight away if"
     (sign,) = texts_of(urgent, ".//li")
     assert re.fullmatch(r"Your lips swell or you cannot breathe\. \[\d+\]", sign)
@@ -119,10 +119,13 @@ def test_a_caution_for_everyone_needs_no_answer_and_is_read_by_everyone(client, 
     factory.publish_version()
 
     page = option_page(client, option)
+    # In the list for everyone, which the first layer links to.
+    everyone = section(page, "discuss")
     assert "If you have epilepsy, tell the team first. Something to discuss." in text_of(
-        section(page, "first")
+        first(everyone, f".//ul[{has_class('first-list')}]")
     )
-    (caution,) = texts_of(section(page, "discuss"), ".//p")
+    assert "#discuss" in [a.get("href") for a in section(page, "first").xpath(".//a")]
+    (caution,) = texts_of(everyone, f".//p[{has_class('consideration')}]")
     assert caution.startswith("For everyone: If you have epilepsy, tell the team first.")
     # Nobody's answer raised it, so it carries no "Discuss" flag of theirs.
     assert not page.xpath("//*[contains(@class, 'consideration--theirs')]")
