@@ -50,7 +50,10 @@ def note_for_record(answers: Answers, content: Content) -> str:
     if flagged:
         lines.append(
             "To discuss: "
-            + "; ".join(f"{c.option.name} ({c.choice.label.lower()})" for c in flagged)
+            + "; ".join(
+                f"{c.option.name} ({c.choice.label.lower() if c.choice else 'for everyone'})"
+                for c in flagged
+            )
             + "."
         )
     if values := chosen_values(answers, content):

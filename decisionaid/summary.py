@@ -3,6 +3,7 @@
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import segno
 from django.http import HttpResponse
@@ -54,7 +55,10 @@ class AnswerPoints:
 def by_answer(considerations: list[Consideration]) -> list[AnswerPoints]:
     groups: dict[int, AnswerPoints] = {}
     for consideration in considerations:
-        group = groups.setdefault(consideration.choice_id, AnswerPoints(consideration.choice))
+        choice = consideration.choice
+        if choice is None:  # a caution for everyone is raised by no answer
+            continue
+        group = groups.setdefault(choice.pk, AnswerPoints(choice))
         group.considerations.append(consideration)
     # Health points first, as when they are set out in full.
     return sorted(
@@ -138,13 +142,13 @@ class OptionSafety:
     sets each out in full. Options with the same points share one entry, to keep the page short."""
 
     options: list[Option]
-    cautions: list[tuple[str, object]]
-    urgent: list[tuple[str, object]]
+    cautions: list[tuple[str, Any]]
+    urgent: list[tuple[str, Any]]
 
     @property
     def sources(self) -> list:
         """Every source of its points, once each, cited once at the end of the line."""
-        found: dict[int, object] = {}
+        found: dict[int, Any] = {}
         for _, row in [*self.cautions, *self.urgent]:
             for source in row.related.sources:
                 found.setdefault(source.pk, source)
