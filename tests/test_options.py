@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 OPTION_SECTIONS = [
     "at-a-glance",
     "main-points",
-    "urgent",
     "first",
+    "urgent",
     "contents-heading",
     "how-given",
     "certainty",

@@ -74,7 +74,9 @@ def test_an_option_with_no_health_points_says_what_was_asked_and_that_it_is_not_
 # Get help straight away if ...  ------------------------------------------------------------------
 
 
-def test_an_option_page_lists_signs_to_get_help_straight_away_in_its_first_layer(client, factory):
+def test_an_option_page_lists_signs_to_get_help_straight_away_right_after_its_first_layer(
+    client, factory
+):
     option = factory.make_option(ready=True)
     source = factory.make_source(title="Drug label")
     factory.make_claim(
@@ -88,8 +90,8 @@ def test_an_option_page_lists_signs_to_get_help_straight_away_in_its_first_layer
 
     page = option_page(client, option)
     headings = [h2.get("id") for h2 in page.xpath("//h2[@id]")]
-    # Right under the main benefit and harm, never folded away.
-    assert headings[headings.index("main-points") + 1] == "urgent"
+    # Right after the first layer, never folded away.
+    assert headings[headings.index("first") + 1] == "urgent"
     urgent = section(page, "urgent")
     assert not urgent.xpath("ancestor::details")
     assert text_of(urgent.xpath(".//h2")[0]) == "Get help straight away if"

@@ -25,12 +25,13 @@ FIRST_LAYER_MOST_WORDS = 275  # "about 250"
 
 SECTIONS = "details.layer__details"
 OPEN_SECTIONS = "() => [...document.querySelectorAll('details.layer__details')].map(d => d.open)"
-# The words of the first layer: everything in <main> before the contents list, less the icon
-# arrays' text alternatives (each the sentence printed beside it).
+# The words of the first layer: everything in <main> up to its links onward, less the icon
+# arrays' text alternatives (each the sentence printed beside it). The signs to get help
+# straight away follow it, never folded.
 FIRST_LAYER_WORDS = """() => {
   const range = document.createRange();
   range.setStartBefore(document.querySelector("main h1"));
-  range.setEndBefore(document.querySelector("nav.contents"));
+  range.setEndAfter(document.querySelector(".option-more"));
   const shown = range.cloneContents();
   shown.querySelectorAll("svg").forEach(picture => picture.remove());
   return shown.textContent.split(/\\s+/).filter(Boolean).length;
