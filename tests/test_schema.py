@@ -15,8 +15,8 @@ from decisionaid import urls as project_urls
 from treatments import releases, schema
 from treatments.content import export_yaml
 from treatments.history import PartsHistory
-from treatments.models import Option, Source
-from treatments.schema import HasRelated, Part
+from treatments.models import CitesSources, Option, Source
+from treatments.schema import Part
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +27,7 @@ def red_flags(transactional_db):
     migration would make it) and one line in OPTION_PARTS."""
     before = set(apps.all_models["treatments"])
 
-    class RedFlag(HasRelated, models.Model):
+    class RedFlag(CitesSources):
         option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="red_flags")
         text = models.TextField()
         sources = models.ManyToManyField(Source, related_name="red_flags")
@@ -101,3 +101,10 @@ def test_a_new_kind_of_part_is_published_exported_in_history_and_in_the_admin(
     page = admin_client.get(f"/admin/treatments/option/{option.pk}/change/")
     assert page.status_code == 200
     assert f"/admin/treatments/redflag/?option__id__exact={option.pk}" in page.content.decode()
+
+
+def test_everything_that_cites_a_source_shares_one_base():
+    for model in schema.published_models():
+        many, single = schema.source_fields(model)
+        if (many or single) and model._meta.model_name != "option":
+            assert issubclass(model, CitesSources), model.__name__

@@ -5,8 +5,9 @@ Everything that walks the content follows from these two lists: the prefetch of 
 `export_content` writes, an option's history with its parts, the sources an option cites, the texts
 the reading-grade check reads, the publication rules and the admin's links to each long group.
 
-To add a kind of part: write its model (a foreign key `option` with a `related_name`, its sources in
-a many-to-many or foreign key to `Source`, `HistoricalRecords`), declare it in `OPTION_PARTS`, make
+To add a kind of part: write its model (on `CitesSources`, with a foreign key `option` with a
+`related_name`, its sources in a many-to-many or foreign key to `Source`, `HistoricalRecords`,
+`patient_texts()`), declare it in `OPTION_PARTS`, make
 its migrations (`grant_editor_permissions` in a data migration lets Editors edit it) and, if
 editors edit it on a page of its own, register its admin. tests/test_schema.py shows it.
 """

@@ -7,6 +7,7 @@ version holds, and an option's parts, are declared in treatments/schema.py.
 """
 
 from treatments.models.base import (
+    CitesSources,
     FixedSlug,
     NaturalKeyManager,
     SlugManager,
@@ -71,6 +72,7 @@ __all__ = [
     "Certainty",
     "CertaintyBasis",
     "Choice",
+    "CitesSources",
     "ChoiceManager",
     "Claim",
     "ClaimCheck",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from treatments.schema import HasRelated
+from treatments.schema import HasRelated, sources_in
 
 slug_help = "A short name for web addresses and for the bundled content files: lowercase, hyphens."
 
@@ -89,3 +89,19 @@ class SlugModel(FixedSlug, HasRelated, models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class CitesSources(HasRelated, models.Model):
+    """Everything that states a fact to patients and so cites sources: a claim, a claim check,
+    a cost, a note on availability, a study, a consideration, a value rating, a page section.
+
+    Each names its sources in its own field (a list, or one foreign key for a cost or a study);
+    `cited()` reads them alike, and the schema (treatments/schema.py) finds them by their type.
+    """
+
+    class Meta:
+        abstract = True
+
+    def cited(self) -> list:
+        """The sources this row cites, from its prefetched or published lists."""
+        return list(sources_in(self))

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from treatments.models.base import CitesSources
 from treatments.models.sources import Source, SourceKind
-from treatments.schema import HasRelated
 
 
 class ClaimKind(models.TextChoices):
@@ -21,7 +21,7 @@ class ClaimKind(models.TextChoices):
     URGENT = "urgent", "Get help straight away if"
 
 
-class Claim(HasRelated, models.Model):
+class Claim(CitesSources):
     Kind = ClaimKind
 
     option = models.ForeignKey("Option", on_delete=models.CASCADE, related_name="claims")
@@ -149,7 +149,7 @@ class Finding(models.TextChoices):
     UNSUPPORTED = "unsupported", "No study found that tests this"
 
 
-class ClaimCheck(HasRelated, models.Model):
+class ClaimCheck(CitesSources):
     """A seller's or article's claim beside what the studies found, stated neutrally."""
 
     Finding = Finding
@@ -193,7 +193,7 @@ class ClaimCheck(HasRelated, models.Model):
         ]
 
 
-class Cost(HasRelated, models.Model):
+class Cost(CitesSources):
     option = models.ForeignKey("Option", on_delete=models.CASCADE, related_name="costs")
     low = models.DecimalField(max_digits=10, decimal_places=0, help_text="The lowest price found.")
     high = models.DecimalField(
@@ -269,7 +269,7 @@ EVIDENCE_ORDER = [
 ]
 
 
-class Availability(HasRelated, models.Model):
+class Availability(CitesSources):
     """Whether an option is offered, and who pays for it, in one part of the world."""
 
     Region = Region
@@ -306,7 +306,7 @@ class Availability(HasRelated, models.Model):
         return [(f"Where: {self.get_region_display()}", self.text)]
 
 
-class Study(HasRelated, models.Model):
+class Study(CitesSources):
     option = models.ForeignKey("Option", on_delete=models.CASCADE, related_name="studies")
     source = models.ForeignKey(
         Source,

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from treatments.models.base import SlugManager, SlugModel
 from treatments.models.evidence import Availability, Claim, Region
 from treatments.models.sources import Source
-from treatments.schema import OPTION_PARTS, option_prefetches, sources_in
+from treatments.schema import OPTION_PARTS, option_prefetches
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -295,7 +295,7 @@ class Option(SlugModel):
             )
         if not self.related.costs and not self.no_reliable_cost:
             problems.append('Add a cost, or tick "no reliable cost figure found".')
-        unsourced = [c for c in claims if not c.related.sources]
+        unsourced = [c for c in claims if not c.cited()]
         if unsourced:
             problems.append(
                 f"Give a source for every claim ({len(unsourced)} without one, "
@@ -305,7 +305,7 @@ class Option(SlugModel):
             if not part.needs_sources:
                 continue
             rows = getattr(self.related, part.related_name)
-            missing = sum(1 for row in rows if not any(sources_in(row)))
+            missing = sum(1 for row in rows if not row.cited())
             if missing:
                 problems.append(f"Give a source for every {part.noun} ({missing} without one).")
         return problems

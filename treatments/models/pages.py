@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from treatments.models.base import SlugModel
+from treatments.models.base import CitesSources, SlugModel
 from treatments.models.sources import Source
 from treatments.schema import HasRelated
 
@@ -114,7 +114,7 @@ class Page(SlugModel):
         return reverse("page", args=[self.slug])
 
 
-class PageSection(HasRelated, models.Model):
+class PageSection(CitesSources):
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(max_length=150, help_text="A short heading for this part.")
     body = models.TextField(help_text="Plain paragraphs. Leave a blank line between paragraphs.")

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from simple_history.models import HistoricalRecords
 
-from treatments.models.base import FixedSlug, NaturalKeyManager, SlugModel, slug_help
+from treatments.models.base import CitesSources, FixedSlug, NaturalKeyManager, SlugModel, slug_help
 from treatments.models.options import Option
 from treatments.models.sources import Source
 from treatments.schema import HasRelated
@@ -208,7 +208,7 @@ class ConsiderationQuerySet(models.QuerySet):
         )
 
 
-class Consideration(HasRelated, models.Model):
+class Consideration(CitesSources):
     """Something a person's answer means for an option, to discuss with a clinician."""
 
     choice = models.ForeignKey(
@@ -273,7 +273,7 @@ class Value(SlugModel):
         return self.statement
 
 
-class ValueRating(HasRelated, models.Model):
+class ValueRating(CitesSources):
     """How one option does on one value, in words (never a score)."""
 
     value = models.ForeignKey(
