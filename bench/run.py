@@ -130,7 +130,7 @@ class PostForm(HTMLParser):
 
 
 def heavy_answers(step: str, html: str) -> list[tuple[str, str]]:
-    """A full, heavy answer to a step's form: "yes" to every health question, every option and
+    """A full, heavy answer to a step's form: every health answer ticked, every option and
     suggested question, the most values allowed, own questions written out, unsure on SURE."""
     fields = PostForm(html).fields
     if not fields:
@@ -147,8 +147,8 @@ def heavy_answers(step: str, html: str) -> list[tuple[str, str]]:
                 chosen = values[:MAX_VALUES]
             elif name in ("considering", "suggested"):
                 chosen = values
-            else:  # the last choice is "none of these", which cannot go with the others
-                chosen = values[:-1] or values
+            else:  # every answer but "none of these" (last) and "I'm not sure"
+                chosen = [v for v in values[:-1] if v not in ("none", "not-sure")] or values
             data.extend((name, value) for value in chosen)
         elif kind == "textarea":
             data.append((name, OWN_QUESTIONS[:500].strip()))
@@ -589,7 +589,7 @@ def report(runs: list[Run], seconds: int, facts: dict[str, str], skipped: str) -
         f"{TARGET_P99_MS:.0f} ms, with no errors.",
         "",
         'Cookies: "with answers", "completed journey" and "heavy journey" send the CSRF cookie '
-        "and the answers of a journey walked over HTTP beforehand (every health question yes, "
+        "and the answers of a journey walked over HTTP beforehand (every health answer ticked, "
         "three values, every option and suggested question, own questions written out, unsure "
         "on every SURE item). The POST is a valid health step with its CSRF cookie and token; "
         "it answers a redirect. The option pages are the heaviest and the lightest (by HTML "

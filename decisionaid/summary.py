@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -239,7 +240,9 @@ def summary(request: AidRequest) -> HttpResponse:
     content = request.content
     options = considered_options(answers, content)
     considering = {option.slug for option in options}
-    discuss = things_to_discuss(answers, considering, content)
+    # Everything below is worked out only if the page's kept part is not there: on the next
+    # visit with the same answers, the same day, none of it runs.
+    discuss = SimpleLazyObject(lambda: things_to_discuss(answers, considering, content))
     # A link back to the answers only when the person asks: a printout left in a waiting room or
     # scanned into a record must not open every answer.
     with_link = request.GET.get("link") == "yes"
@@ -258,29 +261,33 @@ def summary(request: AidRequest) -> HttpResponse:
             content.digest, "summary", timezone.localdate(), personal=(repr(answers), resume_url)
         ),
         # A long summary prints in smaller type to stay within two pages.
-        "dense": len(options) > MANY_OPTIONS or len(discuss["grouped"]) > 0,
+        "dense": SimpleLazyObject(
+            lambda: len(options) > MANY_OPTIONS or len(discuss["grouped"]) > 0
+        ),
         "printed_on": timezone.localdate(),
         "content_version": content.number,
         "content_published": content.published_on,
         "last_reviewed": content.last_reviewed,
-        "answer_sections": answer_sections(answers, content),
+        "answer_sections": SimpleLazyObject(lambda: answer_sections(answers, content)),
         "discuss": discuss,
-        "health_answered": health_answered(answers, content),
+        "health_answered": SimpleLazyObject(lambda: health_answered(answers, content)),
         "health_topics": health_topics(content),
-        "safety": safety_of(options),
+        "safety": SimpleLazyObject(lambda: safety_of(options)),
         "crisis_help": crisis_help(content),
-        "values": chosen_values(answers, content),
+        "values": SimpleLazyObject(lambda: chosen_values(answers, content)),
         "options": options,
         # Many options print as a compact table (the screen keeps the full one).
-        "compact_options": compact_rows(options) if len(options) > MANY_OPTIONS else [],
+        "compact_options": SimpleLazyObject(
+            lambda: compact_rows(options) if len(options) > MANY_OPTIONS else []
+        ),
         "sure": sure.result(answers.sure),
-        "questions": suggested_ticked(answers, content),
+        "questions": SimpleLazyObject(lambda: suggested_ticked(answers, content)),
         "own_questions": answers.own_questions.strip(),
         "funding": funding_statement(content),
         "with_link": with_link,
         "resume_url": resume_url,
         "resume_qr": qr_svg(resume_url) if with_link else None,
-        "note": note_for_record(answers, content),
+        "note": SimpleLazyObject(lambda: note_for_record(answers, content)),
         "resume_days": RESUME_MAX_AGE // (24 * 3600),
         "refs": References(),
         "compact_references_from": COMPACT_FROM_REFERENCES,
