@@ -1,6 +1,7 @@
 """What a clinician can put in the health record: a short plain-text note, and the answers as FHIR
 (decisionaid/fhir.py). Both are built from the person's cookie on request and never kept."""
 
+import functools
 import json
 
 from django.http import Http404, HttpResponse
@@ -84,19 +85,27 @@ def fhir_response(request: AidRequest) -> HttpResponse:
     return response
 
 
+@functools.lru_cache(maxsize=4)
+def earlier_version(number: int) -> Content:
+    """An earlier published version's content, built once per process for the last few asked
+    for: a version never changes, and building one for every request would be a cheap way to
+    keep a server busy. (A number not yet published raises, so it is not kept.)"""
+    release = Release.objects.filter(number=number).first()
+    if release is None:
+        raise Http404("No version has that number.")
+    return Content(
+        content_of(release),
+        number=release.number,
+        digest=release.digest,
+        published_at=release.published_at,
+    )
+
+
 @require_safe
 def fhir_questionnaire(request: AidRequest, number: int | None = None) -> HttpResponse:
     """The Questionnaire of the current published version, or of version `number`."""
     content = request.content
     if number is not None and number != content.number:
-        release = Release.objects.filter(number=number).first()
-        if release is None:
-            raise Http404("No version has that number.")
-        content = Content(
-            content_of(release),
-            number=release.number,
-            digest=release.digest,
-            published_at=release.published_at,
-        )
+        content = earlier_version(number)
     data = fhir.questionnaire(request, content)
     return HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type=FHIR_JSON)
