@@ -1,20 +1,17 @@
 """What keeps a person safe on every page: where to get help at once, and what the aid asked.
 
-The box on where to get help at once is content (the information page `CRISIS_PAGE`), so editors
-keep its numbers right; the flow only decides where it shows.
+The box on where to get help at once is content (the information page marked `crisis_help`), so
+editors keep its numbers right; the flow only decides where it shows.
 """
 
 from decisionaid.answers import Answers
 from treatments.models import Page
 from treatments.releases import Content
 
-# The information page whose sections make the box "Get help now".
-CRISIS_PAGE = "get-help-now"
-
 
 def crisis_help(content: Content) -> Page | None:
     """The box's page, if the content has one."""
-    return content.page_by_slug.get(CRISIS_PAGE)
+    return next((page for page in content.pages if page.crisis_help), None)
 
 
 def crisis_choices(content: Content) -> set[tuple[str, str]]:

@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from decisionaid.answers import Answers
-from decisionaid.safety import CRISIS_PAGE
 from tests.answers_cookie import give_answers, stored
 from tests.html import first, form_data, has_class, parse, section, text_of, texts_of
 from treatments.models import Claim, Consideration, Page, PageSection
@@ -23,7 +22,9 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
 def crisis_page(factory) -> Page:
     """The content's page on where to get help at once, as editors write it."""
-    page = Page.objects.create(slug=CRISIS_PAGE, title="Get help now", summary="Do not wait.")
+    page = Page.objects.create(
+        slug="get-help-now", title="Get help now", summary="Do not wait.", crisis_help=True
+    )
     first = PageSection.objects.create(
         page=page, heading="If a life may be at risk", body="Call 999 in the UK.", order=1
     )
@@ -272,7 +273,7 @@ def test_the_flow_shows_no_box_when_the_content_has_none(client, factory):
 
 
 def test_the_bundled_content_says_where_to_get_help_with_its_sources(client, content):
-    page = Page.objects.get(slug=CRISIS_PAGE)
+    page = Page.objects.get(crisis_help=True)
     words = " ".join(section.body for section in page.sections.all())
     for number in ["999", "111", "112", "911", "988", "116 123"]:
         assert number in words, number

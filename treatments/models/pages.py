@@ -100,6 +100,12 @@ class Page(SlugModel):
         help_text="Link to it from the home page, the options overview and the page of the "
         "option of continuing current care: for what happens with no new treatment.",
     )
+    crisis_help = models.BooleanField(
+        "where to get help at once",
+        default=False,
+        help_text="Its sections are the box on where to get help at once, shown on the health "
+        "questions, the summary, the About page and after an answer marked for it. One page.",
+    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
