@@ -7,12 +7,19 @@ port, walk a heavy journey over HTTP as a browser would, then drive each page wi
 to `/healthz` measured in the same run) and writes them to bench/results.md with the machine and
 versions. Only ever sends load to 127.0.0.1.
 
-Environment: BENCH_SECONDS (default 8) per page; DATABASE_URL (postgres://...) for a second run.
+Then the same on SQLite with the content made ten times larger (`manage.py scale_content`: every
+option copied with all its parts, marked as load-test copies): each table also gives the
+database queries a warm page costs (counted in-process with the same cookies) and the resident
+memory of each gunicorn worker once warm.
+
+Environment: BENCH_SECONDS (default 8) per page; DATABASE_URL (postgres://...) for a third run.
 That database is migrated and gets the bundled content if it has none: use a throwaway one.
+BENCH_SCALE (default 10) sets how many times the content the larger run has; 1 leaves it out.
 """
 
 import http.client
 import importlib.metadata
+import json
 import os
 import platform
 import re
@@ -57,6 +64,13 @@ OWN_QUESTIONS = (
 
 class BenchError(Exception):
     """Something the person running the bench has to fix; said plainly, without a traceback."""
+
+
+def scale_from_env() -> int:
+    raw = os.environ.get("BENCH_SCALE", "10").strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= 50:
+        raise BenchError(f"BENCH_SCALE must be a whole number from 1 to 50; got {raw!r}")
+    return int(raw)
 
 
 def seconds_from_env() -> int:
@@ -209,6 +223,7 @@ class Result:
     p99_ms: float
     errors: int
     ratio: float = 0.0
+    queries: int | None = None  # database queries a warm request makes
 
     @property
     def meets_target(self) -> bool:
@@ -401,12 +416,13 @@ def server_env(database_url: str) -> dict[str, str]:
     }
 
 
-def manage(env: dict, *args: str, timeout: int = 900) -> str:
+def manage(env: dict, *args: str, timeout: int = 900, stdin: str | None = None) -> str:
     try:
         done = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=PROJECT,
             env=env,
+            input=stdin,
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -418,6 +434,34 @@ def manage(env: dict, *args: str, timeout: int = 900) -> str:
         raise BenchError(f"manage.py {' '.join(args)} failed:\n{done.stderr[-2000:]}")
     return done.stdout
 
+
+# Queries a warm request makes: each target asked twice through Django's test client, with the
+# same cookies and body as wrk sends, the second counted. Reads JSON targets on stdin.
+COUNT_QUERIES = """
+import json, sys
+from urllib.parse import parse_qsl
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+counts = []
+for target in json.load(sys.stdin):
+    client = Client(HTTP_HOST="127.0.0.1")
+    for pair in filter(None, target["cookie"].split("; ")):
+        name, value = pair.split("=", 1)
+        client.cookies[name] = value
+    def ask():
+        if target["method"] == "POST":
+            data = {}
+            for name, value in parse_qsl(target["body"]):
+                data.setdefault(name, []).append(value)
+            return client.post(target["path"], data)
+        return client.get(target["path"])
+    ask()
+    with CaptureQueriesContext(connection) as queries:
+        ask()
+    counts.append(len(queries))
+print(json.dumps(counts))
+"""
 
 DATABASE_VERSION = """
 from django.db import connection
@@ -480,6 +524,20 @@ class Server:
     def __exit__(self, *exc) -> None:
         self.stop()
 
+    def worker_memory_mib(self) -> list[float]:
+        """Each worker's resident memory, from /proc (Linux)."""
+        pid = self.process.pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return []
+        sizes = []
+        for child in children:
+            kib = read_first(f"/proc/{child}/status", r"^VmRSS:\s+(\d+) kB")
+            if kib:
+                sizes.append(int(kib) / 1024)
+        return sizes
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
@@ -494,15 +552,45 @@ class Server:
 @dataclass
 class Run:
     database: str
+    scale: int = 1
+    options: int = 0
     results: list[Result] = field(default_factory=list)
+    worker_mib: list[float] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.database.split()[0]}, {self.scale}x content ({self.options} options)"
 
 
-def bench_database(label: str, database_url: str, seconds: int, scratch: Path) -> Run:
+def count_queries(env: dict, targets: list[Target], results: list[Result]) -> None:
+    asked = [
+        {"path": t.path, "method": t.method, "cookie": t.cookie, "body": t.body}
+        for t in targets
+        if t.patient
+    ]
+    counts = iter(
+        json.loads(manage(env, "shell", "-v0", "-c", COUNT_QUERIES, stdin=json.dumps(asked)))
+    )
+    for result in results:
+        if result.target.patient:
+            result.queries = next(counts)
+
+
+OPTION_COUNT = "from treatments.models import Option; print(Option.objects.ready().count())"
+
+
+def bench_database(
+    label: str, database_url: str, seconds: int, scratch: Path, scale: int = 1
+) -> Run:
     env = server_env(database_url)
     print(f"== {label}: migrate and load the bundled content", flush=True)
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_content", "-v0")
-    run = Run(manage(env, "shell", "-v0", "-c", DATABASE_VERSION).strip().splitlines()[-1])
+    if scale > 1:
+        print(f"== {label}: {scale} times the content (scale_content)", flush=True)
+        manage(env, "scale_content", str(scale), "--throwaway-database", "-v0")
+    run = Run(manage(env, "shell", "-v0", "-c", DATABASE_VERSION).strip().splitlines()[-1], scale)
+    run.options = int(manage(env, "shell", "-v0", "-c", OPTION_COUNT).split()[-1])
     with Server(env, scratch / f"gunicorn-{label}.log") as server:
         print(f"== {label}: gunicorn on {HOST}:{server.port}, walking a heavy journey", flush=True)
         browser = Browser(server.port)
@@ -514,6 +602,8 @@ def bench_database(label: str, database_url: str, seconds: int, scratch: Path) -
             f"== {label}: {len(targets)} targets, {seconds} s each after {WARMUP_SECONDS} s warm-up"
         )
         run.results = measure(targets, server.port, seconds, scratch)
+        run.worker_mib = server.worker_memory_mib()
+    count_queries(env, targets, run.results)
     return run
 
 
@@ -526,9 +616,9 @@ def latency(ms: float, result: Result) -> str:
 
 def table(run: Run) -> str:
     lines = [
-        "| page | path | requests/s | p50 ms | p99 ms | ratio to floor | requests | errors "
-        "| meets target |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| page | path | requests/s | p50 ms | p99 ms | ratio to floor | queries | requests "
+        "| errors | meets target |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for result in run.results:
         target = result.target
@@ -537,9 +627,11 @@ def table(run: Run) -> str:
         lines.append(
             f"| {target.name} | `{method}{target.path}` | {result.requests_per_second:,.0f} | "
             f"{latency(result.p50_ms, result)} | {latency(result.p99_ms, result)} | "
-            f"{result.ratio:.2f} | "
+            f"{result.ratio:.2f} | {'–' if result.queries is None else result.queries} | "
             f"{result.requests:,} | {result.errors} | {verdict} |"
         )
+    memory = ", ".join(f"{mib:.0f} MiB" for mib in run.worker_mib) or "not measured"
+    lines += ["", f"Resident memory of each gunicorn worker, warm: {memory}."]
     return "\n".join(lines)
 
 
@@ -598,11 +690,11 @@ def report(runs: list[Run], seconds: int, facts: dict[str, str], skipped: str) -
         "## Machine and versions",
         "",
         *(f"- {name}: {value}" for name, value in facts.items()),
-        *(f"- Database ({run.database.split()[0]}): {run.database}" for run in runs),
+        *(f"- Database ({run.title}): {run.database}" for run in runs),
         "",
     ]
     for run in runs:
-        lines += [f"## {run.database.split()[0]}", "", table(run), ""]
+        lines += [f"## {run.title}", "", table(run), ""]
     if skipped:
         lines += [skipped, ""]
     if any(result.requests < FEW_REQUESTS for run in runs for result in run.results):
@@ -631,6 +723,7 @@ def ensure_wrk() -> None:
 def main() -> int:
     try:
         seconds = seconds_from_env()
+        scale = scale_from_env()
         ensure_wrk()
         postgres = os.environ.get("DATABASE_URL", "").strip()
         if postgres and urlsplit(postgres).scheme not in ("postgres", "postgresql", "pgsql"):
@@ -647,6 +740,9 @@ def main() -> int:
             print("== collectstatic", flush=True)
             manage(server_env(sqlite), "collectstatic", "--noinput", "-v0")
             runs = [bench_database("SQLite", sqlite, seconds, scratch)]
+            if scale > 1:
+                larger = f"sqlite:///{scratch / 'bench-larger.sqlite3'}"
+                runs.append(bench_database(f"SQLite {scale}x", larger, seconds, scratch, scale))
             skipped = "PostgreSQL: not measured (set DATABASE_URL=postgres://... to add it)."
             if postgres:
                 runs.append(bench_database("PostgreSQL", postgres, seconds, scratch))
@@ -659,7 +755,7 @@ def main() -> int:
     RESULTS.write_text(text)
     print()
     for run in runs:
-        print(f"{run.database}\n\n{table(run)}\n")
+        print(f"{run.title}\n\n{table(run)}\n")
     print(f"Written to {RESULTS.relative_to(PROJECT)}")
     return 0
 
