@@ -421,3 +421,24 @@ def test_opioids_with_sleep_apnoea_are_marked_on_the_page_the_summary_and_the_no
     assert any("If you have sleep apnoea" in item for item in discuss), discuss
     note = text_of(first(summary, "//textarea[@id='record-note']"))
     assert f"To discuss: {opioids.name} (lung disease or sleep apnoea)" in note
+
+
+# Needles, implants and surgery near the spine, and clonidine, given by epidural in its trial.
+NEAR_THE_SPINE = [
+    "epidural-steroid",
+    "spinal-cord-stimulation",
+    "drg-stimulation",
+    "sympathetic-block",
+    "sympathectomy",
+    "clonidine",
+    "intrathecal-baclofen",
+]
+
+
+@pytest.mark.parametrize("slug", NEAR_THE_SPINE)
+def test_every_procedure_near_the_spine_has_a_bleeding_caution_and_signs_to_get_help(content, slug):
+    on_thinners = Consideration.objects.get(
+        option__slug=slug, choice__question__slug="medicines", choice__slug="blood-thinner"
+    )
+    assert "bleed" in on_thinners.text.lower()
+    assert Claim.objects.filter(option__slug=slug, kind=Claim.Kind.URGENT).exists()
