@@ -344,9 +344,7 @@ def test_the_source_check_catches_a_sign_or_caution_without_a_source(factory):
 ADDED_CAUTIONS = [
     ("clonidine", "Your heartbeat gets very slow", "urgent", "nhs-clonidine-side-effects"),
     ("other-bisphosphonates", "Your muscles cramp", "urgent", "mayo-zoledronic-acid-precautions"),
-    ("neridronate", "Your muscles cramp", "urgent", "abiogen-nerixia-label"),
-    ("sympathetic-block", "You get short of breath after the block", "urgent", "hopkins-sgb"),
-    ("sympathetic-block", "In the days after, you get a fever", "urgent", "genesis-sgb-aftercare"),
+    ("sympathetic-block", "You get short of breath or a fever", "urgent", "genesis-sgb-aftercare"),
     (
         "sympathectomy",
         "In the days after, you get a fever",
