@@ -13,7 +13,7 @@ from django.urls import reverse
 from decisionaid.answers import Answers
 from tests.answers_cookie import give_answers, stored
 from tests.html import first, form_data, has_class, parse, section, text_of, texts_of
-from treatments.models import Claim, Consideration, Page, PageSection
+from treatments.models import Claim, Consideration, Option, Page, PageSection
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +299,144 @@ def test_an_editor_writes_a_caution_for_everyone_in_the_admin(editor_client, fac
     caution = Consideration.objects.get(option=option)
     assert caution.choice is None
     assert list(caution.sources.all()) == [source]
+
+
+# Serious cautions in the bundled content: each with its option and its source ------------------
+
+
+def serious_cautions():
+    """Signs to get help straight away, cautions for everyone, and points raised by a health
+    answer: what a clinician checks first, so none may stand without a source."""
+    return [
+        *Claim.objects.filter(kind=Claim.Kind.URGENT),
+        *Consideration.objects.filter(choice=None),
+        *Consideration.objects.filter(choice__question__page__about_health=True),
+    ]
+
+
+def unsourced(cautions) -> list[str]:
+    """Each caution citing no source, or a source that does not say who published it."""
+    return [
+        f"{row.option.slug}: {row.text[:60]}"
+        for row in cautions
+        if not row.sources.exists() or any(not s.publisher.strip() for s in row.sources.all())
+    ]
+
+
+def test_every_serious_caution_cites_a_source_that_names_its_publisher(content):
+    cautions = serious_cautions()
+    assert len(cautions) >= 100
+    assert not unsourced(cautions)
+
+
+def test_the_source_check_catches_a_sign_or_caution_without_a_source(factory):
+    option = factory.make_option(slug="drip")
+    sign = Claim.objects.create(option=option, kind=Claim.Kind.URGENT, text="You faint.")
+    caution = Consideration.objects.create(option=option, text="Say so first. Discuss.")
+    assert unsourced([sign, caution]) == ["drip: You faint.", "drip: Say so first. Discuss."]
+    unnamed = factory.make_source(publisher=" ")
+    sign.sources.set([unnamed])
+    caution.sources.set([factory.make_source()])
+    assert unsourced([sign, caution]) == ["drip: You faint."]
+
+
+# (option, how the caution begins, the answer that raises it or None, a source it cites)
+ADDED_CAUTIONS = [
+    ("clonidine", "Your heartbeat gets very slow", "urgent", "nhs-clonidine-side-effects"),
+    ("other-bisphosphonates", "Your muscles cramp", "urgent", "mayo-zoledronic-acid-precautions"),
+    ("sympathetic-block", "You get short of breath or a fever", "urgent", "genesis-sgb-aftercare"),
+    (
+        "sympathectomy",
+        "In the days after, you get a fever",
+        "urgent",
+        "nipm-chemical-lumbar-sympathectomy",
+    ),
+    ("ivig", "An arm or leg becomes painful", "urgent", "ashp-ivig"),
+    ("ivig", "You pass much less pee than usual", "urgent", "ashp-ivig"),
+    ("opioids", "If you have sleep apnoea", "conditions:lung", "rapm-2020-opioids-sleep-breathing"),
+    (
+        "nerve-pain-antidepressants",
+        "If you take a medicine for depression, or have",
+        None,
+        "nhs-amitriptyline-depression-who",
+    ),
+]
+
+
+@pytest.mark.parametrize(("slug", "begins", "raised_by", "source"), ADDED_CAUTIONS)
+def test_each_added_caution_sits_with_its_option_and_cites_its_source(
+    content, slug, begins, raised_by, source
+):
+    if raised_by == "urgent":
+        row = Claim.objects.get(option__slug=slug, kind=Claim.Kind.URGENT, text__startswith=begins)
+    else:
+        row = Consideration.objects.get(option__slug=slug, text__startswith=begins)
+        answer = f"{row.choice.question.slug}:{row.choice.slug}" if row.choice else None
+        assert answer == raised_by
+    cited = row.sources.get(slug=source)
+    # Found again from its record: a web address, a PubMed ID or a DOI, and who published it.
+    assert cited.publisher and (cited.url or cited.pmid or cited.doi)
+
+
+def test_the_crps_page_says_when_a_cold_pale_limb_needs_help_at_once(content):
+    section_ = PageSection.objects.get(
+        page__slug="what-is-crps", heading="When to get help at once"
+    )
+    assert "suddenly turns cold, pale or blotchy and very painful" in section_.body
+    assert "call 999 or go to A&E at once" in section_.body
+    assert section_.sources.filter(slug="healthnz-acute-limb-ischaemia").exists()
+
+
+def test_the_emergency_numbers_cite_the_european_commission_for_112(content):
+    emergency = PageSection.objects.get(page__crisis_help=True, body__contains="112")
+    publishers = [s.publisher for s in emergency.sources.all()]
+    assert any(p.startswith("European Commission") for p in publishers), publishers
+    assert not any("News.lt" in p for p in publishers)
+
+
+def test_a_sign_to_get_help_shows_on_its_option_page_and_prints_for_the_option_considered(
+    client, content
+):
+    page = option_page(client, Option.objects.get(slug="ivig"))
+    signs = texts_of(section(page, "urgent"), ".//li")
+    assert any(s.startswith("An arm or leg becomes painful, swollen, warm") for s in signs), signs
+
+    give_answers(client, Answers(choices={"medicines": ["none"]}, considering=["ivig"]))
+    summary = parse(client.get(reverse("summary")).content.decode())
+    safety = text_of(section(summary, "summary-safety"))
+    assert "Get help at once if: An arm or leg becomes painful, swollen, warm" in safety
+
+
+def test_opioids_with_sleep_apnoea_are_marked_on_the_page_the_summary_and_the_note(client, content):
+    give_answers(client, Answers(choices={"conditions": ["lung"]}, considering=["opioids"]))
+    opioids = Option.objects.get(slug="opioids")
+    page = option_page(client, opioids)
+    theirs = texts_of(page, "//*[contains(@class, 'consideration--theirs')]")
+    assert any("If you have sleep apnoea" in text for text in theirs), theirs
+
+    summary = parse(client.get(reverse("summary")).content.decode())
+    discuss = texts_of(section(summary, "summary-discuss"), ".//li")
+    assert any("If you have sleep apnoea" in item for item in discuss), discuss
+    note = text_of(first(summary, "//textarea[@id='record-note']"))
+    assert f"To discuss: {opioids.name} (lung disease or sleep apnoea)" in note
+
+
+# Needles, implants and surgery near the spine, and clonidine, given by epidural in its trial.
+NEAR_THE_SPINE = [
+    "epidural-steroid",
+    "spinal-cord-stimulation",
+    "drg-stimulation",
+    "sympathetic-block",
+    "sympathectomy",
+    "clonidine",
+    "intrathecal-baclofen",
+]
+
+
+@pytest.mark.parametrize("slug", NEAR_THE_SPINE)
+def test_every_procedure_near_the_spine_has_a_bleeding_caution_and_signs_to_get_help(content, slug):
+    on_thinners = Consideration.objects.get(
+        option__slug=slug, choice__question__slug="medicines", choice__slug="blood-thinner"
+    )
+    assert "bleed" in on_thinners.text.lower()
+    assert Claim.objects.filter(option__slug=slug, kind=Claim.Kind.URGENT).exists()
