@@ -24,7 +24,9 @@ class Command(BaseCommand):
                 broken["published option"].add(option.slug)
         for question in questions:
             for problem in question.publication_problems():
-                failures.append(f"Knowledge question “{question.text}” ({question.slug}): {problem}")
+                failures.append(
+                    f"Knowledge question “{question.text}” ({question.slug}): {problem}"
+                )
                 broken["knowledge question"].add(question.slug)
         if failures:
             found = [(len(slugs), noun) for noun, slugs in broken.items() if slugs]
