@@ -1,6 +1,8 @@
 """The knowledge check: questions editors write and publish, a step that explains each answer with
 its sources, and the topics to go over on the summary and the note for the record."""
 
+import json
+
 import pytest
 import textstat
 from django.core.management import CommandError, call_command
@@ -297,3 +299,12 @@ def test_all_right_or_skipped_adds_nothing_to_the_summary(client, content):
     assert "Things I'd like to go over" not in client.get(reverse("summary")).content.decode()
     give_answers(client, Answers(values=["avoid-permanent"]))
     assert "Things I'd like to go over" not in client.get(reverse("summary")).content.decode()
+
+
+def test_the_answers_are_complete_without_the_optional_check(client, content):
+    journey = journey_for(current_content())
+    done = [stop.slug for stop in journey.forms if stop.slug != "knowledge"]
+    give_answers(client, Answers(values=["avoid-permanent"], done=done))
+    response = json.loads(client.get(reverse("fhir_response")).content)
+    assert response["status"] == "completed"
+    assert journey.by_slug["knowledge"].optional

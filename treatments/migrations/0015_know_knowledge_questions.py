@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('slug', models.SlugField(help_text="A short name for web addresses and for the bundled content files: lowercase, hyphens. People's saved answers name the question by it: keep it.", max_length=40)),
-                ('text', models.CharField(help_text='The question, in plain words. Its answer must be a fact the aid already states, e.g. “Can CRPS get much better without a new treatment?”', max_length=150)),
+                ('text', models.CharField(help_text='The question, in plain words. Its answer must be a fact the aid already states, e.g. “Does relief from this treatment usually last for months?”', max_length=150)),
                 ('topic', models.CharField(help_text="The topic in a few words, as the summary lists it under “Things I'd like to go over” when the person was wrong or not sure, e.g. “Getting better without new treatment”.", max_length=80)),
                 ('explanation', models.TextField(help_text='Why the right answer is right, in one or two sentences, shown once the person has answered. Use figures exactly as the option pages give them. Grade 8 or below.')),
                 ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers come first.')),
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('slug', models.SlugField(help_text="A short name for web addresses and for the bundled content files: lowercase, hyphens. People's saved answers name the question by it: keep it.", max_length=40, unique=True)),
-                ('text', models.CharField(help_text='The question, in plain words. Its answer must be a fact the aid already states, e.g. “Can CRPS get much better without a new treatment?”', max_length=150)),
+                ('text', models.CharField(help_text='The question, in plain words. Its answer must be a fact the aid already states, e.g. “Does relief from this treatment usually last for months?”', max_length=150)),
                 ('topic', models.CharField(help_text="The topic in a few words, as the summary lists it under “Things I'd like to go over” when the person was wrong or not sure, e.g. “Getting better without new treatment”.", max_length=80)),
                 ('explanation', models.TextField(help_text='Why the right answer is right, in one or two sentences, shown once the person has answered. Use figures exactly as the option pages give them. Grade 8 or below.')),
                 ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers come first.')),

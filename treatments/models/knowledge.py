@@ -21,7 +21,7 @@ class KnowledgeQuestion(SlugModel, CitesSources):
     text = models.CharField(
         max_length=150,
         help_text="The question, in plain words. Its answer must be a fact the aid already "
-        "states, e.g. “Can CRPS get much better without a new treatment?”",
+        "states, e.g. “Does relief from this treatment usually last for months?”",
     )
     topic = models.CharField(
         max_length=80,

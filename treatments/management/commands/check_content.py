@@ -17,7 +17,7 @@ class Command(BaseCommand):
         published = list(Option.objects.ready().with_content().order_by("name"))
         questions = list(KnowledgeQuestion.objects.prefetch_related("choices", "sources"))
         failures = []
-        broken = {"published option": set(), "knowledge question": set()}
+        broken: dict[str, set[str]] = {"published option": set(), "knowledge question": set()}
         for option in published:
             for problem in option.publication_problems():
                 failures.append(f"{option.name} ({option.slug}): {problem}")
