@@ -308,3 +308,14 @@ def test_the_answers_are_complete_without_the_optional_check(client, content):
     response = json.loads(client.get(reverse("fhir_response")).content)
     assert response["status"] == "completed"
     assert journey.by_slug["knowledge"].optional
+
+
+def test_a_version_published_before_knowledge_questions_reads_with_none(content):
+    """Adding the models needed no new release format: an earlier version has no rows of them."""
+    earlier = [
+        row for row in releases.draft_content() if "knowledge" not in row["model"].split(".")[1]
+    ]
+    version = releases.Content(releases.upgrade(earlier, 1))
+    assert version.knowledge_questions == []
+    assert "knowledge" not in journey_for(version).by_slug
+    assert releases.Content(releases.draft_content()).knowledge_questions
