@@ -36,6 +36,8 @@ from django.utils.cache import patch_vary_headers
 from decisionaid import sure as sure_test
 
 LINK_ID_BYTES = 9
+# The knowledge check's "I'm not sure": never a slug, so never the slug of an answer.
+UNSURE = "?"
 LINK_ID = re.compile(r"[A-Za-z0-9_-]{12}")
 
 
@@ -53,6 +55,8 @@ class Answers:
     own_questions: str = ""
     # SURE test: item -> "yes" / "no"
     sure: dict[str, str] = field(default_factory=dict)
+    # knowledge check: question slug -> the chosen answer's slug, or UNSURE
+    knowledge: dict[str, str] = field(default_factory=dict)
     # step slugs the person has completed
     done: list[str] = field(default_factory=list)
     # A random id shared by these answers and every resume link made from them, so that clearing
@@ -89,6 +93,13 @@ class Answers:
         link = data.get("link")
         if isinstance(link, str) and LINK_ID.fullmatch(link):
             answers.link = link
+        knowledge = data.get("knowledge")
+        if isinstance(knowledge, dict):
+            answers.knowledge = {
+                q[:40]: a[:40]
+                for q, a in list(knowledge.items())[:20]
+                if isinstance(q, str) and isinstance(a, str)
+            }
         sure = data.get("sure")
         if isinstance(sure, dict):
             answers.sure = {
@@ -177,13 +188,23 @@ _SHORT = {
     "sure": "s",
     "done": "d",
     "link": "i",
+    "knowledge": "kc",
 }
 _LONG = {short: name for name, short in _SHORT.items()}
 
 
 # A code table, not the journey (decisionaid/journey.py): "done" travels as these positions when
 # it holds only these steps. Saved links depend on it, so never reorder it; add at the end.
-STEP_ORDER = ("about", "health", "practical", "values", "considering", "questions", "sure")
+STEP_ORDER = (
+    "about",
+    "health",
+    "practical",
+    "values",
+    "considering",
+    "questions",
+    "sure",
+    "knowledge",
+)
 
 
 def _compact(answers: Answers) -> bytes:

@@ -120,7 +120,9 @@ def questionnaire_response(request: HttpRequest, answers: Answers, content: Cont
                 items.append({"linkId": item["linkId"], "text": item["text"], "answer": found})
         if items:
             groups.append({"linkId": group["linkId"], "text": group["text"], "item": items})
-    finished = all(stop.slug in answers.done for stop in journey_for(content).forms)
+    finished = all(
+        stop.slug in answers.done for stop in journey_for(content).forms if not stop.optional
+    )
     return {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": f"{canonical(request)}|{content.number}",

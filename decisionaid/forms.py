@@ -172,3 +172,24 @@ class SureForm(forms.Form):
                     "invalid_choice": "Answer yes or no.",
                 },
             )
+
+
+class KnowledgeForm(forms.Form):
+    """The knowledge check: each question's answers, and "I'm not sure"."""
+
+    def __init__(self, *args, questions, unsure: str, skip_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.skip_url = skip_url  # where passing the check by leads
+        for question in questions:
+            asked = f"“{question.text}”"
+            self.fields[question.slug] = forms.ChoiceField(
+                label=question.text,
+                choices=[(c.slug, c.label) for c in question.related.choices]
+                + [(unsure, "I'm not sure")],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose an answer for {asked}, or “I'm not sure”",
+                    "invalid_choice": f"Choose one of the answers shown for {asked}",
+                },
+            )

@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from decisionaid import forms as flow_forms
 from decisionaid import sure
-from decisionaid.answers import Answers
-from treatments.models import Question, QuestionPage
+from decisionaid.answers import UNSURE, Answers
+from treatments.models import KnowledgeQuestion, Question, QuestionPage
 from treatments.releases import Content
 
 
@@ -53,6 +53,9 @@ class Stop:
     suggest: Callable[[Answers, list[str], Content], Answers] | None = None
     then_check: bool = False  # after this stop, the person checks their answers
     numbered: bool = True  # counts as a step ("Step n of N")
+    optional: bool = False  # a person may pass it by: the journey is complete without it
+    # Whether this version of the content has this stop at all (every version, when None).
+    shown_if: Callable[[Content], bool] | None = None
     page: QuestionPage | None = None  # the content's page of questions this stop shows
     number: int | None = None  # given by the journey
 
@@ -180,6 +183,42 @@ def _sure_in_words(answers: Answers, content: Content) -> list[str]:
     return [words] if (words := sure.in_words(answers.sure_score)) else []
 
 
+def _has_knowledge_check(content: Content) -> bool:
+    return bool(content.knowledge_questions)
+
+
+def _build_knowledge(data, answers: Answers, content: Content) -> forms.Form:
+    # Passing it by leads past the page that explains the answers.
+    journey = journey_for(content)
+    return flow_forms.KnowledgeForm(
+        data,
+        initial=answers.knowledge,
+        questions=content.knowledge_questions,
+        unsure=UNSURE,
+        skip_url=journey.next(journey.by_slug[KNOWLEDGE_EXPLAINED]).url,
+    )
+
+
+def _save_knowledge(form, answers: Answers) -> None:
+    answers.knowledge = dict(form.cleaned_data)
+
+
+def knowledge_answer(question: KnowledgeQuestion, chosen: str | None) -> str:
+    """The answer a person chose to a knowledge question, in words ("" when not answered)."""
+    if chosen == UNSURE:
+        return "I'm not sure"
+    return next((c.label for c in question.related.choices if c.slug == chosen), "")
+
+
+def _said_knowledge(stop: Stop, answers: Answers, content: Content) -> list[AnsweredQuestion]:
+    rows = [
+        AnsweredQuestion(question.topic, [said], stop, f"{stop.url}?return=check#{question.slug}")
+        for question in content.knowledge_questions
+        if (said := knowledge_answer(question, answers.knowledge.get(question.slug)))
+    ]
+    return rows or [AnsweredQuestion(stop.title, [], stop, f"{stop.url}?return=check")]
+
+
 # --- The journey ---------------------------------------------------------------------------------
 
 QUESTION_PAGES = Stop("", "The content's pages of questions, one stop each")
@@ -210,6 +249,24 @@ JOURNEY: list[Stop] = [
         said=_one_row("Options you are thinking about", _considering_in_words),
     ),
     Stop(
+        "knowledge",
+        "Check what you know",
+        "Optional. Then see why each answer is right.",
+        build=_build_knowledge,
+        save=_save_knowledge,
+        body="decisionaid/_body_knowledge.html",
+        said=_said_knowledge,
+        optional=True,
+        shown_if=_has_knowledge_check,
+    ),
+    Stop(
+        "knowledge-answers",
+        "Why each answer is right",
+        url_name="knowledge_answers",
+        numbered=False,
+        shown_if=_has_knowledge_check,
+    ),
+    Stop(
         "questions",
         "Questions for your clinician",
         "Tick any you would like to ask, or write your own.",
@@ -231,6 +288,7 @@ JOURNEY: list[Stop] = [
     Stop("summary", "Your summary", url_name="summary", numbered=False),
 ]
 FIXED_SLUGS = {stop.slug for stop in JOURNEY if stop is not QUESTION_PAGES}
+KNOWLEDGE_EXPLAINED = "knowledge-answers"
 
 
 def question_page_stop(page: QuestionPage) -> Stop:
@@ -317,6 +375,8 @@ def journey_for(content: Content) -> Journey:
 def _journey(content: Content) -> Journey:
     stops = []
     for stop in JOURNEY:
+        if stop.shown_if and not stop.shown_if(content):
+            continue
         if stop is not QUESTION_PAGES:
             stops.append(stop)
             continue

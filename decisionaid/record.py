@@ -13,6 +13,7 @@ from decisionaid import fhir, sure
 from decisionaid.answers import Answers
 from decisionaid.http import AidRequest
 from decisionaid.journey import answered, journey_for, suggested_ticked
+from decisionaid.knowledge import to_go_over
 from decisionaid.options import chosen_values
 from treatments.models import Release
 from treatments.releases import Content, content_of
@@ -62,6 +63,8 @@ def note_for_record(answers: Answers, content: Content) -> str:
     if (score := answers.sure_score) is not None:
         unsure = " (may be unsure)" if sure.is_unsure(score) else ""
         lines.append(f"SURE test: {score} of {sure.OUT_OF}{unsure}.")
+    if go_over := to_go_over(answers, content):
+        lines.append("To go over: " + "; ".join(item.question.topic for item in go_over) + ".")
     questions = suggested_ticked(answers, content) + answers.own_questions.split("\n")
     if questions := [q.strip() for q in questions if q.strip()]:
         lines.append("Questions: " + " ".join(questions))

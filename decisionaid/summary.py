@@ -20,6 +20,7 @@ from decisionaid.answers import RESUME_MAX_AGE, Answers, make_resume_token
 from decisionaid.caching import fragment
 from decisionaid.http import AidRequest
 from decisionaid.journey import AnsweredQuestion, answered, journey_for, suggested_ticked
+from decisionaid.knowledge import to_go_over
 from decisionaid.options import chosen_values
 from decisionaid.record import note_for_record
 from decisionaid.references import References
@@ -280,6 +281,7 @@ def summary(request: AidRequest) -> HttpResponse:
         "compact_options": SimpleLazyObject(
             lambda: compact_rows(options) if len(options) > MANY_OPTIONS else []
         ),
+        "go_over": SimpleLazyObject(lambda: to_go_over(answers, content)),
         "sure": sure.result(answers.sure),
         "questions": SimpleLazyObject(lambda: suggested_ticked(answers, content)),
         "own_questions": answers.own_questions.strip(),

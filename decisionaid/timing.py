@@ -3,10 +3,10 @@ each answer given.
 
 A typical person walks the journey as `journey.py` declares it: every page of questions with one
 answer to each question (optional ones too), what matters to them, the check page, the options
-at a glance, the options they are thinking about, questions for their clinician, the SURE test
-and the check page again. The option pages and the summary are theirs to read as long as they
-like, so they are not counted. The home page promises what this works out, once per version.
-"""
+at a glance, the options they are thinking about, the knowledge check and the page explaining its
+answers, questions for their clinician, the SURE test and the check page again. The option pages
+and the summary are theirs to read as long as they like, so they are not counted. The home page
+promises what this works out, once per version."""
 
 import math
 import re
@@ -162,6 +162,11 @@ def typical_answers(stop: Stop, content: Content) -> dict[str, list[str]]:
         "values": {"values": [value.slug for value in content.values[:MAX_VALUES]]},
         "considering": {
             "considering": [option.slug for option in content.options[:TYPICAL_CONSIDERING]]
+        },
+        # The knowledge check: each question's first answer, right or not.
+        "knowledge": {
+            question.slug: [question.related.choices[0].slug]
+            for question in content.knowledge_questions
         },
         "questions": {
             "suggested": [q.slug for q in content.suggested_questions[:TYPICAL_SUGGESTED]]

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
-from decisionaid import feedback, flow, options, pages, record, resume, summary, views
+from decisionaid import feedback, flow, knowledge, options, pages, record, resume, summary, views
 
 ADMIN = settings.ADMIN_PATH.strip("/") + "/"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("start/", flow.start, name="start"),
     path("questions/<slug:slug>/", flow.step, name="step"),
+    path("questions/knowledge/answers/", knowledge.answers_explained, name="knowledge_answers"),
     path("check/", flow.check, name="check"),
     path("clear/", flow.clear, name="clear"),
     path("resume/", resume.resume, name="resume"),

@@ -6,9 +6,16 @@ answers on a step as a browser test meets it: each takes one group of inputs on 
 name, type, values and whether it is optional) and returns the values to tick."""
 
 from decisionaid import sure
-from decisionaid.answers import Answers
+from decisionaid.answers import UNSURE, Answers
 from decisionaid.forms import MAX_OWN_QUESTIONS, MAX_VALUES
-from treatments.models import Consideration, Option, Question, SuggestedQuestion, Value
+from treatments.models import (
+    Consideration,
+    KnowledgeQuestion,
+    Option,
+    Question,
+    SuggestedQuestion,
+    Value,
+)
 
 
 def raised_by(*pairs: tuple[str, str]) -> list[str]:
@@ -68,7 +75,18 @@ def heaviest_persona() -> Answers:
         suggested_questions=list(SuggestedQuestion.objects.values_list("slug", flat=True)),
         own_questions=own[:MAX_OWN_QUESTIONS].strip(),
         sure=dict.fromkeys(sure.ITEMS, "no"),
-        done=["about", "health", "practical", "values", "considering", "questions", "sure"],
+        # Not sure of any knowledge question: every topic goes to the summary.
+        knowledge=dict.fromkeys(KnowledgeQuestion.objects.values_list("slug", flat=True), UNSURE),
+        done=[
+            "about",
+            "health",
+            "practical",
+            "values",
+            "considering",
+            "knowledge",
+            "questions",
+            "sure",
+        ],
     )
 
 
@@ -94,10 +112,11 @@ def everything(group: dict) -> list[str]:
 
 
 def almost_nothing(group: dict) -> list[str]:
-    """Only what must be answered, and "not sure" wherever it is offered."""
-    if group["optional"] or group["name"] in ("considering", "suggested"):
-        return []
+    """Only what must be answered, and "not sure" wherever it is offered; the knowledge check
+    (whose questions offer "not sure" as UNSURE) is skipped."""
     values = group["values"]
+    if group["optional"] or group["name"] in ("considering", "suggested") or UNSURE in values:
+        return []
     if group["name"] == "values":
         return values[:1]
     if group["name"] in ("sure", "understand", "risks_benefits", "support"):

@@ -13,12 +13,13 @@ from django.core.exceptions import ValidationError
 from django.urls import resolve, reverse
 
 from decisionaid import sure
-from decisionaid.answers import Answers, make_resume_token
+from decisionaid.answers import UNSURE, Answers, make_resume_token
 from tests.answers_cookie import give_answers, stored
 from tests.html import first, has_class, links, parse, text_of, texts_of
 from tests.users import FormClient
 from treatments.models import (
     Consideration,
+    KnowledgeQuestion,
     Option,
     Question,
     QuestionPage,
@@ -64,7 +65,7 @@ def test_every_step_shows_its_questions_from_the_content(client, content):
         assert f"<h1>{page.title}</h1>" in html
         for question in page.questions.all():
             assert question.text in html
-    assert "Step 2 of 8" in client.get(url("health")).content.decode()
+    assert "Step 2 of 9" in client.get(url("health")).content.decode()
 
 
 def test_every_health_question_can_be_answered_not_sure(client, content):
@@ -345,6 +346,9 @@ def test_no_step_is_missing_from_the_flow(client, content):
     answers = {
         "values": {"values": list(Value.objects.values_list("slug", flat=True)[:1])},
         "considering": {"considering": []},
+        "knowledge": dict.fromkeys(
+            KnowledgeQuestion.objects.values_list("slug", flat=True), UNSURE
+        ),
         "questions": {"own": "Will it hurt?"},
         "sure": dict.fromkeys(sure.ITEMS, "yes"),
     }
@@ -374,6 +378,7 @@ def test_no_step_is_missing_from_the_flow(client, content):
     # And everything else a person can say was asked for.
     said = stored(client)
     assert said.values and said.own_questions and said.sure_score == len(sure.ITEMS)
+    assert said.knowledge and set(said.knowledge.values()) == {UNSURE}
     assert set(said.done) == set(visited)
     # Each step's number shows once, counting up from 1 without a gap to the last; the check
     # page (met twice) and the summary carry none.
@@ -406,9 +411,10 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     html = client.get(url("work")).content.decode()
     assert "<h1>Your work</h1>" in html and "Some treatments take time off work." in html
     assert "Are you working at the moment?" in html
-    # The third step of nine: your CRPS, health, this page; then practical, values, options,
-    # considering, questions and the SURE test. A page with no questions is no step.
-    assert step_number(html) == (3, 9)
+    # The third step of ten: your CRPS, health, this page; then practical, values, options,
+    # considering, the knowledge check, questions and the SURE test. A page with no questions is
+    # no step.
+    assert step_number(html) == (3, 10)
     assert back_link(html) == url("health")
     assert client.get(url("empty")).status_code == 404
 
@@ -417,10 +423,10 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     response = client.post(url("work"), {"working-now": "yes"})
     assert response["Location"] == url("practical")
     practical = client.get(url("practical")).content.decode()
-    assert step_number(practical) == (4, 9)
+    assert step_number(practical) == (4, 10)
     assert back_link(practical) == url("work")
     options = client.get(reverse("options")).content.decode()
-    assert "Step 6 of 9" in options and "This is step 7 of 9." in options
+    assert "Step 6 of 10" in options and "This is step 7 of 10." in options
 
     check = client.get(reverse("check")).content.decode()
     group = first(parse(check), f"//dl[{has_class('summary-list')} and @data-step='work']")
@@ -460,7 +466,7 @@ def test_the_check_page_lists_the_last_steps_only_once_begun(client, content):
     assert groups == [*QuestionPage.objects.values_list("slug", flat=True), "values"]
     client.post(url("considering"), {"considering": []})
     groups = check_groups(client.get(reverse("check")).content.decode())
-    assert groups[-3:] == ["considering", "questions", "sure"]
+    assert groups[-4:] == ["considering", "knowledge", "questions", "sure"]
 
 
 def test_old_answers_naming_suggested_questions_by_number_still_open(client, content):

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from decisionaid.answers import UNSURE
 from decisionaid.timing import journey_time
 from tests.html import parse, texts_of
 from treatments.models import Option, Question, SuggestedQuestion, Value
@@ -53,6 +54,12 @@ def post(client, url: str, data: dict) -> str:
     assert response.status_code == 302, (url, response.content.decode())
     assert BUNDLED_CONDITION not in response.content.decode().lower()
     return response["Location"]
+
+
+def link_to(page: str, text: str) -> str:
+    """Where the page's link with this text leads."""
+    [href] = parse(page).xpath(f"//main//a[normalize-space()='{text}']/@href")
+    return href
 
 
 def answers_for(step: str) -> dict[str, list[str]]:
@@ -117,6 +124,15 @@ def test_the_whole_journey_of_another_aid_shows_only_its_own_content(client, tin
     assert "These tablets can make a stomach ulcer bleed" in option
 
     url = post(client, reverse("step", args=["considering"]), {"considering": ["knee-tablets"]})
+    # Its own knowledge check: one question, answered "not sure", then explained with its source.
+    assert url == reverse("step", args=["knowledge"])
+    assert "Can knee pain ease without a new treatment?" in get(client, url)
+    url = post(client, url, {"knee-eases": UNSURE})
+    assert url == reverse("knowledge_answers")
+    explained = get(client, url)
+    assert "some people find it eases on its own" in explained
+    assert "Exercise and pain medicines for knee pain, a review" in explained  # its source
+    url = link_to(explained, "Continue")
     get(client, url)
     suggested = SuggestedQuestion.objects.get()
     url = post(client, url, {"suggested": [suggested.slug], "own": "Can I still run?"})
@@ -134,6 +150,7 @@ def test_the_whole_journey_of_another_aid_shows_only_its_own_content(client, tin
         "These tablets can make a stomach ulcer bleed",  # to discuss: the answer "Yes"
         "Anti-inflammatory tablets",  # considering
         "Avoiding tablets",  # what matters
+        "Whether knee pain eases on its own",  # a topic to go over
         "What would happen if I waited?",
         "Can I still run?",
         "Exercise and pain medicines for knee pain, a review",  # a reference

@@ -32,6 +32,7 @@ from treatments.content import for_serializing
 from treatments.models import (
     Aid,
     Consideration,
+    KnowledgeQuestion,
     Option,
     Page,
     Question,
@@ -111,11 +112,15 @@ def digest_of(content: list[dict]) -> str:
 
 
 def problems_in_draft() -> dict[str, list[str]]:
-    """Every option marked for publishing that breaks the rules, with what to fix."""
+    """Every option marked for publishing, and every knowledge question, that breaks the rules,
+    with what to fix."""
     problems = {}
     for option in Option.objects.ready().with_content().order_by("name"):
         if found := option.publication_problems():
             problems[option.name] = found
+    for question in KnowledgeQuestion.objects.prefetch_related("choices", "sources"):
+        if found := question.publication_problems():
+            problems[f"Knowledge question “{question.text}”"] = found
     return problems
 
 
@@ -233,6 +238,7 @@ class Content:
         self.values = list(self.rows[Value].values())
         self.value_by_slug = {value.slug: value for value in self.values}
         self.suggested_questions = list(self.rows[SuggestedQuestion].values())
+        self.knowledge_questions = list(self.rows[KnowledgeQuestion].values())
         self.pages = list(self.rows[Page].values())
         self.page_by_slug = {page.slug: page for page in self.pages}
         self.footer_pages = [page for page in self.pages if page.show_in_footer]

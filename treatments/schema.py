@@ -66,8 +66,8 @@ OPTION_PARTS: list[Part] = [
     Part("valuerating", shows=("value",), own_page=True, needs_sources=False),
 ]
 
-# What every option shares (the aid, sources, questionnaire, values, pages, glossary), parents
-# before children: the bundled files load them first.
+# What every option shares (the aid, sources, questionnaire, values, knowledge check, pages,
+# glossary), parents before children: the bundled files load them first.
 SHARED_MODELS: list[str] = [
     "aid",
     "source",
@@ -76,6 +76,8 @@ SHARED_MODELS: list[str] = [
     "choice",
     "value",
     "suggestedquestion",
+    "knowledgequestion",
+    "knowledgechoice",
     "page",
     "pagesection",
     "term",

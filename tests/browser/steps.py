@@ -36,6 +36,17 @@ def fill_step(page, choose, own: str) -> None:
     assert page.locator(".error-summary").count() == 0, page.url
 
 
+def through_the_knowledge_check(page, choose) -> None:
+    """Answer the knowledge check as `choose` picks and go on from the page explaining the
+    answers, or skip the check when `choose` picks nothing there."""
+    if not any(choose(group) for group in page.evaluate(GROUPS)):
+        continue_to(page, "/questions/questions/", name="Skip these questions")
+        return
+    fill_step(page, choose, "")
+    assert page.url.endswith("/questions/knowledge/answers/")
+    continue_to(page, "/questions/questions/", name="Continue")
+
+
 def rejects_an_empty_form(slug: str) -> bool:
     """Whether sending this step with nothing chosen is a mistake (it is not for the optional
     steps, and a person cannot type more than a field allows)."""

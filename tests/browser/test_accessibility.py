@@ -98,6 +98,8 @@ def the_journey(wrapped):
             page.locator(".error-summary").wait_for()
             yield f"{path} with errors"
         fill_step(page, leg_for_years, "Will I be able to drive after it?")
+        if page.url.endswith("/questions/knowledge/answers/"):
+            yield "the knowledge check's answers explained"
     for path in ("/check/", "/options/", "/summary/"):
         wrapped.goto(path)
         yield f"{path} with answers"

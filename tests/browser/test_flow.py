@@ -93,7 +93,11 @@ def run_journey(wrapped, *, javascript: bool, mistakes: bool = True) -> list[str
     follow_link(page, "Continue to your options")
     assert page.url.endswith("/options/")
     follow_link(page, "Continue to the next step")
-    for _ in range(3):  # considering, questions for the clinician, how sure
+    for _ in range(2):  # considering, the knowledge check
+        do_step()
+    assert page.url.endswith("/questions/knowledge/answers/")
+    follow_link(page, "Continue")
+    for _ in range(2):  # questions for the clinician, how sure
         do_step()
     assert page.url.endswith("/check/")
     follow_link(page, "Continue to your summary")
@@ -108,6 +112,7 @@ EXPECTED_HEADINGS = [
     "Practical matters",
     "What matters most to you?",
     "Which options are you thinking about?",
+    "Check what you know",
     "Questions for your clinician",
     "How sure do you feel?",
 ]

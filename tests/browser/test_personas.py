@@ -6,7 +6,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.steps import continue_to, fill_step
+from tests.browser.steps import continue_to, fill_step, through_the_knowledge_check
 from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,9 @@ def test_each_persona_reaches_a_summary_that_prints_within_its_pages(
     assert page.url.endswith("/check/")
     continue_to(page, "/options/", name="Continue to your options")
     continue_to(page, "/questions/considering/", name="Continue to the next step")
-    for _ in range(3):
+    fill_step(page, choose, own)
+    through_the_knowledge_check(page, choose)
+    for _ in range(2):  # questions for the clinician, how sure
         fill_step(page, choose, own)
     continue_to(page, "/summary/", name="Continue to your summary")
     assert page.locator("h1").inner_text() == "My CRPS treatment summary"

@@ -8,6 +8,7 @@ from django.utils.functional import lazy
 from treatments.admin import (  # noqa: F401  (each module registers its models)
     evidence,
     feedback,
+    knowledge,
     options,
     pages,
     publishing,

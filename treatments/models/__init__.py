@@ -27,6 +27,7 @@ from treatments.models.evidence import (
     Study,
 )
 from treatments.models.feedback import MistakeReport
+from treatments.models.knowledge import KnowledgeChoice, KnowledgeChoiceManager, KnowledgeQuestion
 from treatments.models.options import (
     REVIEW_INTERVAL,
     REVIEW_SOON_DAYS,
@@ -82,6 +83,9 @@ __all__ = [
     "Cost",
     "Finding",
     "FixedSlug",
+    "KnowledgeChoice",
+    "KnowledgeChoiceManager",
+    "KnowledgeQuestion",
     "MistakeReport",
     "NaturalKeyManager",
     "Option",

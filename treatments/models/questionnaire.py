@@ -17,6 +17,8 @@ FLOW_STEP_SLUGS = (
     "values",
     "options",
     "considering",
+    "knowledge",
+    "knowledge-answers",
     "questions",
     "sure",
     "check",

@@ -1,33 +1,47 @@
 from django.core.management import BaseCommand, CommandError
 
-from treatments.models import Option
+from treatments.models import KnowledgeQuestion, Option
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 class Command(BaseCommand):
     help = (
-        "Check every published option against the publication rules. Fails, naming each option "
-        "and what it lacks, when any breaks them."
+        "Check every published option, and every knowledge question, against the publication "
+        "rules. Fails, naming each one and what it lacks, when any breaks them."
     )
 
     def handle(self, *args, **options):
         published = list(Option.objects.ready().with_content().order_by("name"))
+        questions = list(KnowledgeQuestion.objects.prefetch_related("choices", "sources"))
         failures = []
+        broken: dict[str, set[str]] = {"published option": set(), "knowledge question": set()}
         for option in published:
             for problem in option.publication_problems():
                 failures.append(f"{option.name} ({option.slug}): {problem}")
+                broken["published option"].add(option.slug)
+        for question in questions:
+            for problem in question.publication_problems():
+                failures.append(
+                    f"Knowledge question “{question.text}” ({question.slug}): {problem}"
+                )
+                broken["knowledge question"].add(question.slug)
         if failures:
-            broken = len({line.split(" (", 1)[0] for line in failures})
+            found = [(len(slugs), noun) for noun, slugs in broken.items() if slugs]
+            header = " and ".join(_count(n, noun) for n, noun in found)
+            verb = "breaks" if len(found) == 1 and found[0][0] == 1 else "break"
             raise CommandError(
                 "\n".join(
                     [
-                        f"{broken} published option{'s' if broken != 1 else ''} break"
-                        f"{'' if broken != 1 else 's'} the publication rules:",
+                        f"{header} {verb} the publication rules:",
                         *(f"- {line}" for line in failures),
                     ]
                 ),
                 returncode=1,
             )
-        count = len(published)
         self.stdout.write(
-            f"OK: {count} published option{'s' if count != 1 else ''} meet the publication rules."
+            f"OK: {_count(len(published), 'published option')} and "
+            f"{_count(len(questions), 'knowledge question')} meet the publication rules."
         )
