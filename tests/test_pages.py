@@ -92,6 +92,7 @@ def test_the_footer_lists_the_pages_editors_choose_in_their_order(client, factor
     assert [(a.get("href"), text_of(a)) for a in first(footer, ".//ul").xpath(".//a")] == [
         ("/info/about/", "About this aid"),
         ("/info/privacy/", "Privacy"),
+        ("/standards/", "Standards we meet"),
         ("/report/?page=/info/privacy/", "Report a mistake"),
     ]
     assert [a.get("href") for a in footer.xpath(".//a[@aria-current='page']")] == ["/info/privacy/"]
