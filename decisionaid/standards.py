@@ -74,11 +74,12 @@ class Framework:
 
 def condition_pages(content: Content) -> list[Page]:
     """Information pages about the condition itself: not in the footer, not the page on what
-    happens with no new treatment, not the box on where to get help."""
+    happens with no new treatment, not the box on where to get help, not the treatments that
+    are no option here."""
     return [
         page
         for page in content.pages
-        if not (page.show_in_footer or page.up_front or page.crisis_help)
+        if not (page.show_in_footer or page.up_front or page.crisis_help or page.after_options)
     ]
 
 
