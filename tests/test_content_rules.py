@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from treatments.models import Claim, Option, Term
+from treatments.models import Claim, Option, PageSection, Term
 from treatments.readability import reading_grade
 from treatments.writing import patient_texts, site_texts
 
@@ -175,3 +175,63 @@ def test_every_first_layer_reads_at_grade_six_or_below(content):
                     f"{o.slug} | {label} | grade {grade.without_glossary} | {claim_or_text}"
                 )
     assert not failures, report(failures)
+
+
+# The certainty rule, as the About page states it, for ratings that are this aid's own: no fair
+# trial in CRPS (randomised, against a dummy or usual care) is very low; one or more is low; it
+# drops to very low when the trials tested another form of the treatment or another group, or
+# compared it only with another active treatment. For what happens with no new treatment,
+# studies that follow people over time make it low. The bundled options' evidence as the rule
+# reads it, each with why (from the option's own studies and certainty reason):
+FAIR_TRIAL, NONE, NATURAL_COURSE = "fair trial", "no fair trial", "natural course"
+EVIDENCE = {
+    "clonidine": (FAIR_TRIAL, "the trial gave it by epidural, not as offered here"),
+    "corticosteroids": (FAIR_TRIAL, "the trial compared it only with another painkiller"),
+    "current-care": (NATURAL_COURSE, None),
+    "dexmedetomidine": (NONE, None),
+    "drg-stimulation": (FAIR_TRIAL, "the trial compared it only with another stimulator"),
+    "epidural-steroid": (NONE, None),
+    "free-radical-scavengers": (FAIR_TRIAL, "the trial compared the two only with each other"),
+    "gabapentinoids": (FAIR_TRIAL, None),
+    "intrathecal-baclofen": (FAIR_TRIAL, "the trial tested single doses, not the pump"),
+    "iv-lidocaine": (NONE, None),
+    "iv-magnesium": (FAIR_TRIAL, None),
+    "ivig": (FAIR_TRIAL, None),
+    "ketamine-coma": (NONE, None),
+    "nerve-pain-antidepressants": (NONE, None),
+    "nsaids": (NONE, None),
+    "opioids": (FAIR_TRIAL, "the trial's group was mostly people with other nerve pain"),
+    "pain-management-programme": (NONE, None),
+    "psychological-therapy": (FAIR_TRIAL, None),
+    "spinal-cord-stimulation": (FAIR_TRIAL, None),
+    "sympathectomy": (FAIR_TRIAL, "the trial compared two forms of it only with each other"),
+}
+
+
+def rule_level(evidence: str, drops: str | None) -> str:
+    if evidence == NONE:
+        return Option.Certainty.VERY_LOW
+    if evidence == FAIR_TRIAL and drops:
+        return Option.Certainty.VERY_LOW
+    return Option.Certainty.LOW
+
+
+def test_our_own_certainty_ratings_follow_the_one_written_rule(content):
+    ours = Option.objects.ready().filter(certainty_basis=Option.CertaintyBasis.AID)
+    failures = []
+    for option in ours.order_by("slug"):
+        if option.slug not in EVIDENCE:
+            failures.append(f"{option.slug} | our own rating, but its evidence is not read here")
+            continue
+        expected = rule_level(*EVIDENCE[option.slug])
+        if option.certainty != expected:
+            failures.append(
+                f"{option.slug} | rated {option.certainty}, the rule gives {expected} | "
+                f"{EVIDENCE[option.slug]}"
+            )
+    assert not failures, report(failures)
+
+
+def test_the_about_page_states_the_certainty_rule(content):
+    bodies = " ".join(s.body for s in PageSection.objects.filter(page__slug="about"))
+    assert "Our own ratings follow one rule." in bodies
