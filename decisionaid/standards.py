@@ -414,8 +414,9 @@ SCOTLAND = Framework(
             "C7",
             "It uses everyday words, or simpler ones where needed.",
             Status.PARTLY,
-            "Every text is at US school grade 8 or below (measured below). Assessors in "
-            "Scotland look for a reading age of 11 in aids people read alone, which is lower.",
+            "Every text is at US school grade 8 or below, and each option's first layer at grade "
+            "6 or below (measured below). Assessors in Scotland look for a reading age of 11 in "
+            "aids people read alone, which the rest of the aid does not yet meet.",
             (ABOUT,),
         ),
         Criterion(
