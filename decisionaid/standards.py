@@ -102,13 +102,7 @@ def has_current_care(content: Content) -> bool:
 
 def about_section(*words: str) -> Check:
     """The About page has a section whose heading holds one of `words`."""
-
-    def check(content: Content) -> bool:
-        about = content.page_by_slug.get("about")
-        sections = about.related.sections if about else ()
-        return any(any(w in s.heading.lower() for w in words) for s in sections)
-
-    return check
+    return lambda content: bool(about_sections(content, *words))
 
 
 def all_claims_cited(option: Option) -> bool:
@@ -494,9 +488,18 @@ def regions(content: Content) -> list[str]:
     return [region.label for region in Region if region in said]
 
 
+def about_sections(content: Content, *words: str) -> list:
+    """The About page's sections whose heading holds one of `words`, as the page shows them."""
+    about = content.page_by_slug.get("about")
+    sections = about.related.sections if about else ()
+    return [s for s in sections if any(w in s.heading.lower() for w in words)]
+
+
 def standards(content: Content) -> dict:
     """Everything the standards page shows, worked out once per version."""
     return {
+        "equality": about_sections(content, "harder to use"),
+        "updates": about_sections(content, "up to date"),
         "frameworks": [
             (framework, [assess(c, content) for c in framework.criteria])
             for framework in FRAMEWORKS

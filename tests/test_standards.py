@@ -1,5 +1,7 @@
 """The standards page: each criterion with Met, Partly or Not yet, why, and where in the aid."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -114,3 +116,14 @@ def test_the_footer_links_to_the_standards_page(client, content):
 
 def test_the_standards_page_asks_one_query_when_warm(client, content):
     assert queries_when_warm(client, reverse("standards")) == PATIENT_PAGE_QUERIES
+
+
+def test_the_page_states_who_may_be_at_a_disadvantage_and_how_it_is_kept_up_to_date(
+    client, content
+):
+    tree = parse(client.get(reverse("standards")).content.decode())
+    equality = " ".join(texts_of(tree, "//section[@aria-labelledby='equality']/p"))
+    assert "only in English" in equality and "equality impact assessment" in equality
+    updates = " ".join(texts_of(tree, "//section[@aria-labelledby='updates']/p"))
+    assert "every 12 months" in updates
+    assert re.search(r"This is version \d+, published on \d+ \w+ \d{4}\.", updates)
