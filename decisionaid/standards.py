@@ -154,7 +154,8 @@ IPDAS = Framework(
             "Q2",
             "It says plainly what decision is to be made.",
             Status.MET,
-            "The home page says it: which treatment, if any, to talk over with your clinician.",
+            "The home page says it: the aid helps you get ready to talk with your clinician "
+            "about treatment.",
             (HOME,),
             states_the_decision,
         ),
