@@ -10,6 +10,7 @@ from decisionaid.caching import fragment, same_for_everyone
 from decisionaid.http import AidRequest
 from decisionaid.references import Glossary, References
 from decisionaid.safety import crisis_help
+from decisionaid.standards import standards as assess_standards
 from treatments.models import Source, SourceKind
 from treatments.releases import Content
 from treatments.schema import option_sources
@@ -70,3 +71,14 @@ def glossary(request: AidRequest) -> HttpResponse:
         "fragment": fragment(request.content.digest, "glossary"),
     }
     return render(request, "decisionaid/pages/glossary.html", context)
+
+
+@require_safe
+@same_for_everyone
+def standards(request: AidRequest) -> HttpResponse:
+    """How the aid stands against the standards for decision aids, criterion by criterion."""
+    content = request.content
+    context: dict[str, object] = {"fragment": fragment(content.digest, "standards")}
+    # Worked out only when the page's cached part is not there: the template calls it.
+    context["standards"] = lambda: content.computed("standards", assess_standards)
+    return render(request, "decisionaid/pages/standards.html", context)

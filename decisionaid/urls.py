@@ -33,6 +33,7 @@ urlpatterns = [
     path("sources/", pages.sources, name="sources"),
     path("report/", feedback.report, name="report"),
     path("glossary/", pages.glossary, name="glossary"),
+    path("standards/", pages.standards, name="standards"),
     path(ADMIN, admin.site.urls),
 ]
 

@@ -92,6 +92,7 @@ def test_the_footer_lists_the_pages_editors_choose_in_their_order(client, factor
     assert [(a.get("href"), text_of(a)) for a in first(footer, ".//ul").xpath(".//a")] == [
         ("/info/about/", "About this aid"),
         ("/info/privacy/", "Privacy"),
+        ("/standards/", "Standards we meet"),
         ("/report/?page=/info/privacy/", "Report a mistake"),
     ]
     assert [a.get("href") for a in footer.xpath(".//a[@aria-current='page']")] == ["/info/privacy/"]
@@ -105,3 +106,27 @@ def test_every_public_page_has_a_description_for_search_and_sharing(client, cont
     html = client.get(path).content.decode()
     [description] = parse(html).xpath("//meta[@name='description']/@content")
     assert 40 <= len(description.strip()) <= 400, path
+
+
+def test_the_options_overview_links_at_its_foot_to_the_pages_marked_for_it(client, factory):
+    Page.objects.create(slug="about", title="About this aid", show_in_footer=True)
+    Page.objects.create(slug="other-treatments", title="Other treatments", after_options=True)
+    factory.publish_version()
+    html = client.get(reverse("options")).content.decode()
+    links = parse(html).xpath(f"//main//p[{has_class('after-options')}]/a")
+    assert [(a.get("href"), text_of(a)) for a in links] == [
+        ("/info/other-treatments/", "Other treatments")
+    ]
+
+
+def test_the_bundled_other_treatments_each_cite_a_source_when_they_state_a_fact(client, content):
+    html = client.get(reverse("options")).content.decode()
+    [link] = parse(html).xpath(f"//main//p[{has_class('after-options')}]/a/@href")
+    page = parse(client.get(link).content.decode())
+    sections = page.xpath("//main//section[starts-with(@aria-labelledby, 'section-')]")
+    assert len(sections) >= 7
+    for part in sections:
+        words = text_of(part)
+        # A section that gives a number or names a study cites it by number.
+        if re.search(r"\d+ (?:people|in 100|daily)|trial|review|overview|NICE", words):
+            assert part.xpath(".//a[starts-with(@href, '#ref-')]"), words

@@ -243,6 +243,7 @@ class Content:
         self.page_by_slug = {page.slug: page for page in self.pages}
         self.footer_pages = [page for page in self.pages if page.show_in_footer]
         self.up_front_pages = [page for page in self.pages if page.up_front]
+        self.after_options_pages = [page for page in self.pages if page.after_options]
         self.terms = sorted(self.rows[Term].values(), key=lambda term: term.term.lower())
         self.considerations = list(self.rows[Consideration].values())
         reviewed = [option.last_reviewed_on for option in self.options if option.last_reviewed_on]

@@ -18,7 +18,7 @@ class PageSectionInline(ContentInline, admin.StackedInline):
 
 @admin.register(Page)
 class PageAdmin(SeenOnSite, ContentAdmin):
-    list_display = ["title", "slug", "show_in_footer", "up_front"]
+    list_display = ["title", "slug", "show_in_footer", "up_front", "after_options"]
     inlines = [PageSectionInline]
 
 

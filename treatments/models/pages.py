@@ -100,6 +100,12 @@ class Page(SlugModel):
         help_text="Link to it from the home page, the options overview and the page of the "
         "option of continuing current care: for what happens with no new treatment.",
     )
+    after_options = models.BooleanField(
+        "link below the options",
+        default=False,
+        help_text="Link to it at the foot of the options at a glance: for treatments people may "
+        "hear about that are not options in this aid.",
+    )
     crisis_help = models.BooleanField(
         "where to get help at once",
         default=False,
