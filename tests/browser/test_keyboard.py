@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.steps import the_journey
+from tests.browser.steps import fill_step, the_journey
+from tests.personas import leg_for_years
 from treatments.models import Option
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -175,3 +176,30 @@ def test_a_link_in_the_error_summary_brings_its_question_into_view(
         )
         assert first_answer, f"{link.inner_text()}: the focus is not on the question's first answer"
         assert page.evaluate(QUESTION_IN_VIEW, link.element_handle())
+
+
+FLOODED = """() => {
+  const style = getComputedStyle(document.activeElement);
+  return {tag: document.activeElement.tagName, background: style.backgroundColor,
+          outline: style.outlineStyle};
+}"""
+
+
+def test_what_the_page_focuses_itself_is_not_flooded(open_page, live_server, content):
+    wrapped = checked(open_page, live_server.url, 320)
+    page = wrapped.page
+    wrapped.goto("/questions/about/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Skip to main content"
+    assert page.evaluate(FLOODED) == {
+        "tag": "MAIN",
+        "background": "rgba(0, 0, 0, 0)",
+        "outline": "none",
+    }
+    fill_step(page, leg_for_years, "")  # htmx swaps the next step in and focuses its heading
+    page.wait_for_function("document.activeElement.tagName === 'H1'")
+    assert page.evaluate(FLOODED) == {
+        "tag": "H1",
+        "background": "rgba(0, 0, 0, 0)",
+        "outline": "none",
+    }
