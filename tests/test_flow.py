@@ -90,7 +90,7 @@ def test_a_missing_answer_is_shown_with_a_message_that_says_what_to_do(client, c
     html = response.content.decode()
     assert "There is a problem" in html
     assert f"Choose {'at least one answer' if dropped.kind == 'many' else 'an answer'} for" in html
-    assert f'href="#id_{dropped.slug}_0"' in html
+    assert f'href="#{dropped.slug}"' in html  # the whole question, not its first answer
     assert html.count(dropped.text) == 3  # the heading, the summary and the field's message
     # Every other answer is still ticked.
     for slug, [choice] in data.items():

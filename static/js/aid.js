@@ -85,6 +85,18 @@
 
   window.addEventListener("hashchange", openSectionInAddress);
 
+  // Chromium leaves a control that is partly in view where it is when it takes the focus, so a
+  // link could stay half under the side-by-side table's held column or past the window's edge.
+  // Scroll it just far enough to show it whole, with the room its scroll-margin asks for, beside
+  // the column (the table's scroll-padding). Only for keyboard focus, and what fits at all.
+  document.addEventListener("focusin", function (event) {
+    var target = event.target;
+    if (!target.matches || !target.matches(":focus-visible") || target.tabIndex < 0) return;
+    var box = target.getBoundingClientRect();
+    if (box.height > window.innerHeight || box.width > window.innerWidth) return;
+    target.scrollIntoView({block: "nearest", inline: "nearest"});
+  });
+
   // "toggle" does not bubble: listen as it goes down.
   document.addEventListener("toggle", function (event) {
     if (event.target.matches && event.target.matches("details.layer__details")) labelOpenAll();
@@ -123,6 +135,17 @@
     if (event.target.closest("[data-open-all]")) {
       var open = Array.prototype.some.call(layers(), function (details) { return !details.open; });
       layers().forEach(function (details) { details.open = open; });
+    }
+    // A link in the error summary shows its whole question and puts the focus on its first
+    // answer (without JavaScript the browser shows the question, and Tab goes on from there).
+    var fix = event.target.closest(".error-summary a[href^='#']");
+    var question = fix && document.getElementById(idInHash(fix.hash));
+    var answer = question && question.querySelector("input, textarea, select");
+    if (answer) {
+      event.preventDefault();
+      question.scrollIntoView({block: "start"});
+      answer.focus({preventScroll: true});
+      return;
     }
     // Before the browser follows a link to a place in a folded section, open the section.
     var link = event.target.closest("a[href^='#']");

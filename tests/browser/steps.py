@@ -3,8 +3,12 @@ browser tests."""
 
 from decisionaid.answers import Answers
 from decisionaid.journey import journey_for
+from tests.bundled import step_slugs
+from tests.personas import leg_for_years
 from tests.users import PASSWORD
 from treatments.releases import current_content
+
+STEP_PATHS = [f"/questions/{slug}/" for slug in step_slugs()]
 
 GROUPS = """() => [...document.querySelectorAll("#step form .form-group")].flatMap(group => {
   const inputs = [...group.querySelectorAll("input[type=radio], input[type=checkbox]")];
@@ -61,3 +65,22 @@ def sign_in(page, username: str) -> None:
     page.page.fill("#id_password", PASSWORD)
     page.page.click("input[type=submit]")
     page.page.wait_for_url("**/admin/")
+
+
+def the_journey(wrapped):
+    """Each step, each step's error state, then the check page, options and summary with answers."""
+    page = wrapped.page
+    for path in STEP_PATHS:
+        wrapped.goto(path)
+        yield path
+        slug = path.strip("/").rsplit("/", 1)[-1]
+        if rejects_an_empty_form(slug):
+            page.locator("#step form button[type=submit]").click()
+            page.locator(".error-summary").wait_for()
+            yield f"{path} with errors"
+        fill_step(page, leg_for_years, "Will I be able to drive after it?")
+        if page.url.endswith("/questions/knowledge/answers/"):
+            yield "the knowledge check's answers explained"
+    for path in ("/check/", "/options/", "/summary/"):
+        wrapped.goto(path)
+        yield f"{path} with answers"

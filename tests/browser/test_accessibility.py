@@ -5,13 +5,10 @@ import itertools
 
 import pytest
 
-from tests.browser.steps import fill_step, rejects_an_empty_form
-from tests.bundled import step_slugs
-from tests.personas import leg_for_years
+from tests.browser.steps import the_journey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-STEP_PATHS = [f"/questions/{slug}/" for slug in step_slugs()]
 PAGES = [
     "/",
     "/options/",
@@ -84,25 +81,6 @@ def the_pages(wrapped):
     path = option.get_attribute("href")
     wrapped.goto(path)
     yield path
-
-
-def the_journey(wrapped):
-    """Each step, each step's error state, then the check page, options and summary with answers."""
-    page = wrapped.page
-    for path in STEP_PATHS:
-        wrapped.goto(path)
-        yield path
-        slug = path.strip("/").rsplit("/", 1)[-1]
-        if rejects_an_empty_form(slug):
-            page.locator("#step form button[type=submit]").click()
-            page.locator(".error-summary").wait_for()
-            yield f"{path} with errors"
-        fill_step(page, leg_for_years, "Will I be able to drive after it?")
-        if page.url.endswith("/questions/knowledge/answers/"):
-            yield "the knowledge check's answers explained"
-    for path in ("/check/", "/options/", "/summary/"):
-        wrapped.goto(path)
-        yield f"{path} with answers"
 
 
 def axe_failures(axe, wrapped, states) -> dict:
