@@ -71,6 +71,9 @@ def step(request: AidRequest, slug: str) -> HttpResponse:
         "returning": returning,
         # On the health questions, and on every page after an answer marked for it.
         "crisis_help": crisis_help(request.content) if about_health or wants_help else None,
+        # In short while the person answers the health questions; whole once they have ticked
+        # an answer marked to show it.
+        "crisis_compact": not wants_help,
     }
     # 422 (Unprocessable Content), not 400, for a form that failed validation: htmx is told to
     # swap it in place, and django-htmx's debug error handler (which takes over 400, 403, 404 and

@@ -23,7 +23,10 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 def crisis_page(factory) -> Page:
     """The content's page on where to get help at once, as editors write it."""
     page = Page.objects.create(
-        slug="get-help-now", title="Get help now", summary="Do not wait.", crisis_help=True
+        slug="get-help-now",
+        title="Get help now",
+        summary="Call 999 in the UK, or Samaritans on 116 123.",
+        crisis_help=True,
     )
     first = PageSection.objects.create(
         page=page, heading="If a life may be at risk", body="Call 999 in the UK.", order=1
@@ -217,17 +220,24 @@ def test_the_crisis_box_shows_on_the_health_questions_the_summary_and_the_about_
     crisis_page(factory)
     factory.publish_version()
 
+    # On the health questions, in short: the page's summary, which holds every number, a link to
+    # the whole page and where the numbers come from.
     step = client.get(reverse("step", args=[question.page.slug])).content.decode()
     box = crisis_box(step)
     assert box is not None
-    assert texts_of(box, ".//h3") == ["If a life may be at risk", "A listening line"]
-    assert "Call Samaritans on 116 123." in text_of(box)
+    assert texts_of(box, ".//h3") == []
+    assert "Call 999 in the UK, or Samaritans on 116 123." in text_of(box)
+    assert box.xpath(".//a[@href='/info/get-help-now/']")
     assert box.xpath(".//a[@href='https://example.org/']")
 
+    # On the summary and the About page, whole.
     give_answers(client, Answers(choices={question.slug: ["no"]}))
-    assert crisis_box(client.get(reverse("summary")).content.decode()) is not None
+    whole = crisis_box(client.get(reverse("summary")).content.decode())
+    assert texts_of(whole, ".//h3") == ["If a life may be at risk", "A listening line"]
+    assert "Call Samaritans on 116 123." in text_of(whole)
     about = client.get(reverse("page", args=["about"])).content.decode()
     assert text_of(crisis_box(about)).startswith("Get help now")
+    assert texts_of(crisis_box(about), ".//h3") == ["If a life may be at risk", "A listening line"]
 
 
 def test_a_page_without_health_questions_shows_no_box_unless_an_answer_asks_for_it(client, factory):

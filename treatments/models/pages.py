@@ -109,8 +109,9 @@ class Page(SlugModel):
     crisis_help = models.BooleanField(
         "where to get help at once",
         default=False,
-        help_text="Its sections are the box on where to get help at once, shown on the health "
-        "questions, the summary, the About page and after an answer marked for it. One page.",
+        help_text="The box on where to get help at once. Its summary, with every number in it, is "
+        "the short box on the health questions; its sections are the whole box, on the summary, "
+        "the About page and after an answer marked for it. One page.",
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
