@@ -68,7 +68,8 @@ ROOM_FOR_LINES = 15
 ADD_SECTION = """(lines) => {
   const added = document.createElement("section");
   added.className = "summary-section";
-  added.innerHTML = "<h2>A section still to come</h2><p>" + "A line.<br>".repeat(lines - 1) + "</p>";
+  const rest = "A line.<br>".repeat(lines - 1);
+  added.innerHTML = "<h2>A section still to come</h2><p>" + rest + "</p>";
   document.querySelector(".summary-about").after(added);
 }"""
 

@@ -151,13 +151,17 @@ class Claim(CitesSources):
         if (self.study_size is not None or self.range_low is not None) and not self.has_frequency:
             raise ValidationError("A study size or a range goes with a frequency (x of N).")
         if self.is_rare_serious and self.kind != ClaimKind.HARM:
-            raise ValidationError({"is_rare_serious": "Only a harm can be the rarest serious harm."})
+            raise ValidationError(
+                {"is_rare_serious": "Only a harm can be the rarest serious harm."}
+            )
         if self.is_rare_serious and self.option_id:
             others = Claim.objects.filter(option_id=self.option_id, is_rare_serious=True)
             if others.exclude(pk=self.pk).exists():
                 raise ValidationError(
-                    {"is_rare_serious": "This option already has its rarest serious harm: "
-                     "untick that one first."}
+                    {
+                        "is_rare_serious": "This option already has its rarest serious harm: "
+                        "untick that one first."
+                    }
                 )
 
     def patient_texts(self) -> list[tuple[str, str]]:
@@ -251,8 +255,7 @@ class Cost(CitesSources):
         max_length=10,
         choices=Region.choices,
         blank=True,
-        help_text="Printed on the summary and the note. Leave blank when the source does not "
-        "say.",
+        help_text="Printed on the summary and the note. Leave blank when the source does not say.",
     )
     source = models.ForeignKey(
         Source,
