@@ -15,7 +15,7 @@ from decisionaid.http import AidRequest
 from decisionaid.journey import answered, journey_for, suggested_ticked
 from decisionaid.knowledge import to_go_over
 from decisionaid.options import chosen_values
-from treatments.models import Release
+from treatments.models import Option, Release
 from treatments.releases import Content, content_of
 
 NOTE_LIMIT = 1500  # characters: what most record systems take in one free-text note
@@ -24,6 +24,26 @@ FHIR_JSON = "application/fhir+json"
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def costs_are_for(options: list[Option]) -> str:
+    """Which country the prices of these options are for, in one sentence."""
+    countries: dict[str, int] = {}
+    for option in options:
+        for cost in option.related.costs:
+            label = cost.get_country_display() if cost.country else ""
+            countries[label] = countries.get(label, 0) + 1
+    if not countries:
+        return "Costs: no price was found for these options."
+    unnamed = countries.pop("", 0)
+    elsewhere = f"{unnamed} price for a place its source does not name"
+    if unnamed > 1:
+        elsewhere = f"{unnamed} prices for places their sources do not name"
+    if not countries:
+        said = f"Costs: {elsewhere}"
+    else:
+        said = "Costs are for: " + ", ".join(countries) + (f", and {elsewhere}" if unnamed else "")
+    return said + ", none converted."
 
 
 def note_for_record(answers: Answers, content: Content) -> str:
@@ -45,6 +65,7 @@ def note_for_record(answers: Answers, content: Content) -> str:
             lines.append(f"{stop.title}: " + "; ".join(said) + ".")
     if considering:
         lines.append("Considering: " + "; ".join(o.name for o in considering) + ".")
+        lines.append(costs_are_for(considering))
     else:
         lines.append("Considering: no option chosen.")
     points = content.considerations_for(answers.chosen_pairs())

@@ -22,7 +22,7 @@ from decisionaid.http import AidRequest
 from decisionaid.journey import AnsweredQuestion, answered, journey_for, suggested_ticked
 from decisionaid.knowledge import to_go_over
 from decisionaid.options import chosen_values
-from decisionaid.record import note_for_record
+from decisionaid.record import costs_are_for, note_for_record
 from decisionaid.references import References
 from decisionaid.safety import crisis_help, health_topics
 from treatments.models import Choice, Consideration, Option
@@ -35,8 +35,11 @@ MANY_OPTIONS = 6
 DISCUSS_IN_FULL = 8
 # A bigger QR code than this (117 modules a side) prints with modules too small to scan.
 QR_MAX_VERSION = 25
-# With more references than this, the list prints in smaller type.
+# With more references than this, the list prints in short.
 COMPACT_FROM_REFERENCES = 20
+# With more than this, the paper says where they are instead: the heaviest summary (every
+# option, every answer) then fits three pages at legible type.
+PRINTED_REFERENCES_UP_TO = 60
 
 
 def first_sentence(text: str) -> str:
@@ -52,9 +55,13 @@ class AnswerPoints:
 
     choice: Choice
     considerations: list[Consideration] = field(default_factory=list)
+    # On paper, the options by their numbers in the printed table, each once.
+    numbers: list[int] = field(default_factory=list)
 
 
-def by_answer(considerations: list[Consideration]) -> list[AnswerPoints]:
+def by_answer(
+    considerations: list[Consideration], numbers: dict[int, int] | None = None
+) -> list[AnswerPoints]:
     groups: dict[int, AnswerPoints] = {}
     for consideration in considerations:
         choice = consideration.choice
@@ -62,6 +69,9 @@ def by_answer(considerations: list[Consideration]) -> list[AnswerPoints]:
             continue
         group = groups.setdefault(choice.pk, AnswerPoints(choice))
         group.considerations.append(consideration)
+        number = (numbers or {}).get(consideration.option.pk)
+        if number is not None and number not in group.numbers:
+            group.numbers.append(number)
     # Health points first, as when they are set out in full.
     return sorted(
         groups.values(), key=lambda g: (not is_health(g.considerations[0]), *answer_order(g.choice))
@@ -105,9 +115,11 @@ def health_answered(answers: Answers, content: Content) -> bool:
     return any(row.answers for row in answered(answers, content, health))
 
 
-def things_to_discuss(answers: Answers, considering: set[str], content: Content) -> dict:
+def things_to_discuss(answers: Answers, options: list[Option], content: Content) -> dict:
     """Points raised by the answers: in full on the options being considered, then the names of
-    the other options they touch."""
+    the other options they touch. Grouped by answer, each names its options, and on paper
+    numbers them as the printed table of options does."""
+    considering = {option.slug for option in options}
     # Health points first: they need a clinician's judgement before timing, cost and travel do.
     found = sorted(
         content.considerations_for(answers.chosen_pairs()),
@@ -125,10 +137,15 @@ def things_to_discuss(answers: Answers, considering: set[str], content: Content)
         "count": len(mine),
         "health": sum(1 for c in mine if is_health(c)),
         "in_full": mine if in_full else [],
-        "grouped": [] if in_full else by_answer(mine),
+        "grouped": [] if in_full else by_answer(mine, numbered(options)),
         # On paper, only the names: the option pages set each point out.
         "elsewhere": list(dict.fromkeys(c.option.name for c in others)),
     }
+
+
+def numbered(options: list[Option]) -> dict[int, int]:
+    """Each option's number in the printed table, by its key."""
+    return {option.pk: number for number, option in enumerate(options, 1)}
 
 
 def is_health(consideration: Consideration) -> bool:
@@ -180,11 +197,12 @@ def considered_options(answers: Answers, content: Content) -> list[Option]:
     return [option for option in content.options if option.slug in considering]
 
 
-def compact_rows(options: list[Option]) -> list[dict]:
-    """Main benefit, main harm and time cut to their first sentence, for the printed table."""
+def compact_rows(options: list[Option]) -> dict:
+    """Main benefit, main harm, rarest serious harm and time cut to their first sentence, for
+    the printed table; with many options, time is left to the options' pages."""
     rows = []
     for option in options:
-        benefit, harm = option.main_benefit, option.main_harm
+        benefit, harm, serious = option.main_benefit, option.main_harm, option.rare_serious_harm
         rows.append(
             {
                 "option": option,
@@ -192,10 +210,13 @@ def compact_rows(options: list[Option]) -> list[dict]:
                 "benefit_text": first_sentence(benefit.text) if benefit else "",
                 "harm": harm,
                 "harm_text": first_sentence(harm.text) if harm else "",
+                "serious": serious,
+                "serious_is_main": serious is not None and serious == harm,
+                "serious_text": first_sentence(serious.text) if serious else "",
                 "time": first_sentence(option.time_commitment),
             }
         )
-    return rows
+    return {"rows": rows, "many": len(options) > MANY_OPTIONS}
 
 
 def funding_statement(content: Content) -> list[str]:
@@ -240,10 +261,9 @@ def summary(request: AidRequest) -> HttpResponse:
 
     content = request.content
     options = considered_options(answers, content)
-    considering = {option.slug for option in options}
     # Everything below is worked out only if the page's kept part is not there: on the next
     # visit with the same answers, the same day, none of it runs.
-    discuss = SimpleLazyObject(lambda: things_to_discuss(answers, considering, content))
+    discuss = SimpleLazyObject(lambda: things_to_discuss(answers, options, content))
     # A link back to the answers only when the person asks: a printout left in a waiting room or
     # scanned into a record must not open every answer.
     with_link = request.GET.get("link") == "yes"
@@ -277,10 +297,9 @@ def summary(request: AidRequest) -> HttpResponse:
         "crisis_help": crisis_help(content),
         "values": SimpleLazyObject(lambda: chosen_values(answers, content)),
         "options": options,
-        # Many options print as a compact table (the screen keeps the full one).
-        "compact_options": SimpleLazyObject(
-            lambda: compact_rows(options) if len(options) > MANY_OPTIONS else []
-        ),
+        # On paper the options are a compact table (the screen keeps the full one).
+        "compact_options": SimpleLazyObject(lambda: compact_rows(options)),
+        "costs_are_for": SimpleLazyObject(lambda: costs_are_for(options)),
         "go_over": SimpleLazyObject(lambda: to_go_over(answers, content)),
         "sure": sure.result(answers.sure),
         "questions": SimpleLazyObject(lambda: suggested_ticked(answers, content)),
@@ -293,5 +312,6 @@ def summary(request: AidRequest) -> HttpResponse:
         "resume_days": RESUME_MAX_AGE // (24 * 3600),
         "refs": References(),
         "compact_references_from": COMPACT_FROM_REFERENCES,
+        "printed_references_up_to": PRINTED_REFERENCES_UP_TO,
     }
     return render(request, "decisionaid/summary.html", context)

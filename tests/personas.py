@@ -153,11 +153,9 @@ def leg_for_years(group: dict) -> list[str]:
 
 
 PERSONAS = {
-    # The most pages each may print on: 2 for a typical person. The heaviest (every health answer
-    # ticked, all 29 options considered with their cautions and signs to get help, 73
-    # references) takes 7 at legible type; the aim is 3, not yet met without cutting what a
-    # clinician acts on.
-    "everything": (everything, LONG_QUESTION * 6, 7),
+    # The most pages each may print on: 2 for a typical person, 3 for the heaviest (every
+    # health answer ticked, all 29 options considered with their cautions and signs to get help).
+    "everything": (everything, LONG_QUESTION * 6, 3),
     "almost-nothing": (almost_nothing, "", 2),
     "leg-for-years": (leg_for_years, "Will I be able to drive after it?", 2),
 }

@@ -188,3 +188,27 @@ def test_considerations_follow_the_answers_given(factory):
     found = Consideration.objects.for_answers([("pregnancy", "yes"), ("other", "yes")])
     assert list(found) == [raised]
     assert list(Consideration.objects.for_answers([])) == []
+
+
+def test_an_option_has_at_most_one_rarest_serious_harm_and_it_is_a_harm(factory):
+    option = factory.make_option()
+    first = factory.make_claim(option, kind=Claim.Kind.HARM, is_rare_serious=True)
+    second = factory.make_claim(option, kind=Claim.Kind.HARM)
+    second.is_rare_serious = True
+    with pytest.raises(ValidationError, match="already has its rarest serious harm"):
+        second.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.save()
+    benefit = factory.make_claim(option, kind=Claim.Kind.BENEFIT)
+    benefit.is_rare_serious = True
+    with pytest.raises(ValidationError, match="Only a harm"):
+        benefit.full_clean()
+    first.full_clean()  # marking it again is no clash with itself
+    assert Option.objects.with_content().get(pk=option.pk).rare_serious_harm == first
+
+
+def test_a_cost_names_a_country_from_the_list_or_none(factory):
+    cost = factory.make_cost(factory.make_option(), country="us")
+    assert cost.get_country_display() == "United States"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Cost.objects.filter(pk=cost.pk).update(country="mars")

@@ -120,3 +120,17 @@ def test_each_published_version_keeps_its_questionnaire_at_its_own_address(clien
     again = client.get(reverse("fhir_questionnaire_version", args=[number]))
     assert json.loads(again.content) == current
     assert client.get(reverse("fhir_questionnaire_version", args=[number + 1])).status_code == 404
+
+
+def test_the_note_says_which_country_the_costs_are_for(client, factory, content):
+    priced = factory.make_option(ready=True)
+    factory.make_cost(priced, country="us")
+    factory.make_cost(priced, country="")
+    factory.make_cost(priced, country="")
+    Option.objects.filter(pk=priced.pk).update(no_reliable_cost=False)
+    factory.publish_version()
+    note = note_on_summary(client, Answers(considering=[priced.slug]))
+    assert (
+        "Costs are for: United States, and 2 prices for places their sources do not name, "
+        "none converted." in note
+    )

@@ -14,7 +14,15 @@ from tests.answers_cookie import give_answers
 from tests.html import first, has_class, links, parse, section, text_of, texts_of
 from tests.personas import first_choice, heaviest_persona, raised_by, typical_persona
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
-from treatments.models import Consideration, Option, Question, Source, SuggestedQuestion, Value
+from treatments.models import (
+    Claim,
+    Consideration,
+    Option,
+    Question,
+    Source,
+    SuggestedQuestion,
+    Value,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +102,24 @@ def test_the_header_gives_the_print_date_content_version_and_last_review(client,
         f"Printed on {dateformat.format(timezone.localdate(), 'j F Y')}",
         f"Information version {release.number}, published {published}",
         f"Last reviewed: {dateformat.format(reviewed, 'j F Y')}",
+        "Costs: no price was found for these options.",
     ]
+
+
+def test_the_header_says_which_country_the_costs_are_for(client, factory, content):
+    american = factory.make_option(ready=True)
+    factory.make_cost(american, country="us")
+    british = factory.make_option(ready=True)
+    factory.make_cost(british, country="uk")
+    factory.make_cost(british, country="")
+    Option.objects.filter(pk__in=[american.pk, british.pk]).update(no_reliable_cost=False)
+    factory.publish_version()
+    page = summary_page(client, Answers(considering=[american.slug, british.slug]))
+    header = first(page, f"//header[{has_class('summary-header')}]")
+    assert texts_of(header, ".//span")[-1] == (
+        "Costs are for: United States, United Kingdom, and 1 price for a place its source does "
+        "not name, none converted."
+    )
 
 
 def test_about_me_labels_each_answer_with_the_question_short_label(client, content):
@@ -175,7 +200,7 @@ def test_with_no_options_considered_every_point_is_shown_in_full(client, content
     assert not discuss.xpath(f".//*[{has_class('summary-discuss__elsewhere')}]")
 
 
-def test_many_points_are_grouped_by_answer_each_option_with_its_source(client, content):
+def test_many_points_are_grouped_by_answer_naming_each_option(client, content):
     pairs = [("conditions", "pregnant"), ("conditions", "heart")]
     raised = list(Consideration.objects.for_answers(pairs))
     assert len(raised) > DISCUSS_IN_FULL
@@ -187,15 +212,37 @@ def test_many_points_are_grouped_by_answer_each_option_with_its_source(client, c
         "Discuss Pregnant, trying for a baby or breastfeeding",
         "Discuss Heart problem or pacemaker; past heart attack, stroke or clot",
     ]
-    references = references_in(page)
     for consideration in raised:
         item = items[0] if consideration.choice.slug == "pregnant" else items[1]
-        cited = citation_after(item, consideration.option.name)
-        assert cited is not None, consideration.option.name
-        numbers = [int(a.get("href").removeprefix("#ref-")) for a in cited.xpath(".//a")]
-        for source in consideration.sources.all():
-            assert any(source.title in references[n] for n in numbers), source.title
-    assert f"There are {len(raised)}, so they are grouped by answer" in text_of(discuss)
+        assert consideration.option.name in text_of(item)
+    # Each option's page sets each point out with its source; the summary only names them.
+    assert cited_numbers(discuss) == []
+    assert not discuss.xpath(f".//*[{has_class('print-only')}]"), "no table to number them by"
+    assert f"There are {len(raised)}, grouped by answer" in text_of(discuss)
+
+
+def test_grouped_points_give_on_paper_the_numbers_of_the_options_in_the_printed_table(
+    client, content
+):
+    pairs = [("conditions", "pregnant"), ("conditions", "heart")]
+    raised = list(Consideration.objects.for_answers(pairs))
+    considering = list(dict.fromkeys(c.option.slug for c in raised))
+    answers = Answers(choices={"conditions": ["pregnant", "heart"]}, considering=considering)
+    page = summary_page(client, answers)
+    table = first(section(page, "summary-options"), f".//table[{has_class('summary-compact')}]")
+    numbered = {}
+    for heading in table.xpath(".//tbody/tr/th"):
+        number, _, name = heading.text.strip().partition(". ")  # the name, before its certainty
+        numbered[int(number)] = name
+    assert sorted(numbered) == list(range(1, len(considering) + 1))
+    items = discuss_items(section(page, "summary-discuss"))
+    for item, slug in zip(items, ["pregnant", "heart"], strict=True):
+        on_paper = text_of(first(item, f".//span[{has_class('print-only')}]"))
+        numbers = [int(n) for n in re.findall(r"\d+", on_paper)]
+        names = {c.option.name for c in raised if c.choice.slug == slug}
+        assert {numbered[n] for n in numbers} == names
+        on_screen = text_of(first(item, f".//span[{has_class('screen-only')}]"))
+        assert all(name in on_screen for name in names)
 
 
 def test_what_matters_lists_the_values_in_the_order_chosen(client, content):
@@ -219,6 +266,7 @@ def test_each_option_considered_shows_the_same_compact_row(client, content):
         assert [cell.get("data-label") for cell in cells] == [
             "Main benefit",
             "Main harm or side effect",
+            "Rarest serious harm",
             "How sure anyone can be",
             "Cost",
             "Time it takes",
@@ -227,15 +275,48 @@ def test_each_option_considered_shows_the_same_compact_row(client, content):
         text = " ".join(shown)
         assert option.main_benefit.text in shown[0]
         assert option.main_harm.text in shown[1]
-        assert option.get_certainty_display() in shown[2]
-        assert cells[2].xpath(f".//*[{has_class('certainty__symbol')}]")
-        assert shown[4] == option.time_commitment
+        serious = option.rare_serious_harm
+        if serious is None:
+            assert shown[2] == "None listed."
+        elif serious == option.main_harm:
+            assert shown[2] == "The main harm."
+        else:
+            assert serious.text in shown[2]
+        assert option.get_certainty_display() in shown[3]
+        assert cells[3].xpath(f".//*[{has_class('certainty__symbol')}]")
+        assert shown[5] == option.time_commitment
         costs = list(option.costs.all())
         for cost in costs:
             assert cost.display in text
         if not costs:
             assert "No reliable cost figure found." in text
     assert "alphabetical order, not in order of preference" in text_of(options_part)
+
+
+def test_the_rarest_serious_harm_is_printed_beside_the_main_harm(client, factory, content):
+    marked, main_is_serious, unmarked = (factory.make_option(ready=True) for _ in range(3))
+    rare = factory.make_claim(
+        marked,
+        kind=Claim.Kind.HARM,
+        text="Bleeding near the spine is rare. It can cause lasting weakness.",
+        is_rare_serious=True,
+    )
+    Claim.objects.filter(option=main_is_serious, kind=Claim.Kind.HARM).update(is_rare_serious=True)
+    factory.publish_version()
+    answers = Answers(considering=[marked.slug, main_is_serious.slug, unmarked.slug])
+    page = summary_page(client, answers)
+    table = first(section(page, "summary-options"), f".//table[{has_class('summary-compact')}]")
+    headings = [text_of(th) for th in table.xpath(".//thead//th")]
+    assert headings[2:4] == ["Main harm", "Rarest serious harm"]
+    rows = {first(row, "./th").text.strip(): row for row in table.xpath(".//tbody/tr")}
+    printed = {name: text_of(row.xpath("./td")[2]) for name, row in rows.items()}
+    # On paper, its first sentence, with its source.
+    assert printed[marked.name].startswith("Bleeding near the spine is rare. [")
+    assert "lasting weakness" not in printed[marked.name]
+    assert rows[marked.name].xpath(f"./td[3]/sup[{has_class('ref')}]")
+    assert printed[main_is_serious.name] == "The main harm."
+    assert printed[unmarked.name] == "None listed."
+    assert rare.sources.get().title in text_of(section(page, "summary-references"))
 
 
 @pytest.mark.parametrize(

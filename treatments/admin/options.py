@@ -47,7 +47,7 @@ class ClaimInline(ContentInline, admin.TabularInline):
 class CostInline(ContentInline, admin.TabularInline):
     model = Cost
     autocomplete_fields = ["source"]
-    fields = ["low", "high", "currency", "unit", "covers", "where", "source"]
+    fields = ["low", "high", "currency", "unit", "covers", "where", "country", "source"]
 
 
 class AvailabilityInline(ContentInline, admin.TabularInline):

@@ -36,6 +36,12 @@ class Claim(CitesSources):
         default=False,
         help_text="Shown in the side-by-side comparison and on the printed summary.",
     )
+    is_rare_serious = models.BooleanField(
+        "rarest serious harm",
+        default=False,
+        help_text="The rarest serious harm: printed beside the main harm on the summary. One "
+        "harm an option at most; it may be the main harm itself.",
+    )
     frequency_count = models.PositiveIntegerField(
         "how many (x)", null=True, blank=True, help_text='The "x" in "x of N people".'
     )
@@ -102,6 +108,15 @@ class Claim(CitesSources):
                 ),
                 name="claim_range_low_to_high_in_100",
             ),
+            models.CheckConstraint(
+                condition=Q(is_rare_serious=False) | Q(kind=ClaimKind.HARM),
+                name="claim_rare_serious_is_a_harm",
+            ),
+            models.UniqueConstraint(
+                fields=["option"],
+                condition=Q(is_rare_serious=True),
+                name="claim_one_rare_serious_harm_an_option",
+            ),
         ]
 
     def __str__(self):
@@ -135,6 +150,19 @@ class Claim(CitesSources):
             raise ValidationError("A range runs from low to high, and at most to 100.")
         if (self.study_size is not None or self.range_low is not None) and not self.has_frequency:
             raise ValidationError("A study size or a range goes with a frequency (x of N).")
+        if self.is_rare_serious and self.kind != ClaimKind.HARM:
+            raise ValidationError(
+                {"is_rare_serious": "Only a harm can be the rarest serious harm."}
+            )
+        if self.is_rare_serious and self.option_id:
+            others = Claim.objects.filter(option_id=self.option_id, is_rare_serious=True)
+            if others.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {
+                        "is_rare_serious": "This option already has its rarest serious harm: "
+                        "untick that one first."
+                    }
+                )
 
     def patient_texts(self) -> list[tuple[str, str]]:
         texts = [(f"{self.get_kind_display()}: {self.text[:40]}…", self.text)]
@@ -193,6 +221,12 @@ class ClaimCheck(CitesSources):
         ]
 
 
+class Region(models.TextChoices):
+    UK = "uk", "United Kingdom"
+    EU = "eu", "European Union"
+    US = "us", "United States"
+
+
 class Cost(CitesSources):
     option = models.ForeignKey("Option", on_delete=models.CASCADE, related_name="costs")
     low = models.DecimalField(max_digits=10, decimal_places=0, help_text="The lowest price found.")
@@ -216,6 +250,13 @@ class Cost(CitesSources):
     where = models.CharField(
         max_length=100, blank=True, help_text='Where the price applies, e.g. "US private clinics".'
     )
+    country = models.CharField(
+        "country the price is for",
+        max_length=10,
+        choices=Region.choices,
+        blank=True,
+        help_text="Printed on the summary and the note. Leave blank when the source does not say.",
+    )
     source = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
@@ -232,6 +273,9 @@ class Cost(CitesSources):
             models.CheckConstraint(
                 condition=Q(high__gte=models.F("low")), name="cost_high_not_below_low"
             ),
+            models.CheckConstraint(
+                condition=Q(country__in=["", *Region.values]), name="cost_country_valid"
+            ),
         ]
 
     def __str__(self):
@@ -246,12 +290,6 @@ class Cost(CitesSources):
 
     def patient_texts(self) -> list[tuple[str, str]]:
         return [(f"Cost {self.display}: what it covers", self.covers)]
-
-
-class Region(models.TextChoices):
-    UK = "uk", "United Kingdom"
-    EU = "eu", "European Union"
-    US = "us", "United States"
 
 
 # The order sources are weighed in: an option's main benefit and main harm come from the highest.

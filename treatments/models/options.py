@@ -275,6 +275,11 @@ class Option(SlugModel):
     def main_harm(self):
         return self.main_claim(Claim.Kind.HARM)
 
+    @property
+    def rare_serious_harm(self) -> "Claim | None":
+        """The harm editors marked as the rarest serious one (it may be the main harm)."""
+        return next((c for c in self.claims_of(Claim.Kind.HARM) if c.is_rare_serious), None)
+
     def publication_problems(self) -> list[str]:
         """What stops this option being shown to patients, in words an editor can act on."""
         problems = []
