@@ -107,20 +107,6 @@ def test_an_earlier_version_can_be_published_again(client, factory):
     assert Option.objects.get(pk=option.pk).name == "Hot baths"  # the draft is untouched
 
 
-def test_a_versions_changes_are_the_difference_from_the_one_before(factory):
-    kept = factory.make_option(ready=True, name="Kept")
-    dropped = factory.make_option(ready=True, name="Dropped")
-    before = factory.publish_version()
-    Option.objects.filter(pk=kept.pk).update(summary="New words.")
-    dropped.mark_draft()
-    factory.make_option(ready=True, name="Added")
-    after = factory.publish_version()
-    changes = releases.changes_between(before.content, after.content)
-    assert "Option: Added" in changes.added
-    assert "Option: Kept" in changes.changed
-    assert "Option: Dropped" in changes.removed
-
-
 def test_load_content_publishes_the_bundled_content_as_the_first_version(db):
     call_command("load_content", verbosity=0)
     release = Release.objects.get()

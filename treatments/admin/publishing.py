@@ -1,5 +1,6 @@
-"""Publishing in the admin: publishers check the draft, preview it, give a reason and publish a
-numbered version; everyone on the staff can read every version and what it changed."""
+"""Publishing in the admin: publishers check the draft, read what it changes field by field,
+preview it, give a reason and publish a numbered version; everyone on the staff can read every
+version, what it changed, and compare any two."""
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
@@ -14,7 +15,9 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from treatments import releases
-from treatments.models import Release
+from treatments.admin.history import admin_url
+from treatments.differences import Comparison, compare
+from treatments.models import Option, Release
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -30,6 +33,57 @@ class PublishForm(forms.Form):
         help_text="What changed and who checked it. Kept with the version for good.",
         error_messages={"required": "Say why this version is published, then publish again."},
     )
+
+
+class CompareForm(forms.Form):
+    before = forms.ModelChoiceField(
+        Release.objects.defer("content"),
+        to_field_name="number",
+        label="Compare",
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose a published version from the list."},
+    )
+    after = forms.ModelChoiceField(
+        Release.objects.defer("content"),
+        to_field_name="number",
+        label="with",
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose a published version from the list."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Unless chosen: the newest version against the one before it.
+        latest = list(Release.objects.order_by("-number").values_list("number", flat=True)[:2])
+        self.can_compare = len(latest) == 2
+        if self.can_compare and not self.is_bound:
+            self.initial = {"before": latest[1], "after": latest[0], **self.initial}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("before") and data.get("before") == data.get("after"):
+            raise ValidationError("Choose two different versions to compare.")
+        return data
+
+
+def with_links(comparison: Comparison) -> Comparison:
+    """Each row linked to its page in the admin, or its option's when it has none of its own;
+    no link when the draft no longer holds it. One query per kind of content."""
+    wanted: dict[type, set] = {}
+    for row in comparison.rows:
+        wanted.setdefault(row.model, set()).add(row.pk)
+        if row.option_pk is not None:
+            wanted.setdefault(Option, set()).add(row.option_pk)
+    in_draft = {
+        model: set(model._default_manager.filter(pk__in=pks).values_list("pk", flat=True))
+        for model, pks in wanted.items()
+    }
+    for row in comparison.rows:
+        if row.pk in in_draft[row.model]:
+            row.url = admin_url(row.model, "change", row.pk)
+        if not row.url and row.option_pk in in_draft.get(Option, ()):
+            row.url = admin_url(Option, "change", row.option_pk)
+    return comparison
 
 
 def publisher_name(request: HttpRequest) -> str:
@@ -50,6 +104,11 @@ class ReleaseAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
+            path(
+                "compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="treatments_release_compare",
+            ),
             path(
                 "publish/",
                 self.admin_site.admin_view(self.publish_view),
@@ -78,6 +137,7 @@ class ReleaseAdmin(admin.ModelAdmin):
             **(extra_context or {}),
             "can_publish": request.user.has_perm(PUBLISH_PERMISSION),
             "current": Release.objects.current(),
+            "compare_form": CompareForm(auto_id="compare_%s"),
         }
         return super().changelist_view(request, extra_context)
 
@@ -86,8 +146,10 @@ class ReleaseAdmin(admin.ModelAdmin):
         extra = {"can_publish": request.user.has_perm(PUBLISH_PERMISSION), "form": PublishForm()}
         if release is not None:
             earlier = Release.objects.filter(number__lt=release.number).first()
-            extra["changes"] = releases.changes_between(
-                releases.content_of(earlier) if earlier else [], releases.content_of(release)
+            extra["comparison"] = with_links(
+                compare(
+                    releases.content_of(earlier) if earlier else [], releases.content_of(release)
+                )
             )
             extra["earlier"] = earlier
             extra["is_current"] = release == Release.objects.current()
@@ -120,20 +182,43 @@ class ReleaseAdmin(admin.ModelAdmin):
                 return HttpResponseRedirect(reverse("admin:treatments_release_changelist"))
         current = Release.objects.current()
         draft = releases.draft_content()
-        changes = releases.changes_between(releases.content_of(current) if current else [], draft)
+        comparison = compare(releases.content_of(current) if current else [], draft)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Publish a new version",
             "form": form,
             "problems": problems,
-            "changes": changes,
+            "comparison": with_links(comparison),
             "current": current,
             "previews": releases.options_in(draft),
         }
         status = 422 if form.is_bound else 200
         return TemplateResponse(
             request, "admin/treatments/release/publish.html", context, status=status
+        )
+
+    def compare_view(self, request: HttpRequest) -> HttpResponse:
+        """What one published version changes against another, chosen from the list."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = CompareForm(request.GET or None, auto_id="compare_%s")
+        comparison = None
+        if form.is_valid():
+            before, after = form.cleaned_data["before"], form.cleaned_data["after"]
+            comparison = with_links(
+                compare(releases.content_of(before), releases.content_of(after))
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Compare two versions",
+            "compare_form": form,
+            "comparison": comparison,
+        }
+        status = 422 if form.is_bound and not form.is_valid() else 200
+        return TemplateResponse(
+            request, "admin/treatments/release/compare.html", context, status=status
         )
 
     def republish_view(self, request: HttpRequest, pk: int) -> HttpResponse:

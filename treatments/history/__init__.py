@@ -25,7 +25,12 @@ from treatments.history.records import (
     kind_of,
     what_happened,
 )
-from treatments.history.since_review import changes_since_review, review_moment, word_diff
+from treatments.history.since_review import (
+    changes_since_review,
+    list_diff,
+    review_moment,
+    word_diff,
+)
 
 __all__ = [
     "LOADED",
@@ -42,6 +47,7 @@ __all__ = [
     "find_deleted",
     "history_of",
     "kind_of",
+    "list_diff",
     "record_loaded_content",
     "restore",
     "review_moment",
