@@ -1,4 +1,4 @@
-"""What one version changes against another: kind by kind, field by field, and what patients lose."""
+"""What one version changes against another: by kind, field by field, and what patients lose."""
 
 import pytest
 

@@ -20,7 +20,8 @@ from treatments.releases import Content
 from treatments.schema import option_sources, published_models
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
-# Longer than this, a text is shown as a word-level difference rather than before and after.
+# A text box, or a line longer than this, is shown as a word-level difference rather than as
+# what it was and what it is.
 LONG_TEXT = 80
 # Parts whose removal takes something away from what patients are told about an option.
 LOSS_WHEN_REMOVED: tuple[type[models.Model], ...] = (Claim, Consideration)
@@ -182,9 +183,10 @@ def _changed_fields(
         if _raw(then, f) == _raw(now, f):
             continue
         before, after = _shown(old, then, f), _shown(new, now, f)
+        diff: SafeString | str
         if f.many_to_many:
-            diff = list_diff(_names(old, then, f), _names(new, now, f))
-        elif len(before) > LONG_TEXT or len(after) > LONG_TEXT:
+            diff = list_diff(_names(then, f), _names(now, f))
+        elif isinstance(f, models.TextField) or max(len(before), len(after)) > LONG_TEXT:
             diff = word_diff(before, after)
         else:
             diff = ""
@@ -192,13 +194,13 @@ def _changed_fields(
     return changes
 
 
-def _raw(row: models.Model, f: models.Field) -> Any:
+def _raw(row: Any, f: models.Field) -> Any:
     if f.many_to_many:
         return sorted(target.pk for target in getattr(row.related, f.name))
     return getattr(row, f.attname)
 
 
-def _names(content: Content, row: models.Model, f: models.Field) -> list[str]:
+def _names(row: Any, f: models.Field) -> list[str]:
     return [_target_name(target) for target in getattr(row.related, f.name)]
 
 
@@ -211,7 +213,7 @@ def _target_name(target: models.Model) -> str:
 def _shown(content: Content, row: models.Model, f: models.Field) -> str:
     """A field's value as an editor reads it: names, not numbers, for what it points to."""
     if f.many_to_many:
-        return "; ".join(_names(content, row, f))
+        return "; ".join(_names(row, f))
     value = getattr(row, f.attname)
     if value is None or value == "":
         return ""
@@ -261,4 +263,3 @@ class _AsRecord:
 
     def __init__(self, row: models.Model):
         self.instance = row
-

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -60,7 +61,7 @@ class CompareForm(forms.Form):
             self.initial = {"before": latest[1], "after": latest[0], **self.initial}
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("before") and data.get("before") == data.get("after"):
             raise ValidationError("Choose two different versions to compare.")
         return data
@@ -69,7 +70,7 @@ class CompareForm(forms.Form):
 def with_links(comparison: Comparison) -> Comparison:
     """Each row linked to its page in the admin, or its option's when it has none of its own;
     no link when the draft no longer holds it. One query per kind of content."""
-    wanted: dict[type, set] = {}
+    wanted: dict[type[models.Model], set] = {}
     for row in comparison.rows:
         wanted.setdefault(row.model, set()).add(row.pk)
         if row.option_pk is not None:
