@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
-from treatments.history import describe, list_diff, word_diff
+from treatments.history import describe_row, list_diff, word_diff
 from treatments.models import Claim, Consideration, Option, Source
 from treatments.releases import Content
 from treatments.schema import option_sources, published_models
@@ -123,7 +123,7 @@ def compared_fields(model: type[models.Model]) -> list[models.Field]:
 
 def name_of(row: models.Model) -> str:
     """A row in a few words, as the history pages name it."""
-    return describe(_AsRecord(row))
+    return describe_row(row)
 
 
 def warnings(old: Content, new: Content) -> list[str]:
@@ -256,10 +256,3 @@ def _option_of(content: Content, row: models.Model) -> Option | None:
 
 def _still_in(content: Content, row: models.Model) -> bool:
     return row.pk in content.rows.get(type(row), {})
-
-
-class _AsRecord:
-    """A row dressed as a history record, for `describe`."""
-
-    def __init__(self, row: models.Model):
-        self.instance = row

@@ -78,7 +78,7 @@ class NotPublishable(ValidationError):
         )
 
 
-def _published_rows(model: type[models.Model], include: str) -> models.QuerySet:
+def published_rows(model: type[models.Model], include: str = "") -> models.QuerySet:
     """The model's rows patients can see: only published options and their parts (and the
     option `include`, published or not, for a preview)."""
     rows = model._default_manager.all()
@@ -97,7 +97,7 @@ def draft_content(include: str = "") -> list[dict]:
     """
     rows = []
     for model in published_models():
-        published = for_serializing(_published_rows(model, include), natural_keys=False)
+        published = for_serializing(published_rows(model, include), natural_keys=False)
         rows += json.loads(serializers.serialize("json", published))
     return rows
 

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from treatments import releases
+from treatments import releases, rollback
 from treatments.admin.history import admin_url
 from treatments.differences import Comparison, compare
 from treatments.models import Option, Release
@@ -33,6 +33,16 @@ class PublishForm(forms.Form):
         max_length=2000,
         help_text="What changed and who checked it. Kept with the version for good.",
         error_messages={"required": "Say why this version is published, then publish again."},
+    )
+
+
+class RepublishForm(PublishForm):
+    reset_draft = forms.BooleanField(
+        label="Also put the draft back to this version",
+        required=False,
+        help_text="Editors' changes since then are undone, so the next version does not send "
+        "them out again. Options it does not have go back to draft; anything else it does not "
+        "have is deleted, and can be restored from the deleted items.",
     )
 
 
@@ -144,7 +154,10 @@ class ReleaseAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         release = self.get_object(request, object_id)
-        extra = {"can_publish": request.user.has_perm(PUBLISH_PERMISSION), "form": PublishForm()}
+        extra = {
+            "can_publish": request.user.has_perm(PUBLISH_PERMISSION),
+            "form": RepublishForm(),
+        }
         if release is not None:
             earlier = Release.objects.filter(number__lt=release.number).first()
             extra["comparison"] = with_links(
@@ -227,20 +240,35 @@ class ReleaseAdmin(admin.ModelAdmin):
         self._require_publisher(request)
         return require_POST(self._republish)(request, pk)
 
+    @transaction.atomic
     def _republish(self, request: HttpRequest, pk: int) -> HttpResponse:
         earlier = get_object_or_404(Release, pk=pk)
-        form = PublishForm(request.POST)
-        if form.is_valid():
-            release = releases.publish(
-                publisher_name(request), form.cleaned_data["reason"], again=earlier
-            )
-            self.message_user(
-                request,
-                f"{earlier} is published again as {release}: patients see it now.",
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(reverse("admin:treatments_release_changelist"))
-        # An ErrorList gives its messages as text when iterated.
-        reasons = cast(Iterable[str], form.errors["reason"])
-        self.message_user(request, " ".join(reasons), messages.ERROR)
-        return HttpResponseRedirect(reverse("admin:treatments_release_change", args=[pk]))
+        form = RepublishForm(request.POST)
+        if not form.is_valid():
+            # An ErrorList gives its messages as text when iterated.
+            reasons = cast(Iterable[str], form.errors["reason"])
+            self.message_user(request, " ".join(reasons), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:treatments_release_change", args=[pk]))
+        release = releases.publish(
+            publisher_name(request), form.cleaned_data["reason"], again=earlier
+        )
+        self.message_user(
+            request,
+            f"{earlier} is published again as {release}: patients see it now.",
+            messages.SUCCESS,
+        )
+        if form.cleaned_data["reset_draft"]:
+            self.message_user(request, said(rollback.reset_draft_to(earlier), earlier))
+        return HttpResponseRedirect(reverse("admin:treatments_release_changelist"))
+
+
+def said(reset: rollback.Reset, release: Release) -> str:
+    """What putting the draft back did, in a sentence or two."""
+    words = f"The draft is back to {release}."
+    if reset.returned_to_draft:
+        words += " Back in draft: " + ", ".join(reset.returned_to_draft) + "."
+    if reset.deleted:
+        words += f" {reset.deleted} other changes since were deleted (see the deleted items)."
+    if reset.kept:
+        words += " Kept, as draft work still uses them: " + "; ".join(reset.kept) + "."
+    return words
