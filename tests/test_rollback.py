@@ -27,7 +27,9 @@ def test_the_draft_put_back_publishes_nothing_new_against_that_version(factory):
     claim_pk = claim.pk
     claim.delete()
     harm_source = factory.make_source()
-    factory.make_claim(kept, kind=Claim.Kind.HARM, text="Some felt dizzy.", sources=[harm_source])
+    dizzy = factory.make_claim(
+        kept, kind=Claim.Kind.HARM, text="Some felt dizzy.", sources=[harm_source]
+    )
     newer = factory.make_option(ready=True, name="Ice packs")
     factory.publish_version()
 
@@ -46,6 +48,11 @@ def test_the_draft_put_back_publishes_nothing_new_against_that_version(factory):
     newer.refresh_from_db()
     assert newer.status == Option.Status.DRAFT
     assert reset.returned_to_draft == ["Ice packs"]
+    # Only what differed was saved again (the option and the deleted claim); the claim added
+    # since is deleted; the option's other claims are left alone.
+    assert reset.saved == 2
+    reset_records = Claim.history.filter(history_change_reason="Reset to Version 1")
+    assert set(reset_records.values_list("id", flat=True)) == {claim_pk, dizzy.pk}
     # What else the draft had since is deleted, and can be restored from the deleted items.
     deleted = {item.description for item in deleted_items()}
     assert {"Harm or side effect: Some felt dizzy.", source_named(harm_source)} <= deleted
@@ -77,7 +84,10 @@ def test_a_publisher_chooses_to_put_the_draft_back_when_publishing_again(
         {"reason": "The new name was wrong.", "reset_draft": "on"},
         follow=True,
     )
-    assert "The draft is back to Version 1." in response.content.decode()
+    assert (
+        "The draft is back to Version 1. Rows put back as they were: 1."
+        in response.content.decode()
+    )
     assert Release.objects.current().number == 3
     assert Option.objects.get(pk=option.pk).name == "Warm baths"
     record = Option.history.filter(id=option.pk).first()

@@ -1,7 +1,8 @@
 """Putting the editors' draft back to a published version, so that publishing an earlier version
 again is not undone by the next publish sending out what it took back.
 
-Every row the version holds is saved again as the version has it (recreated if it was deleted).
+Every row the version holds that the draft has changed or deleted is saved again as the version
+has it; rows the draft has as they were are left alone, so their history stays quiet.
 What the draft has that the version does not is deleted, with its history, so it can be restored
 from the deleted items; but an option is only returned to draft, so no editor's work on it is
 lost, and a shared row that anything left in the draft still points to (a source a draft
@@ -14,9 +15,10 @@ from typing import Any
 from django.core import serializers
 from django.db import models, transaction
 
+from treatments.differences import compare
 from treatments.history import describe_row
 from treatments.models import Option, Release
-from treatments.releases import content_of, published_rows
+from treatments.releases import content_of, draft_content, published_rows
 from treatments.schema import part_models, published_models
 
 
@@ -35,14 +37,22 @@ def reset_draft_to(release: Release) -> Reset:
     why = f"Reset to {release}"
     done = Reset()
     held: dict[type[models.Model], set] = {model: set() for model in published_models()}
+    version = content_of(release)
+    differs = {
+        (kind.model, row.pk)
+        for kind in compare(draft_content(), version).kinds
+        for row in [*kind.added, *kind.changed]
+    }
     # Parents first (the order a version keeps), so every row's parents are back before it.
-    for item in serializers.deserialize("python", content_of(release), ignorenonexistent=True):
+    for item in serializers.deserialize("python", version, ignorenonexistent=True):
         row = item.object
+        held[type(row)].add(row.pk)
+        if (type(row), row.pk) not in differs:
+            continue
         _because(row, why)
         row.save()
         for name, pks in (item.m2m_data or {}).items():
             getattr(row, name).set(pks)
-        held[type(row)].add(row.pk)
         done.saved += 1
     for option in Option.objects.ready().exclude(pk__in=held[Option]).order_by("name"):
         _because(option, why)

@@ -263,12 +263,12 @@ class ReleaseAdmin(admin.ModelAdmin):
 
 
 def said(reset: rollback.Reset, release: Release) -> str:
-    """What putting the draft back did, in a sentence or two."""
-    words = f"The draft is back to {release}."
+    """What putting the draft back did, in a few short sentences."""
+    words = [f"The draft is back to {release}.", f"Rows put back as they were: {reset.saved}."]
     if reset.returned_to_draft:
-        words += " Back in draft: " + ", ".join(reset.returned_to_draft) + "."
+        words.append("Back in draft: " + ", ".join(reset.returned_to_draft) + ".")
     if reset.deleted:
-        words += f" {reset.deleted} other changes since were deleted (see the deleted items)."
+        words.append(f"Rows added since and now deleted (see the deleted items): {reset.deleted}.")
     if reset.kept:
-        words += " Kept, as draft work still uses them: " + "; ".join(reset.kept) + "."
-    return words
+        words.append("Kept, as draft work still uses them: " + "; ".join(reset.kept) + ".")
+    return " ".join(words)
