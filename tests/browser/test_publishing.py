@@ -108,3 +108,23 @@ def test_a_publisher_reads_each_changed_field_and_is_warned_first_and_axe_is_cle
     changed = page.page.locator(".release-row", has_text="Mirror therapy – Benefit")
     assert "[added: Some]" in changed.text_content()
     assert axe(page) == []
+
+
+def test_an_editor_submits_work_for_review_and_the_publisher_sees_it_waiting(
+    open_page, live_server, staff, factory, axe
+):
+    factory.make_option(ready=True, name="Mirror therapy")
+    editor = open_page(live_server.url)
+    sign_in(editor, "editor")
+    editor.goto("/admin/treatments/submission/add/")
+    editor.page.fill("#id_comment", "New harms from the 2026 review; please check the numbers.")
+    editor.page.click("input[name=_save]")
+    editor.page.wait_for_url("**/admin/treatments/submission/")
+    assert axe(editor) == []
+
+    publisher = open_page(live_server.url)
+    sign_in(publisher, "publisher")
+    publisher.goto("/admin/treatments/release/publish/")
+    waiting = publisher.page.locator(".release-waiting li")
+    assert waiting.inner_text().startswith("Shared content, from editor on ")
+    assert waiting.inner_text().endswith("please check the numbers.")

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from treatments import releases, rollback
 from treatments.admin.history import admin_url
 from treatments.differences import Comparison, compare
-from treatments.models import Option, Release
+from treatments.models import Option, Release, Submission
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -190,6 +190,12 @@ class ReleaseAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                # What waited for review went out with this version.
+                Submission.objects.waiting().update(
+                    status=Submission.Status.PUBLISHED,
+                    answered_by=publisher_name(request),
+                    answered_at=release.published_at,
+                )
                 self.message_user(
                     request, f"{release} is published: patients see it now.", messages.SUCCESS
                 )
@@ -206,6 +212,9 @@ class ReleaseAdmin(admin.ModelAdmin):
             "comparison": with_links(comparison),
             "current": current,
             "previews": releases.options_in(draft),
+            "waiting": Submission.objects.waiting()
+            .select_related("option")
+            .order_by("submitted_at"),
         }
         status = 422 if form.is_bound else 200
         return TemplateResponse(

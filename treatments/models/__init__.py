@@ -36,7 +36,7 @@ from treatments.models.options import (
     OptionQuerySet,
 )
 from treatments.models.pages import Aid, AidManager, Page, PageSection, Term
-from treatments.models.publishing import Release, ReleaseQuerySet, Review
+from treatments.models.publishing import Release, ReleaseQuerySet, Review, Submission
 from treatments.models.questionnaire import (
     FLOW_STEP_SLUGS,
     Choice,
@@ -94,6 +94,7 @@ __all__ = [
     "Release",
     "ReleaseQuerySet",
     "Review",
+    "Submission",
     "SlugManager",
     "SlugModel",
     "Source",
