@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.connection import ConnectionDoesNotExist
@@ -350,6 +351,21 @@ def test_comparing_a_version_that_cannot_be_compared_says_what_to_do(
     response = editor_client.get(COMPARE, query)
     assert response.status_code == 422
     assert message in text_of(parse(response.content.decode()))
+
+
+@override_settings(STAFF_REQUIRE_2FA=True)
+def test_without_the_second_factor_no_version_or_comparison_opens(publisher_client, factory):
+    factory.make_option(ready=True)
+    first = factory.publish_version()
+    factory.publish_version()
+    for url in [
+        PUBLISH,
+        f"{COMPARE}?before=1&after=2",
+        reverse("admin:treatments_release_change", args=[first.pk]),
+    ]:
+        response = publisher_client.get(url)  # signed in with a password alone
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/admin/login/")
 
 
 def test_the_publish_page_runs_as_many_queries_however_much_changed(publisher_client, factory):
