@@ -96,16 +96,18 @@ def compare(before: list[dict], after: list[dict]) -> Comparison:
         then, now = old.rows.get(model, {}), new.rows.get(model, {})
         kind = KindChanges(
             model,
-            added=[_row(ADDED, new, now[pk], fields=bool(before)) for pk in now if pk not in then],
+            # Against nothing, every row is new: named, not spelled out.
+            added=[
+                _row(ADDED, new, now[pk], _what_it_says(new, now[pk]) if before else [])
+                for pk in now
+                if pk not in then
+            ],
             changed=[],
-            removed=[_row(REMOVED, old, then[pk], fields=False) for pk in then if pk not in now],
+            removed=[_row(REMOVED, old, then[pk]) for pk in then if pk not in now],
         )
-        for pk in now.keys() & then.keys():
+        for pk in sorted(now.keys() & then.keys()):
             if found := _changed_fields(old, then[pk], new, now[pk]):
-                row = _row(CHANGED, new, now[pk], fields=False)
-                row.fields = found
-                kind.changed.append(row)
-        kind.changed.sort(key=lambda row: row.pk)
+                kind.changed.append(_row(CHANGED, new, now[pk], found))
         if kind.count:
             kinds.append(kind)
     return Comparison(kinds, warnings(old, new), from_nothing=not before)
@@ -119,11 +121,6 @@ def compared_fields(model: type[models.Model]) -> list[models.Field]:
         if not f.primary_key and not getattr(f, "auto_now", False)
     ]
     return found + [cast(models.Field, f) for f in model._meta.many_to_many]
-
-
-def name_of(row: models.Model) -> str:
-    """A row in a few words, as the history pages name it."""
-    return describe_row(row)
 
 
 def warnings(old: Content, new: Content) -> list[str]:
@@ -144,12 +141,12 @@ def warnings(old: Content, new: Content) -> list[str]:
             if pk in now or (option is not None and option.pk not in new.rows[Option]):
                 continue
             where = f"“{option.name}”" if option is not None else "every option"
-            found.append(f"Patients lose this from {where}: {name_of(row)}")
+            found.append(f"Patients lose this from {where}: {describe_row(row)}")
     cited_by = _citing(old)
     for pk, source in old.rows[Source].items():
         if pk in new.rows[Source]:
             continue
-        staying = [name_of(row) for row in cited_by.get(pk, []) if _still_in(new, row)]
+        staying = [describe_row(row) for row in cited_by.get(pk, []) if _still_in(new, row)]
         if staying:
             found.append(
                 f"The source “{source.short_citation}: {source.title}” is taken out, and what "
@@ -163,16 +160,22 @@ def warnings(old: Content, new: Content) -> list[str]:
     return found
 
 
-def _row(status: str, content: Content, row: models.Model, *, fields: bool) -> RowChange:
-    option = _option_of(content, row)
-    change = RowChange(status, type(row), row.pk, name_of(row))
-    if option is not None:
+def _row(
+    status: str, content: Content, row: models.Model, fields: list[FieldChange] | None = None
+) -> RowChange:
+    change = RowChange(status, type(row), row.pk, describe_row(row), fields=fields or [])
+    if (option := _option_of(content, row)) is not None:
         change.option, change.option_pk = option.name, option.pk
-    if fields:  # an added row: what it says
-        for f in compared_fields(type(row)):
-            if shown := _shown(content, row, f):
-                change.fields.append(FieldChange(_label(f), "", shown))
     return change
+
+
+def _what_it_says(content: Content, row: models.Model) -> list[FieldChange]:
+    """An added row's fields that hold something."""
+    return [
+        FieldChange(_label(f), "", shown)
+        for f in compared_fields(type(row))
+        if (shown := _shown(content, row, f))
+    ]
 
 
 def _changed_fields(
@@ -207,7 +210,7 @@ def _names(row: Any, f: models.Field) -> list[str]:
 def _target_name(target: models.Model) -> str:
     if isinstance(target, Source):
         return f"{target.short_citation}: {target.title}"
-    return name_of(target)
+    return describe_row(target)
 
 
 def _shown(content: Content, row: models.Model, f: models.Field) -> str:
