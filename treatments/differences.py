@@ -2,8 +2,8 @@
 
 Both sides are release content (`releases.content_of()`, or the draft as it would be published),
 read into model instances by `releases.Content`, so nothing here queries the editors' tables.
-Every kind of content in `schema.published_models()` is compared, field by field: a new kind of
-content needs nothing here. `warnings()` says first where patients would lose something.
+Every kind of content a version holds (`schema.published_models()`) is compared, field by field:
+a new kind of content needs nothing here. `warnings()` says where patients would lose something.
 """
 
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from treatments.history import describe_row, list_diff, word_diff
 from treatments.models import Claim, Consideration, Option, Source
 from treatments.releases import Content
-from treatments.schema import option_sources, published_models
+from treatments.schema import option_sources, part_models, shared_models
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 # A text box, or a line longer than this, is shown as a word-level difference rather than as
@@ -92,7 +92,9 @@ def compare(before: list[dict], after: list[dict]) -> Comparison:
     """What `after` changes against `before` (both a release's content)."""
     old, new = Content(before), Content(after)
     kinds = []
-    for model in published_models():
+    # Options and their parts first, then what every option shares.
+    kinds_in_order: list[type[models.Model]] = [Option, *part_models(), *shared_models()]
+    for model in kinds_in_order:
         then, now = old.rows.get(model, {}), new.rows.get(model, {})
         kind = KindChanges(
             model,
