@@ -15,7 +15,6 @@ import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import cast
 
 from django.core import serializers
@@ -25,9 +24,7 @@ from django.db import DatabaseError, IntegrityError, connection, models, transac
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.text import capfirst
 
-from treatments import schema
 from treatments.content import for_serializing
 from treatments.models import (
     Aid,
@@ -82,7 +79,7 @@ class NotPublishable(ValidationError):
         )
 
 
-def _published_rows(model: type[models.Model], include: str) -> models.QuerySet:
+def published_rows(model: type[models.Model], include: str = "") -> models.QuerySet:
     """The model's rows patients can see: only published options and their parts (and the
     option `include`, published or not, for a preview)."""
     rows = model._default_manager.all()
@@ -101,7 +98,7 @@ def draft_content(include: str = "") -> list[dict]:
     """
     rows = []
     for model in published_models():
-        published = for_serializing(_published_rows(model, include), natural_keys=False)
+        published = for_serializing(published_rows(model, include), natural_keys=False)
         rows += json.loads(serializers.serialize("json", published))
     return rows
 
@@ -154,39 +151,6 @@ def publish(by: str, reason: str, *, again: Release | None = None) -> Release:
     except IntegrityError as error:  # someone else published this number a moment before
         raise ValidationError("Someone else published at the same moment. Try again.") from error
     return release
-
-
-@dataclass
-class Changes:
-    """What a version changed, model by model: added, changed and removed rows."""
-
-    added: list[str]
-    changed: list[str]
-    removed: list[str]
-
-    @property
-    def count(self) -> int:
-        return len(self.added) + len(self.changed) + len(self.removed)
-
-
-def _label(row: dict) -> str:
-    model = row["model"].split(".")[-1]
-    fields = row["fields"]
-    name = fields.get("name") or fields.get("title") or fields.get("term") or fields.get("text")
-    name = name or fields.get("label") or fields.get("statement") or fields.get("claim") or ""
-    verbose = capfirst(schema.model(model)._meta.verbose_name)
-    return f"{verbose}: {str(name)[:80]}" if name else f"{verbose} {row['pk']}"
-
-
-def changes_between(before: list[dict], after: list[dict]) -> Changes:
-    """The difference between two versions' content, as rows added, changed and removed."""
-    old = {(row["model"], row["pk"]): row for row in before}
-    new = {(row["model"], row["pk"]): row for row in after}
-    return Changes(
-        added=[_label(new[key]) for key in new if key not in old],
-        changed=[_label(new[key]) for key in new if key in old and new[key] != old[key]],
-        removed=[_label(old[key]) for key in old if key not in new],
-    )
 
 
 def options_in(content: list[dict]) -> list[tuple[str, str]]:

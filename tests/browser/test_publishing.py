@@ -3,6 +3,7 @@
 import pytest
 
 from tests.browser.steps import sign_in
+from tests.html import words
 from tests.users import make_staff
 from treatments.models import Release
 
@@ -43,8 +44,10 @@ def test_an_edit_reaches_patients_only_when_a_publisher_publishes_it(
     publisher.page.get_by_role("link", name="Publish a new version").click()
     body = publisher.page.locator("#content-main")
     assert "Every option marked for publishing meets the rules." in body.inner_text()
-    assert "Changed: Option: Hot baths" in body.inner_text()
-    publisher.page.get_by_role("link", name="Hot baths").click()
+    renamed = body.locator(".release-row", has_text="Hot baths")
+    # Read from the document, not its layout, which may not have its style sheet yet.
+    assert words(renamed.text_content()) == "Changed: Hot baths Name Was: Warm baths Now: Hot baths"
+    publisher.page.locator(".release-previews").get_by_role("link", name="Hot baths").click()
     assert "Preview of the draft" in publisher.page.locator("main").inner_text()
     assert "Hot baths" in publisher.page.locator("h1").inner_text()
     publisher.page.go_back()
@@ -63,3 +66,59 @@ def test_an_edit_reaches_patients_only_when_a_publisher_publishes_it(
     publisher.page.wait_for_url("**/admin/treatments/release/")
     assert "Warm baths" in patient.goto(patient_page).text()
     assert Release.objects.current().number == 3
+
+
+def test_a_publisher_reads_each_changed_field_and_is_warned_first_and_axe_is_clean(
+    page, staff, factory, axe
+):
+    kept = factory.make_option(ready=True, name="Mirror therapy")
+    leaving = factory.make_option(ready=True, name="Warm baths")
+    claim = factory.make_claim(
+        kept, text="Most people in the trial felt a little less pain after six weeks."
+    )
+    factory.publish_version()
+    claim.text = "Some people in the trial felt a little less pain after six weeks."
+    claim.save()
+    leaving.mark_draft()
+
+    sign_in(page, "publisher")
+    page.goto("/admin/treatments/release/publish/")
+    warning = page.page.locator(".release-warnings")
+    assert "Patients will no longer see the option “Warm baths”" in warning.inner_text()
+    row = page.page.locator(".release-row", has_text="Mirror therapy – Benefit")
+    assert row.locator("dt").inner_text() == "Text"
+    assert row.locator("del").text_content() == "[taken out: Most]"
+    assert row.locator("ins").text_content() == "[added: Some]"
+    assert axe(page) == []
+
+    # The same view for two published versions, picked from the list.
+    page.page.fill("#id_reason", "Kinder words; warm baths back to draft.")
+    page.page.click("input[value='Publish this version']")
+    page.page.wait_for_url("**/admin/treatments/release/")
+    page.page.select_option("#compare_before", label="Version 1")
+    page.page.select_option("#compare_after", label="Version 2")
+    page.page.get_by_role("button", name="Compare").click()
+    page.page.wait_for_url("**/release/compare/?before=1&after=2")
+    changed = page.page.locator(".release-row", has_text="Mirror therapy – Benefit")
+    assert "[added: Some]" in changed.text_content()
+    assert axe(page) == []
+
+
+def test_an_editor_submits_work_for_review_and_the_publisher_sees_it_waiting(
+    open_page, live_server, staff, factory, axe
+):
+    factory.make_option(ready=True, name="Mirror therapy")
+    editor = open_page(live_server.url)
+    sign_in(editor, "editor")
+    editor.goto("/admin/treatments/submission/add/")
+    editor.page.fill("#id_comment", "New harms from the 2026 review; please check the numbers.")
+    editor.page.click("input[name=_save]")
+    editor.page.wait_for_url("**/admin/treatments/submission/")
+    assert axe(editor) == []
+
+    publisher = open_page(live_server.url)
+    sign_in(publisher, "publisher")
+    publisher.goto("/admin/treatments/release/publish/")
+    waiting = publisher.page.locator(".release-waiting li")
+    assert waiting.inner_text().startswith("Shared content, from editor on ")
+    assert waiting.inner_text().endswith("please check the numbers.")

@@ -21,11 +21,17 @@ from treatments.history.records import (
     PartsHistory,
     content_models,
     describe,
+    describe_row,
     history_of,
     kind_of,
     what_happened,
 )
-from treatments.history.since_review import changes_since_review, review_moment, word_diff
+from treatments.history.since_review import (
+    changes_since_review,
+    list_diff,
+    review_moment,
+    word_diff,
+)
 
 __all__ = [
     "LOADED",
@@ -39,9 +45,11 @@ __all__ = [
     "content_models",
     "deleted_items",
     "describe",
+    "describe_row",
     "find_deleted",
     "history_of",
     "kind_of",
+    "list_diff",
     "record_loaded_content",
     "restore",
     "review_moment",

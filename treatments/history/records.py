@@ -63,6 +63,18 @@ def describe(record) -> str:
     return Truncator(words or f"number {obj.pk}").chars(90)
 
 
+class _AsRecord:
+    """A row dressed as a history record, for `describe`."""
+
+    def __init__(self, row: models.Model):
+        self.instance = row
+
+
+def describe_row(row: models.Model) -> str:
+    """A row in a few words, as `describe` says a record of it."""
+    return describe(_AsRecord(row))
+
+
 def kind_of(model) -> str:
     return capfirst(model._meta.verbose_name)
 

@@ -27,19 +27,27 @@ from treatments.schema import part_models
 def word_diff(old: str, new: str) -> SafeString:
     """`new` compared with `old` word by word: taken-out words in <del>, added ones in <ins>,
     each saying so to screen readers too."""
-    before, after = (old or "").split(), (new or "").split()
+    return _diff((old or "").split(), (new or "").split(), " ")
+
+
+def list_diff(old: list[str], new: list[str]) -> SafeString:
+    """A list (of sources, say) compared item by item, each item whole, as `word_diff` does."""
+    return _diff(old, new, "; ")
+
+
+def _diff(before: list[str], after: list[str], joiner: str) -> SafeString:
     parts = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            parts.append(format_html("{}", " ".join(before[i1:i2])))
+            parts.append(format_html("{}", joiner.join(before[i1:i2])))
             continue
         if tag in ("delete", "replace"):
             parts.append(
                 format_html(
                     '<del><span class="visually-hidden">[taken out: </span>{}'
                     '<span class="visually-hidden">]</span></del>',
-                    " ".join(before[i1:i2]),
+                    joiner.join(before[i1:i2]),
                 )
             )
         if tag in ("insert", "replace"):
@@ -47,10 +55,10 @@ def word_diff(old: str, new: str) -> SafeString:
                 format_html(
                     '<ins><span class="visually-hidden">[added: </span>{}'
                     '<span class="visually-hidden">]</span></ins>',
-                    " ".join(after[j1:j2]),
+                    joiner.join(after[j1:j2]),
                 )
             )
-    return mark_safe(" ".join(parts))
+    return mark_safe(joiner.join(parts))
 
 
 def review_moment(option) -> datetime.datetime | None:

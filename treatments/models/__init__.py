@@ -37,7 +37,7 @@ from treatments.models.options import (
     OptionQuerySet,
 )
 from treatments.models.pages import Aid, AidManager, Page, PageSection, Term
-from treatments.models.publishing import Release, ReleaseQuerySet, Review
+from treatments.models.publishing import Release, ReleaseQuerySet, Review, Submission
 from treatments.models.questionnaire import (
     FLOW_STEP_SLUGS,
     Choice,
@@ -98,6 +98,7 @@ __all__ = [
     "Release",
     "ReleaseQuerySet",
     "Review",
+    "Submission",
     "SlugManager",
     "SlugModel",
     "Source",

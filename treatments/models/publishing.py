@@ -139,3 +139,55 @@ class Review(models.Model):
         if hasattr(self, "_history_user"):
             option._history_user = self._history_user
         option.save(update_fields=[*values, "updated_at"])
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def waiting(self) -> "SubmissionQuerySet":
+        return self.filter(status=Submission.Status.WAITING)
+
+
+class Submission(models.Model):
+    """An editor's work marked ready for a publisher, with a comment; a publisher publishes it or
+    sends it back with one. Kept for good, as a record of who asked for what."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for a publisher"
+        SENT_BACK = "sent_back", "Sent back"
+        PUBLISHED = "published", "Published"
+
+    option = models.ForeignKey(
+        Option,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+        help_text="The option the work is on. Leave blank for work on shared content.",
+    )
+    comment = models.TextField(help_text="What you changed, and what a publisher should check.")
+    submitted_by = models.CharField(max_length=150, editable=False)
+    submitted_at = models.DateTimeField(default=timezone.now, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    answer = models.TextField(
+        blank=True, help_text="When you send it back: what to change before it is published."
+    )
+    answered_by = models.CharField(max_length=150, blank=True, editable=False)
+    answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["waiting", "sent_back", "published"]),
+                name="submission_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        what = self.option.name if self.option else "Shared content"
+        return f"{what}, from {self.submitted_by} on {date_format(self.submitted_at, 'j F Y')}"
+
+    def clean(self):
+        if self.status == self.Status.SENT_BACK and not self.answer.strip():
+            raise ValidationError({"answer": "Say what to change, so the editor knows."})
