@@ -360,6 +360,10 @@ ADDED_CAUTIONS = [
         "urgent",
         "healthnz-serotonin-syndrome",
     ),
+    ("ketamine-inpatient", "In the 24 hours after ketamine", "urgent", "rxlist-ketalar-consumer"),
+    ("ketamine-outpatient", "Your skin or eyes turn yellow", "urgent", "mayo-ketamine-precautions"),
+    ("ketamine-coma", "Your skin or eyes turn yellow", "urgent", "noppers-2011"),
+    ("ketamine-outpatient", "It hurts to pee", "urgent", "rxlist-ketalar-consumer"),
     ("opioids", "If you have sleep apnoea", "conditions:lung", "rapm-2020-opioids-sleep-breathing"),
     (
         "nerve-pain-antidepressants",
@@ -456,6 +460,9 @@ WITH_URGENT_SIGNS = [
     *NEAR_THE_SPINE,  # needles, implants and surgery near the spine; intrathecal baclofen
     "iv-lidocaine",  # drips
     "ivig",
+    "ketamine-inpatient",  # ketamine courses
+    "ketamine-outpatient",
+    "ketamine-coma",
     "other-bisphosphonates",  # bone medicines
     "opioids",
     "gabapentinoids",
@@ -466,9 +473,6 @@ WITH_URGENT_SIGNS = [
 # Not yet verified: no source we could read says when to get help at once for these. Each needs
 # one before it gets a sign; the check below fails once a sign is added, so the lists stay true.
 NOT_YET_VERIFIED = [
-    "ketamine-inpatient",  # ketamine courses: the ASRA 2018 consensus and the case series on
-    "ketamine-outpatient",  # liver injury speak to clinicians; the clinic and NHS leaflets we
-    "ketamine-coma",  # could read give no signs for a person to act on.
     "neridronate",  # its label lists low calcium and eye and jaw problems, not what to do.
     "dexmedetomidine",  # the EU leaflet says only "contact a doctor" for much pee and thirst.
     "iv-magnesium",  # one pilot study, no leaflet or label for this use.
