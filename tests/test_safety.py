@@ -362,7 +362,7 @@ ADDED_CAUTIONS = [
     ),
     ("ketamine-inpatient", "In the 24 hours after ketamine", "urgent", "rxlist-ketalar-consumer"),
     ("ketamine-outpatient", "Your skin or eyes turn yellow", "urgent", "mayo-ketamine-precautions"),
-    ("ketamine-coma", "Your skin or eyes turn yellow", "urgent", "noppers-2011"),
+    ("ketamine-coma", "Your skin or eyes turn yellow", "urgent", "cotter-2021"),
     ("ketamine-outpatient", "It hurts to pee", "urgent", "rxlist-ketalar-consumer"),
     ("opioids", "If you have sleep apnoea", "conditions:lung", "rapm-2020-opioids-sleep-breathing"),
     (
