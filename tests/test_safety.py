@@ -360,6 +360,7 @@ ADDED_CAUTIONS = [
         "urgent",
         "healthnz-serotonin-syndrome",
     ),
+    ("nerve-pain-antidepressants", "You have thoughts of harming", "urgent", "headmeds-duloxetine"),
     ("ketamine-inpatient", "In the 24 hours after ketamine", "urgent", "rxlist-ketalar-consumer"),
     ("ketamine-outpatient", "Your skin or eyes turn yellow", "urgent", "mayo-ketamine-precautions"),
     ("ketamine-coma", "Your skin or eyes turn yellow", "urgent", "cotter-2021"),
