@@ -33,6 +33,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from decisionaid import stand
 from decisionaid import sure as sure_test
 
 LINK_ID_BYTES = 9
@@ -53,6 +54,13 @@ class Answers:
     own_questions: str = ""
     # SURE test: item -> "yes" / "no"
     sure: dict[str, str] = field(default_factory=dict)
+    # Where the person stands (decisionaid/stand.py): option slug -> leaning, for options they
+    # consider; how far along they are; how they want to decide
+    leaning: dict[str, str] = field(default_factory=dict)
+    stage: str = ""
+    role: str = ""
+    # one concern of their own, in their words, beside what matters to them (never scored)
+    concern: str = ""
     # step slugs the person has completed
     done: list[str] = field(default_factory=list)
     # A random id shared by these answers and every resume link made from them, so that clearing
@@ -94,6 +102,20 @@ class Answers:
             answers.sure = {
                 k: v for k, v in sure.items() if k in sure_test.ITEMS and v in ("yes", "no")
             }
+        leaning = data.get("leaning")
+        if isinstance(leaning, dict):
+            answers.leaning = {
+                slug: lean
+                for slug, lean in leaning.items()
+                if slug in answers.considering and lean in stand.LEANINGS
+            }
+        if data.get("stage") in stand.STAGES:
+            answers.stage = data["stage"]
+        if data.get("role") in stand.ROLES:
+            answers.role = data["role"]
+        concern = data.get("concern")
+        if isinstance(concern, str):
+            answers.concern = concern[:300]
         return answers
 
     @classmethod
@@ -177,13 +199,26 @@ _SHORT = {
     "sure": "s",
     "done": "d",
     "link": "i",
+    "leaning": "l",
+    "stage": "g",
+    "role": "r",
+    "concern": "w",
 }
 _LONG = {short: name for name, short in _SHORT.items()}
 
 
 # A code table, not the journey (decisionaid/journey.py): "done" travels as these positions when
 # it holds only these steps. Saved links depend on it, so never reorder it; add at the end.
-STEP_ORDER = ("about", "health", "practical", "values", "considering", "questions", "sure")
+STEP_ORDER = (
+    "about",
+    "health",
+    "practical",
+    "values",
+    "considering",
+    "questions",
+    "sure",
+    "stand",
+)
 
 
 def _compact(answers: Answers) -> bytes:
@@ -193,6 +228,10 @@ def _compact(answers: Answers) -> bytes:
     if "s" in data:  # four items as one string: "yn-y" (- for not answered)
         marks = {"yes": "y", "no": "n"}
         data["s"] = "".join(marks.get(answers.sure.get(item, ""), "-") for item in sure_test.ITEMS)
+    if "l" in data:  # one letter per option considered, in its order: "tu-a" (- for none)
+        data["l"] = "".join(answers.leaning.get(slug, "-")[0] for slug in answers.considering)
+        if not data["l"].strip("-"):
+            del data["l"]
     if "d" in data and all(d in STEP_ORDER for d in answers.done):  # as digits: "0123"
         data["d"] = "".join(str(STEP_ORDER.index(d)) for d in answers.done)
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
@@ -212,6 +251,15 @@ def _expand(raw: bytes) -> Answers:
             item: {"y": "yes", "n": "no"}[mark]
             for item, mark in zip(sure_test.ITEMS, sure, strict=False)
             if mark in "yn"
+        }
+    leaning = long.get("leaning")
+    considering = long.get("considering")
+    if isinstance(leaning, str) and isinstance(considering, list):
+        by_letter = {code[0]: code for code in stand.LEANINGS}
+        long["leaning"] = {
+            slug: by_letter[letter]
+            for slug, letter in zip(considering, leaning, strict=False)
+            if letter in by_letter and isinstance(slug, str)
         }
     done = long.get("done")
     if isinstance(done, str):

@@ -17,6 +17,7 @@ FLOW_STEP_SLUGS = (
     "values",
     "options",
     "considering",
+    "stand",
     "questions",
     "sure",
     "check",
