@@ -64,7 +64,7 @@ def test_every_step_shows_its_questions_from_the_content(client, content):
         assert f"<h1>{page.title}</h1>" in html
         for question in page.questions.all():
             assert question.text in html
-    assert "Step 2 of 8" in client.get(url("health")).content.decode()
+    assert "Step 2 of 9" in client.get(url("health")).content.decode()
 
 
 def test_every_health_question_can_be_answered_not_sure(client, content):
@@ -343,8 +343,12 @@ def test_no_step_is_missing_from_the_flow(client, content):
     """Taking each page's own way on from the start asks every question in the content once,
     goes back the way it came, counts the steps up one at a time and ends at the summary."""
     answers = {
-        "values": {"values": list(Value.objects.values_list("slug", flat=True)[:1])},
+        "values": {
+            "values": list(Value.objects.values_list("slug", flat=True)[:1]),
+            "concern": "Being able to drive",
+        },
         "considering": {"considering": []},
+        "stand": {"stage": "thinking", "role": "together"},
         "questions": {"own": "Will it hurt?"},
         "sure": dict.fromkeys(sure.ITEMS, "yes"),
     }
@@ -374,6 +378,7 @@ def test_no_step_is_missing_from_the_flow(client, content):
     # And everything else a person can say was asked for.
     said = stored(client)
     assert said.values and said.own_questions and said.sure_score == len(sure.ITEMS)
+    assert said.concern and said.stage and said.role
     assert set(said.done) == set(visited)
     # Each step's number shows once, counting up from 1 without a gap to the last; the check
     # page (met twice) and the summary carry none.
@@ -406,9 +411,9 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     html = client.get(url("work")).content.decode()
     assert "<h1>Your work</h1>" in html and "Some treatments take time off work." in html
     assert "Are you working at the moment?" in html
-    # The third step of nine: your CRPS, health, this page; then practical, values, options,
-    # considering, questions and the SURE test. A page with no questions is no step.
-    assert step_number(html) == (3, 9)
+    # The third step of ten: your CRPS, health, this page; then practical, values, options,
+    # considering, where you stand, questions and the SURE test. A page with no questions is no step.
+    assert step_number(html) == (3, 10)
     assert back_link(html) == url("health")
     assert client.get(url("empty")).status_code == 404
 
@@ -417,10 +422,10 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     response = client.post(url("work"), {"working-now": "yes"})
     assert response["Location"] == url("practical")
     practical = client.get(url("practical")).content.decode()
-    assert step_number(practical) == (4, 9)
+    assert step_number(practical) == (4, 10)
     assert back_link(practical) == url("work")
     options = client.get(reverse("options")).content.decode()
-    assert "Step 6 of 9" in options and "This is step 7 of 9." in options
+    assert "Step 6 of 10" in options and "This is step 7 of 10." in options
 
     check = client.get(reverse("check")).content.decode()
     group = first(parse(check), f"//dl[{has_class('summary-list')} and @data-step='work']")
@@ -460,7 +465,7 @@ def test_the_check_page_lists_the_last_steps_only_once_begun(client, content):
     assert groups == [*QuestionPage.objects.values_list("slug", flat=True), "values"]
     client.post(url("considering"), {"considering": []})
     groups = check_groups(client.get(reverse("check")).content.decode())
-    assert groups[-3:] == ["considering", "questions", "sure"]
+    assert groups[-4:] == ["considering", "stand", "questions", "sure"]
 
 
 def test_old_answers_naming_suggested_questions_by_number_still_open(client, content):
