@@ -107,12 +107,11 @@ class Answers:
             answers.leaning = {
                 slug: lean
                 for slug, lean in leaning.items()
-                if slug in answers.considering and lean in stand.LEANINGS
+                if slug in answers.considering and isinstance(lean, str) and lean in stand.LEANINGS
             }
-        if data.get("stage") in stand.STAGES:
-            answers.stage = data["stage"]
-        if data.get("role") in stand.ROLES:
-            answers.role = data["role"]
+        for name, offered in (("stage", stand.STAGES), ("role", stand.ROLES)):
+            if isinstance(said := data.get(name), str) and said in offered:
+                setattr(answers, name, said)
         concern = data.get("concern")
         if isinstance(concern, str):
             answers.concern = concern[:300]

@@ -3,9 +3,10 @@ each answer given.
 
 A typical person walks the journey as `journey.py` declares it: every page of questions with one
 answer to each question (optional ones too), what matters to them, the check page, the options
-at a glance, the options they are thinking about, where they stand, questions for their clinician, the SURE test
-and the check page again. The option pages and the summary are theirs to read as long as they
-like, so they are not counted. The home page promises what this works out, once per version.
+at a glance, the options they are thinking about, where they stand, questions for their
+clinician, the SURE test and the check page again. The option pages and the summary are theirs
+to read as long as they like, so they are not counted. The home page promises what this works
+out, once per version.
 """
 
 import math

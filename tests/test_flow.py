@@ -412,7 +412,8 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     assert "<h1>Your work</h1>" in html and "Some treatments take time off work." in html
     assert "Are you working at the moment?" in html
     # The third step of ten: your CRPS, health, this page; then practical, values, options,
-    # considering, where you stand, questions and the SURE test. A page with no questions is no step.
+    # considering, where you stand, questions and the SURE test. A page with no questions is
+    # no step.
     assert step_number(html) == (3, 10)
     assert back_link(html) == url("health")
     assert client.get(url("empty")).status_code == 404

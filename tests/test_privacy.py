@@ -163,7 +163,16 @@ def test_a_link_for_a_full_journey_is_short_enough_for_a_small_qr_code():
         stage="thinking",
         role="together",
         concern="Being able to drive",
-        done=["about", "health", "practical", "values", "considering", "stand", "questions", "sure"],
+        done=[
+            "about",
+            "health",
+            "practical",
+            "values",
+            "considering",
+            "stand",
+            "questions",
+            "sure",
+        ],
     )
     from django.core import signing
 
