@@ -200,11 +200,11 @@ def compact_rows(options: list[Option]) -> list[dict]:
 def where_i_stand(answers: Answers, options: list[Option]) -> list[tuple[str, str]]:
     """Where the person stands, as the summary prints it: (label, words) pairs, in the first
     person; none for what they left out."""
-    rows = [
-        (option.name, stand.LEANINGS[answers.leaning[option.slug]])
-        for option in options
-        if answers.leaning.get(option.slug) in stand.LEANINGS
-    ]
+    # One row a leaning, so that many options considered still print in a few lines.
+    rows = []
+    for code, words in stand.LEANINGS.items():
+        if names := [option.name for option in options if answers.leaning.get(option.slug) == code]:
+            rows.append((words, "; ".join(names)))
     if answers.stage:
         rows.append(("How far along I am", stand.STAGES[answers.stage]))
     if answers.role:

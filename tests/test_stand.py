@@ -318,8 +318,8 @@ def test_the_summary_shows_where_the_person_stands_near_the_top(client, content)
         (text_of(first(d, "./dt")), text_of(first(d, "./dd"))) for d in mine.xpath(".//dl/div")
     ]
     assert pairs == [
-        (one.name, "Leaning towards"),
-        (two.name, "Not sure"),
+        ("Leaning towards", one.name),
+        ("Not sure", two.name),
         ("How far along I am", "Thinking about it"),
         ("How I want to decide", "We decide together"),
         ("My own concern (not scored)", "Being able to drive"),

@@ -93,7 +93,7 @@ def run_journey(wrapped, *, javascript: bool, mistakes: bool = True) -> list[str
     follow_link(page, "Continue to your options")
     assert page.url.endswith("/options/")
     follow_link(page, "Continue to the next step")
-    for _ in range(3):  # considering, questions for the clinician, how sure
+    for _ in range(4):  # considering, where you stand, questions for the clinician, how sure
         do_step()
     assert page.url.endswith("/check/")
     follow_link(page, "Continue to your summary")
@@ -108,6 +108,7 @@ EXPECTED_HEADINGS = [
     "Practical matters",
     "What matters most to you?",
     "Which options are you thinking about?",
+    "Where do you stand?",
     "Questions for your clinician",
     "How sure do you feel?",
 ]

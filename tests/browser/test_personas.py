@@ -54,7 +54,7 @@ def test_each_persona_reaches_a_summary_that_prints_within_its_pages(
     assert page.url.endswith("/check/")
     continue_to(page, "/options/", name="Continue to your options")
     continue_to(page, "/questions/considering/", name="Continue to the next step")
-    for _ in range(3):
+    for _ in range(4):  # considering, where you stand, questions, how sure
         fill_step(page, choose, own)
     continue_to(page, "/summary/", name="Continue to your summary")
     assert page.locator("h1").inner_text() == "My CRPS treatment summary"

@@ -90,9 +90,9 @@ def test_three_options_on_three_values_fit_a_phone_and_where_i_stand_reaches_the
         stand = page.locator("section.summary-stand")
         said = stand.locator("dl > div").all_inner_texts()
         assert [" ".join(line.split()) for line in said] == [
-            f"{options[0].name} Leaning towards",
-            f"{options[1].name} Not sure",
-            f"{options[2].name} Leaning against",
+            f"Leaning towards {options[0].name}",
+            f"Not sure {options[1].name}",
+            f"Leaning against {options[2].name}",
             "How far along I am Thinking about it",
             "How I want to decide We decide together",
             f"My own concern (not scored) {CONCERN}",
