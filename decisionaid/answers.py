@@ -33,6 +33,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from decisionaid import stand
 from decisionaid import sure as sure_test
 
 LINK_ID_BYTES = 9
@@ -57,6 +58,13 @@ class Answers:
     sure: dict[str, str] = field(default_factory=dict)
     # knowledge check: question slug -> the chosen answer's slug, or UNSURE
     knowledge: dict[str, str] = field(default_factory=dict)
+    # Where the person stands (decisionaid/stand.py): option slug -> leaning, for options they
+    # consider; how far along they are; how they want to decide
+    leaning: dict[str, str] = field(default_factory=dict)
+    stage: str = ""
+    role: str = ""
+    # one concern of their own, in their words, beside what matters to them (never scored)
+    concern: str = ""
     # step slugs the person has completed
     done: list[str] = field(default_factory=list)
     # A random id shared by these answers and every resume link made from them, so that clearing
@@ -105,6 +113,19 @@ class Answers:
             answers.sure = {
                 k: v for k, v in sure.items() if k in sure_test.ITEMS and v in ("yes", "no")
             }
+        leaning = data.get("leaning")
+        if isinstance(leaning, dict):
+            answers.leaning = {
+                slug: lean
+                for slug, lean in leaning.items()
+                if slug in answers.considering and isinstance(lean, str) and lean in stand.LEANINGS
+            }
+        for name, offered in (("stage", stand.STAGES), ("role", stand.ROLES)):
+            if isinstance(said := data.get(name), str) and said in offered:
+                setattr(answers, name, said)
+        concern = data.get("concern")
+        if isinstance(concern, str):
+            answers.concern = concern[:300]
         return answers
 
     @classmethod
@@ -189,6 +210,10 @@ _SHORT = {
     "done": "d",
     "link": "i",
     "knowledge": "kc",
+    "leaning": "l",
+    "stage": "g",
+    "role": "r",
+    "concern": "w",
 }
 _LONG = {short: name for name, short in _SHORT.items()}
 
@@ -204,6 +229,7 @@ STEP_ORDER = (
     "questions",
     "sure",
     "knowledge",
+    "stand",
 )
 
 
@@ -214,6 +240,10 @@ def _compact(answers: Answers) -> bytes:
     if "s" in data:  # four items as one string: "yn-y" (- for not answered)
         marks = {"yes": "y", "no": "n"}
         data["s"] = "".join(marks.get(answers.sure.get(item, ""), "-") for item in sure_test.ITEMS)
+    if "l" in data:  # one letter per option considered, in its order: "tu-a" (- for none)
+        data["l"] = "".join(answers.leaning.get(slug, "-")[0] for slug in answers.considering)
+        if not data["l"].strip("-"):
+            del data["l"]
     if "d" in data and all(d in STEP_ORDER for d in answers.done):  # as digits: "0123"
         data["d"] = "".join(str(STEP_ORDER.index(d)) for d in answers.done)
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
@@ -233,6 +263,15 @@ def _expand(raw: bytes) -> Answers:
             item: {"y": "yes", "n": "no"}[mark]
             for item, mark in zip(sure_test.ITEMS, sure, strict=False)
             if mark in "yn"
+        }
+    leaning = long.get("leaning")
+    considering = long.get("considering")
+    if isinstance(leaning, str) and isinstance(considering, list):
+        by_letter = {code[0]: code for code in stand.LEANINGS}
+        long["leaning"] = {
+            slug: by_letter[letter]
+            for slug, letter in zip(considering, leaning, strict=False)
+            if letter in by_letter and isinstance(slug, str)
         }
     done = long.get("done")
     if isinstance(done, str):

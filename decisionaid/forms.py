@@ -8,11 +8,12 @@ from typing import Any, cast
 
 from django import forms
 
-from decisionaid import sure
+from decisionaid import stand, sure
 from treatments.models import Question
 
 MAX_VALUES = 3
 MAX_OWN_QUESTIONS = 500
+MAX_CONCERN = 200
 
 
 class QuestionsForm(forms.Form):
@@ -92,12 +93,25 @@ class ValuesForm(forms.Form):
         },
     )
 
+    concern = forms.CharField(
+        required=False,
+        max_length=MAX_CONCERN,
+        widget=forms.TextInput(attrs={"maxlength": MAX_CONCERN}),
+        error_messages={
+            "max_length": f"Your concern must be {MAX_CONCERN} characters or fewer. "
+            "Shorten it and try again.",
+        },
+    )
+
     def __init__(self, *args, values, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["values"]).choices = [
             (v.slug, v.statement) for v in values
         ]
         self.hints = {v.slug: v.hint for v in values}
+
+    def clean_concern(self):
+        return " ".join(self.cleaned_data["concern"].split())
 
     def clean_values(self):
         chosen = self.cleaned_data["values"]
@@ -124,6 +138,43 @@ class ConsideringForm(forms.Form):
         cast(forms.ChoiceField, self.fields["considering"]).choices = [
             (o.slug, o.name) for o in options
         ]
+
+
+class StandForm(forms.Form):
+    """Where the person stands (decisionaid/stand.py): a leaning for each option they consider,
+    how far along they are and how they want to decide. Every answer may be left out."""
+
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = options
+        for option in options:
+            self.fields[stand.leaning_field(option.slug)] = self._radios(
+                option.name, stand.LEANINGS, f"Choose which way you lean on {option.name}"
+            )
+        self.fields["stage"] = self._radios(
+            stand.STAGE_QUESTION, stand.STAGES, "Choose how far along you are"
+        )
+        self.fields["role"] = self._radios(
+            stand.ROLE_QUESTION, stand.ROLES, "Choose how you want to decide"
+        )
+
+    @staticmethod
+    def _radios(label: str, choices: dict[str, str], what: str) -> forms.ChoiceField:
+        return forms.ChoiceField(
+            label=label,
+            choices=list(choices.items()),
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": f"{what} from the answers shown, or leave it out."},
+        )
+
+    def leaning(self) -> dict[str, str]:
+        """Option slug -> leaning, for the options given one."""
+        return {
+            option.slug: lean
+            for option in self.options
+            if (lean := self.cleaned_data.get(stand.leaning_field(option.slug)))
+        }
 
 
 class ClinicianQuestionsForm(forms.Form):

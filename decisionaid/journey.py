@@ -16,7 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from decisionaid import forms as flow_forms
-from decisionaid import sure
+from decisionaid import stand, sure
 from decisionaid.answers import UNSURE, Answers
 from treatments.models import KnowledgeQuestion, Question, QuestionPage
 from treatments.releases import Content
@@ -113,16 +113,19 @@ def _one_row(label: str, words: Callable[[Answers, Content], list[str]]) -> Said
 
 
 def _build_values(data, answers: Answers, content: Content) -> forms.Form:
-    return flow_forms.ValuesForm(data, initial={"values": answers.values}, values=content.values)
+    initial = {"values": answers.values, "concern": answers.concern}
+    return flow_forms.ValuesForm(data, initial=initial, values=content.values)
 
 
 def _save_values(form, answers: Answers) -> None:
     answers.values = form.cleaned_data["values"]
+    answers.concern = form.cleaned_data["concern"]
 
 
 def _values_in_words(answers: Answers, content: Content) -> list[str]:
     by_slug = content.value_by_slug
-    return [by_slug[slug].statement for slug in answers.values if slug in by_slug]
+    said = [by_slug[slug].statement for slug in answers.values if slug in by_slug]
+    return said + ([f"Your own concern: {answers.concern}"] if answers.concern else [])
 
 
 def _build_considering(data, answers: Answers, content: Content) -> forms.Form:
@@ -146,6 +149,33 @@ def _save_considering(form, answers: Answers) -> None:
 def _considering_in_words(answers: Answers, content: Content) -> list[str]:
     by_slug = content.option_by_slug
     return [by_slug[slug].name for slug in answers.considering if slug in by_slug]
+
+
+def considered(answers: Answers, content: Content) -> list:
+    """The options the person is thinking about, in the content's order."""
+    considering = set(answers.considering)
+    return [option for option in content.options if option.slug in considering]
+
+
+def _build_stand(data, answers: Answers, content: Content) -> forms.Form:
+    options = considered(answers, content)
+    initial = {stand.leaning_field(slug): lean for slug, lean in answers.leaning.items()}
+    initial |= {"stage": answers.stage, "role": answers.role}
+    return flow_forms.StandForm(data, initial=initial, options=options)
+
+
+def _save_stand(form, answers: Answers) -> None:
+    answers.leaning = form.leaning()
+    answers.stage = form.cleaned_data["stage"]
+    answers.role = form.cleaned_data["role"]
+
+
+def stand_in_words(answers: Answers, content: Content) -> list[str]:
+    """Which way the person leans on each option, how far along they are and how they want to
+    decide, in words; nothing for what they left out."""
+    said = stand.leanings_in_words(answers.leaning, considered(answers, content))
+    said += [stand.STAGES[answers.stage]] if answers.stage else []
+    return said + ([stand.ROLES[answers.role]] if answers.role else [])
 
 
 def _build_clinician_questions(data, answers: Answers, content: Content) -> forms.Form:
@@ -247,6 +277,16 @@ JOURNEY: list[Stop] = [
         suggest=_suggest_compared,
         body="decisionaid/_body_considering.html",
         said=_one_row("Options you are thinking about", _considering_in_words),
+    ),
+    Stop(
+        "stand",
+        stand.TITLE,
+        stand.HINT,
+        build=_build_stand,
+        save=_save_stand,
+        body="decisionaid/_body_stand.html",
+        said=_one_row("Where you stand", stand_in_words),
+        optional=True,
     ),
     Stop(
         "knowledge",

@@ -191,6 +191,15 @@ def compare(request: AidRequest) -> HttpResponse:
     ]
     rows.append({"key": "discuss", "label": "Things to discuss", "detail": "first"})
 
+    # What matters, line by line: for the options the person is thinking about, else for all.
+    considering = set(answers.considering)
+    thinking = [
+        option for group in groups for option in group["options"] if option.slug in considering
+    ]
+    grid = (
+        (thinking or [option for group in groups for option in group["options"]]) if values else []
+    )
+
     journey = journey_for(content)
     here = journey.by_slug["options"]
     after = journey.next(here)
@@ -202,6 +211,8 @@ def compare(request: AidRequest) -> HttpResponse:
         # This person's own random id: another visitor with the same answers never meets what
         # was kept for this one, so timing cannot tell whether someone gave those answers.
         answers.link if has_answers or values else "",
+        tuple(option.slug for option in grid) if values else (),
+        answers.concern if values else "",
     )
     # The address's picks, as far as they change the page (anything else in it cannot).
     nothing_picked = request.GET.get("show") == "1" and not wanted
@@ -226,6 +237,10 @@ def compare(request: AidRequest) -> HttpResponse:
         "has_answers": has_answers,
         "health_topics": health_topics(content),
         "values": values,
+        "grid": grid,
+        "grid_all": not thinking,
+        "concern": answers.concern,
+        "matters_refs": References("matters-ref"),
         "refs": References(),
         "glance_refs": References("glance-ref"),
         "words": Glossary(content.terms, marks_uses=False),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from decisionaid import fhir, sure
 from decisionaid.answers import Answers
 from decisionaid.http import AidRequest
-from decisionaid.journey import answered, journey_for, suggested_ticked
+from decisionaid.journey import answered, journey_for, stand_in_words, suggested_ticked
 from decisionaid.knowledge import to_go_over
 from decisionaid.options import chosen_values
 from treatments.models import Option, Release
@@ -68,6 +68,8 @@ def note_for_record(answers: Answers, content: Content) -> str:
         lines.append(costs_are_for(considering))
     else:
         lines.append("Considering: no option chosen.")
+    if stand := stand_in_words(answers, content):
+        lines.append("Where I stand: " + "; ".join(stand) + ".")
     points = content.considerations_for(answers.chosen_pairs())
     flagged = [c for c in points if c.option.slug in set(answers.considering)]
     if flagged:
@@ -81,6 +83,8 @@ def note_for_record(answers: Answers, content: Content) -> str:
         )
     if values := chosen_values(answers, content):
         lines.append("Matters most: " + "; ".join(v.statement for v in values) + ".")
+    if answers.concern:
+        lines.append(f"Own concern (not scored): {answers.concern}")
     if (score := answers.sure_score) is not None:
         unsure = " (may be unsure)" if sure.is_unsure(score) else ""
         lines.append(f"SURE test: {score} of {sure.OUT_OF}{unsure}.")

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from decisionaid import sure
+from decisionaid import stand, sure
 from decisionaid.answers import RESUME_MAX_AGE, Answers, make_resume_token
 from decisionaid.caching import fragment
 from decisionaid.http import AidRequest
@@ -219,6 +219,23 @@ def compact_rows(options: list[Option]) -> dict:
     return {"rows": rows, "many": len(options) > MANY_OPTIONS}
 
 
+def where_i_stand(answers: Answers, options: list[Option]) -> list[tuple[str, str]]:
+    """Where the person stands, as the summary prints it: (label, words) pairs, in the first
+    person; none for what they left out."""
+    # One row a leaning, so that many options considered still print in a few lines.
+    rows = []
+    for code, words in stand.LEANINGS.items():
+        if names := [option.name for option in options if answers.leaning.get(option.slug) == code]:
+            rows.append((words, "; ".join(names)))
+    if answers.stage:
+        rows.append(("How far along I am", stand.STAGES[answers.stage]))
+    if answers.role:
+        rows.append(("How I want to decide", stand.ROLES[answers.role]))
+    if answers.concern:
+        rows.append(("My own concern (not scored)", answers.concern))
+    return rows
+
+
 def funding_statement(content: Content) -> list[str]:
     """The About page's own words on funding and interests, if the content has them."""
     about = content.page_by_slug.get("about")
@@ -297,6 +314,7 @@ def summary(request: AidRequest) -> HttpResponse:
         "crisis_help": crisis_help(content),
         "values": SimpleLazyObject(lambda: chosen_values(answers, content)),
         "options": options,
+        "stand": SimpleLazyObject(lambda: where_i_stand(answers, options)),
         # On paper the options are a compact table (the screen keeps the full one).
         "compact_options": SimpleLazyObject(lambda: compact_rows(options)),
         "costs_are_for": SimpleLazyObject(lambda: costs_are_for(options)),

@@ -3,10 +3,11 @@ each answer given.
 
 A typical person walks the journey as `journey.py` declares it: every page of questions with one
 answer to each question (optional ones too), what matters to them, the check page, the options
-at a glance, the options they are thinking about, the knowledge check and the page explaining its
-answers, questions for their clinician, the SURE test and the check page again. The option pages
-and the summary are theirs to read as long as they like, so they are not counted. The home page
-promises what this works out, once per version."""
+at a glance, the options they are thinking about, where they stand, the knowledge check and the
+page explaining its answers, questions for their clinician, the SURE test and the check page
+again. The option pages and the summary are theirs to read as long as they like, so they are not
+counted. The home page promises what this works out, once per version.
+"""
 
 import math
 import re
@@ -19,7 +20,7 @@ from django.test import RequestFactory
 from django.urls import resolve
 from django_htmx.middleware import HtmxDetails
 
-from decisionaid import caching
+from decisionaid import caching, stand
 from decisionaid.answers import AnswersMiddleware
 from decisionaid.forms import MAX_VALUES
 from decisionaid.journey import Journey, Stop, journey_for
@@ -158,11 +159,17 @@ def typical_answers(stop: Stop, content: Content) -> dict[str, list[str]]:
             ]
             for question in content.questions_on(stop.page)
         }
+    considering = [option.slug for option in content.options[:TYPICAL_CONSIDERING]]
+    first = {
+        name: [next(iter(codes))]
+        for name, codes in (("stage", stand.STAGES), ("role", stand.ROLES))
+    }
     typical: dict[str, dict[str, list[str]]] = {
         "values": {"values": [value.slug for value in content.values[:MAX_VALUES]]},
-        "considering": {
-            "considering": [option.slug for option in content.options[:TYPICAL_CONSIDERING]]
-        },
+        "considering": {"considering": considering},
+        # The first answer to each: a leaning on each option considered, the stage and the role.
+        "stand": {stand.leaning_field(slug): [next(iter(stand.LEANINGS))] for slug in considering}
+        | first,
         # The knowledge check: each question's first answer, right or not.
         "knowledge": {
             question.slug: [question.related.choices[0].slug]

@@ -344,11 +344,15 @@ def test_no_step_is_missing_from_the_flow(client, content):
     """Taking each page's own way on from the start asks every question in the content once,
     goes back the way it came, counts the steps up one at a time and ends at the summary."""
     answers = {
-        "values": {"values": list(Value.objects.values_list("slug", flat=True)[:1])},
+        "values": {
+            "values": list(Value.objects.values_list("slug", flat=True)[:1]),
+            "concern": "Being able to drive",
+        },
         "considering": {"considering": []},
         "knowledge": dict.fromkeys(
             KnowledgeQuestion.objects.values_list("slug", flat=True), UNSURE
         ),
+        "stand": {"stage": "thinking", "role": "together"},
         "questions": {"own": "Will it hurt?"},
         "sure": dict.fromkeys(sure.ITEMS, "yes"),
     }
@@ -379,6 +383,7 @@ def test_no_step_is_missing_from_the_flow(client, content):
     said = stored(client)
     assert said.values and said.own_questions and said.sure_score == len(sure.ITEMS)
     assert said.knowledge and set(said.knowledge.values()) == {UNSURE}
+    assert said.concern and said.stage and said.role
     assert set(said.done) == set(visited)
     # Each step's number shows once, counting up from 1 without a gap to the last; the check
     # page (met twice) and the summary carry none.
@@ -412,7 +417,7 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     assert "<h1>Your work</h1>" in html and "Some treatments take time off work." in html
     assert "Are you working at the moment?" in html
     # The third step of ten: your CRPS, health, this page; then practical, values, options,
-    # considering, the knowledge check, questions and the SURE test. A page with no questions is
+    # considering, where you stand, the knowledge check, questions and the SURE test. A page with no questions is
     # no step.
     assert step_number(html) == (3, 10)
     assert back_link(html) == url("health")
@@ -466,7 +471,7 @@ def test_the_check_page_lists_the_last_steps_only_once_begun(client, content):
     assert groups == [*QuestionPage.objects.values_list("slug", flat=True), "values"]
     client.post(url("considering"), {"considering": []})
     groups = check_groups(client.get(reverse("check")).content.decode())
-    assert groups[-4:] == ["considering", "knowledge", "questions", "sure"]
+    assert groups[-5:] == ["considering", "stand", "knowledge", "questions", "sure"]
 
 
 def test_old_answers_naming_suggested_questions_by_number_still_open(client, content):

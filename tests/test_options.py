@@ -229,15 +229,15 @@ def test_the_step_numbers_come_from_the_journey(client, factory):
         factory.make_question(page=factory.make_question_page())
     factory.publish_version()
     html = client.get(reverse("options")).content.decode()
-    # Two pages of questions and what matters come first; then the options; then the three
+    # Two pages of questions and what matters come first; then the options; then the four
     # pages of where you are now, a step each. The home page and the summary are no steps.
-    assert '<p class="progress">Step 4 of 7</p>' in html
-    assert "This is step 5 of 7." in html
+    assert '<p class="progress">Step 4 of 8</p>' in html
+    assert "This is step 5 of 8." in html
     following = [href for href, label in links(html) if label == "Continue to the next step"]
     assert following == [reverse("step", args=["considering"])]
-    for number, slug in enumerate(("considering", "questions", "sure"), start=5):
+    for number, slug in enumerate(("considering", "stand", "questions", "sure"), start=5):
         page = client.get(reverse("step", args=[slug])).content.decode()
-        assert f'<p class="progress">Step {number} of 7</p>' in page, slug
+        assert f'<p class="progress">Step {number} of 8</p>' in page, slug
 
 
 # Side by side

@@ -159,7 +159,20 @@ def test_a_link_for_a_full_journey_is_short_enough_for_a_small_qr_code():
         suggested_questions=["what-is-likely-to", "out-of-100-people", "what-are-the-risks"],
         own_questions="Will it hurt? How long does it take to work?",
         sure={"sure": "no", "understand": "yes", "risks_benefits": "yes", "support": "no"},
-        done=["about", "health", "practical", "values", "considering", "questions", "sure"],
+        leaning={"option-one": "towards", "option-three": "unsure"},
+        stage="thinking",
+        role="together",
+        concern="Being able to drive",
+        done=[
+            "about",
+            "health",
+            "practical",
+            "values",
+            "considering",
+            "stand",
+            "questions",
+            "sure",
+        ],
     )
     from django.core import signing
 

@@ -110,7 +110,7 @@ def test_the_whole_journey_of_another_aid_shows_only_its_own_content(client, tin
     picked = Option.objects.filter(slug__in=["knee-exercise", "knee-tablets"])
     compare = get(client, reverse("options") + "?compare=knee-exercise&compare=knee-tablets")
     assert texts_of(parse(compare), "//title")[0].endswith(f" – {NAME}")
-    columns = texts_of(parse(compare), "//th[@scope='col']")
+    columns = texts_of(parse(compare), "//*[@id='comparison']//th[@scope='col']")
     assert len(columns) == 2
     for option in picked:
         assert any(option.name in column for column in columns), option.name
@@ -124,6 +124,9 @@ def test_the_whole_journey_of_another_aid_shows_only_its_own_content(client, tin
     assert "These tablets can make a stomach ulcer bleed" in option
 
     url = post(client, reverse("step", args=["considering"]), {"considering": ["knee-tablets"]})
+    stand = get(client, url)
+    assert "Anti-inflammatory tablets" in stand and "Carrying on" not in stand
+    url = post(client, url, {"lean-knee-tablets": "unsure", "stage": "close", "role": "together"})
     # Its own knowledge check: one question, answered "not sure", then explained with its source.
     assert url == reverse("step", args=["knowledge"])
     assert "Can knee pain ease without a new treatment?" in get(client, url)
@@ -151,6 +154,9 @@ def test_the_whole_journey_of_another_aid_shows_only_its_own_content(client, tin
         "Anti-inflammatory tablets",  # considering
         "Avoiding tablets",  # what matters
         "Whether knee pain eases on its own",  # a topic to go over
+        "Not sure",  # where I stand
+        "Close to choosing",
+        "We decide together",
         "What would happen if I waited?",
         "Can I still run?",
         "Exercise and pain medicines for knee pain, a review",  # a reference

@@ -93,7 +93,7 @@ def run_journey(wrapped, *, javascript: bool, mistakes: bool = True) -> list[str
     follow_link(page, "Continue to your options")
     assert page.url.endswith("/options/")
     follow_link(page, "Continue to the next step")
-    for _ in range(2):  # considering, the knowledge check
+    for _ in range(3):  # considering, where you stand, the knowledge check
         do_step()
     assert page.url.endswith("/questions/knowledge/answers/")
     follow_link(page, "Continue")
@@ -112,6 +112,7 @@ EXPECTED_HEADINGS = [
     "Practical matters",
     "What matters most to you?",
     "Which options are you thinking about?",
+    "Where do you stand?",
     "Check what you know",
     "Questions for your clinician",
     "How sure do you feel?",

@@ -54,7 +54,8 @@ def test_each_persona_reaches_a_summary_that_prints_within_its_pages(
     assert page.url.endswith("/check/")
     continue_to(page, "/options/", name="Continue to your options")
     continue_to(page, "/questions/considering/", name="Continue to the next step")
-    fill_step(page, choose, own)
+    fill_step(page, choose, own)  # considering
+    fill_step(page, choose, own)  # where you stand
     through_the_knowledge_check(page, choose)
     for _ in range(2):  # questions for the clinician, how sure
         fill_step(page, choose, own)

@@ -17,6 +17,7 @@ FLOW_STEP_SLUGS = (
     "values",
     "options",
     "considering",
+    "stand",
     "knowledge",
     "knowledge-answers",
     "questions",
