@@ -65,7 +65,7 @@ def test_every_step_shows_its_questions_from_the_content(client, content):
         assert f"<h1>{page.title}</h1>" in html
         for question in page.questions.all():
             assert question.text in html
-    assert "Step 2 of 9" in client.get(url("health")).content.decode()
+    assert "Step 2 of 10" in client.get(url("health")).content.decode()
 
 
 def test_every_health_question_can_be_answered_not_sure(client, content):
@@ -416,10 +416,10 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     html = client.get(url("work")).content.decode()
     assert "<h1>Your work</h1>" in html and "Some treatments take time off work." in html
     assert "Are you working at the moment?" in html
-    # The third step of ten: your CRPS, health, this page; then practical, values, options,
-    # considering, where you stand, the knowledge check, questions and the SURE test. A page with no questions is
-    # no step.
-    assert step_number(html) == (3, 10)
+    # The third step of eleven: your CRPS, health, this page; then practical, values, options,
+    # considering, where you stand, the knowledge check, questions and the SURE test. A page with
+    # no questions is no step.
+    assert step_number(html) == (3, 11)
     assert back_link(html) == url("health")
     assert client.get(url("empty")).status_code == 404
 
@@ -428,10 +428,10 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     response = client.post(url("work"), {"working-now": "yes"})
     assert response["Location"] == url("practical")
     practical = client.get(url("practical")).content.decode()
-    assert step_number(practical) == (4, 10)
+    assert step_number(practical) == (4, 11)
     assert back_link(practical) == url("work")
     options = client.get(reverse("options")).content.decode()
-    assert "Step 6 of 10" in options and "This is step 7 of 10." in options
+    assert "Step 6 of 11" in options and "This is step 7 of 11." in options
 
     check = client.get(reverse("check")).content.decode()
     group = first(parse(check), f"//dl[{has_class('summary-list')} and @data-step='work']")

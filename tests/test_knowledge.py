@@ -169,7 +169,8 @@ def test_the_check_comes_after_the_options_and_can_be_skipped_in_one_click(clien
     journey = journey_for(current_content())
     slugs = [stop.slug for stop in journey.stops]
     assert slugs.index("options") < slugs.index("knowledge") < slugs.index("knowledge-answers")
-    assert journey.by_slug["knowledge"].number == journey.by_slug["considering"].number + 1
+    # After where the person stands on the options they are considering.
+    assert journey.by_slug["knowledge"].number == journey.by_slug["stand"].number + 1
     html = client.get(STEP).content.decode()
     page = parse(html)
     for question in current_content().knowledge_questions:
@@ -258,7 +259,7 @@ def test_a_version_with_no_questions_has_no_knowledge_step(client, factory):
     factory.publish_version()
     journey = journey_for(current_content())
     assert "knowledge" not in journey.by_slug and "knowledge-answers" not in journey.by_slug
-    assert journey.back(journey.by_slug["questions"]).slug == "considering"
+    assert journey.back(journey.by_slug["questions"]).slug == "stand"
     assert client.get(STEP).status_code == 404
     assert client.get(EXPLAINED)["Location"] == reverse("check")
 

@@ -161,7 +161,7 @@ def test_leanings_travel_as_one_letter_per_option_considered():
         done=["considering", "stand"],
     )
     compact = _compact(answers)
-    assert b'"l":"t-a"' in compact and b'"d":"47"' in compact
+    assert b'"l":"t-a"' in compact and b'"d":"48"' in compact
     assert _expand(compact) == answers
 
 
