@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
 from django_otp import devices_for_user
@@ -19,7 +20,36 @@ LAST_SEEN = "_staff_last_seen"
 
 
 class StaffLoginForm(OTPAdminAuthenticationForm):
-    """Password and code on one form: the code is checked against the person's one device."""
+    """Password and code on one form: the code is checked against the person's one device.
+
+    A wrong or missing code is a failed sign-in like a wrong password: django-axes counts it, and
+    the page says exactly what it says for a wrong password, so it never tells that the password
+    was right.
+    """
+
+    error_messages = {
+        **OTPAdminAuthenticationForm.error_messages,
+        "invalid_login": (
+            "That did not sign you in. Enter your username, your password and the 6-digit code "
+            "your authenticator app shows now. All three must be right; the username and "
+            "password are case-sensitive."
+        ),
+    }
+
+    def clean_otp(self, user):
+        try:
+            super().clean_otp(user)
+        except forms.ValidationError as error:
+            if error.code == "no_device":
+                raise
+            # The signal django.contrib.auth sends for a wrong password, so axes counts this too.
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": self.cleaned_data.get("username")},
+                request=self.request,
+            )
+            self.user_cache = None  # the page must not show the device list a right password opens
+            raise self.get_invalid_login_error() from None
 
     def _chosen_device(self, user):
         device = super()._chosen_device(user)

@@ -331,7 +331,7 @@ def _otp_issuer(device) -> str:
 OTP_TOTP_ISSUER = _otp_issuer
 
 # Ten wrong passwords for one account, or from one address, lock it for half an hour. Every
-# failed attempt is recorded (admin: Axes). Wrong codes are slowed down by django-otp itself.
+# failed attempt is recorded (admin: Axes). A wrong code counts as a failure too (security.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -17,6 +17,8 @@ from django.test import Client, override_settings
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.html import parse, texts_of
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
@@ -147,7 +149,7 @@ def test_with_two_factors_a_password_alone_does_not_sign_in(client, editor):
     response = sign_in(client)
     assert response.status_code == 200
     assert client.get("/admin/").status_code == 302
-    response = sign_in(client, otp_token="000000" if code_for(device.bin_key) != "000000" else "1")
+    response = sign_in(client, otp_token=a_wrong_code_for(device))
     assert client.get("/admin/").status_code == 302
 
     device.refresh_from_db()
@@ -156,6 +158,51 @@ def test_with_two_factors_a_password_alone_does_not_sign_in(client, editor):
     device.save()
     assert sign_in(client, otp_token=code_for(device.bin_key)).status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def what_the_sign_in_page_shows(response) -> tuple[list[str], list[str]]:
+    """The page's messages and the fields it asks for: all a visitor learns from a refusal."""
+    page = parse(response.content.decode())
+    return (
+        texts_of(page, "//p[contains(@class, 'errornote')]"),
+        page.xpath("//form[@id='login-form']//*[@name]/@name"),
+    )
+
+
+def a_wrong_code_for(device) -> str:
+    return "000000" if code_for(device.bin_key) != "000000" else "111111"
+
+
+@override_settings(STAFF_REQUIRE_2FA=True)
+def test_a_wrong_code_reads_exactly_like_a_wrong_password(client, editor):
+    device = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
+    wrong_password = sign_in(client, "wrong-password", otp_token=a_wrong_code_for(device))
+    for refused in [sign_in(client, otp_token=a_wrong_code_for(device)), sign_in(client)]:
+        assert refused.status_code == 200
+        assert what_the_sign_in_page_shows(refused) == what_the_sign_in_page_shows(wrong_password)
+    messages, fields = what_the_sign_in_page_shows(wrong_password)
+    assert messages == [
+        "That did not sign you in. Enter your username, your password and the 6-digit code "
+        "your authenticator app shows now. All three must be right; the username and "
+        "password are case-sensitive."
+    ]
+    assert "otp_device" not in fields
+
+
+@override_settings(STAFF_REQUIRE_2FA=True)
+def test_wrong_codes_count_as_failed_sign_ins_and_lock_the_account(client, editor):
+    device = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, otp_token=a_wrong_code_for(device)).status_code == 200, attempt
+    assert AccessFailureLog.objects.filter(username="editor").count() == (
+        settings.AXES_FAILURE_LIMIT - 1
+    )
+    assert sign_in(client, otp_token=a_wrong_code_for(device)).status_code == 429
+    # Locked: even the right password and code no longer sign in.
+    device.refresh_from_db()
+    device.throttle_reset()
+    assert sign_in(client, otp_token=code_for(device.bin_key)).status_code == 429
+    assert client.get("/admin/").status_code == 302
 
 
 @override_settings(STAFF_REQUIRE_2FA=True)
