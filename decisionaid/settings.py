@@ -234,7 +234,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Repeats, sequences, keyboard runs, dates and names (zxcvbn) are refused, whatever their length.
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+# zxcvbn's score from 0 to 4: 3 is "cannot be guessed without a copy of the database".
+PASSWORD_MINIMAL_STRENGTH = 3
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

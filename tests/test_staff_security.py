@@ -134,6 +134,25 @@ def test_weak_and_short_passwords_are_refused(password, editor):
         validate_password(password, editor)
 
 
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("aaaaaaaaaaaa", "Repeats"),
+        ("editor-editor-editor", "Repeats"),
+        ("abcdefghijkl", "Sequences"),
+        ("qwertyuiopas", "commonly used"),
+        ("asdfghjkl;'#", "rows of keys"),
+    ],
+)
+def test_long_passwords_that_repeat_run_in_sequence_or_along_the_keyboard_are_refused(
+    password, why, editor
+):
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, editor)
+    said = " ".join(refused.value.messages)
+    assert "too guessable" in said and why in said
+
+
 def test_a_long_unusual_password_is_accepted(editor):
     validate_password("lantern-orchard-copper-47", editor)
 
