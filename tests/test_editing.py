@@ -224,6 +224,50 @@ def test_a_row_deleted_by_someone_else_is_refused_with_a_message(ada, grace, fac
     assert not Claim.objects.filter(option=option).exists()
 
 
+def test_deleting_a_ready_options_only_harm_asks_before_it_saves(ada, factory):
+    option = factory.make_option(ready=True, name="Mirror therapy")
+    data = opened(ada, option)
+    harm = next(n for n, v in data.items() if n.endswith("-kind") and v == [Claim.Kind.HARM])
+    delete_harm = {harm.replace("-kind", "-DELETE"): "on"}
+
+    html = refused(save(ada, option, data, **delete_harm, summary="New words. Short."))
+    warning = (
+        "Nothing was saved. This would leave “Mirror therapy” with no harm, so it would go back "
+        "to draft and leave the next version: patients would no longer see it once a publisher "
+        "publishes. Add another harm first, or choose “Save anyway, as a draft”."
+    )
+    page = parse(html)
+    top = first(page, "//ul[contains(@class, 'messagelist')]")
+    assert warning in top.text_content()
+    button = first(top, ".//button")
+    assert (button.get("form"), button.get("name")) == ("option_form", "_leave_next_version")
+    option.refresh_from_db()
+    assert option.is_ready and option.harms and option.summary != "New words. Short."
+    # The editor's changes wait on the page.
+    again = form_data(html, "option_form")
+    assert again["summary"] == ["New words. Short."]
+
+    response = save(ada, option, again, _leave_next_version="1")
+    assert response.status_code == 302
+    assert response.headers["Location"] == change_url(option)
+    option = Option.objects.get(pk=option.pk)
+    assert not option.is_ready and not option.harms and option.summary == "New words. Short."
+    said = parse(ada.get(change_url(option)).content.decode())
+    told = first(said, "//ul[contains(@class, 'messagelist')]").text_content()
+    assert "went back to draft" in told and "Add at least one harm or side effect." in told
+    assert "without one" not in told
+
+
+def test_deleting_one_of_two_harms_saves_at_once(ada, factory):
+    option = factory.make_option(ready=True)
+    factory.make_claim(option, kind=Claim.Kind.HARM, text="Another harm. Short.")
+    data = opened(ada, option)
+    harm = next(n for n, v in data.items() if n.endswith("-kind") and v == [Claim.Kind.HARM])
+    assert save(ada, option, data, **{harm.replace("-kind", "-DELETE"): "on"}).status_code == 302
+    option = Option.objects.get(pk=option.pk)
+    assert option.is_ready and len(option.harms) == 1
+
+
 def test_a_stale_copy_on_a_rows_own_page_is_refused(ada, grace, factory):
     study = factory.make_study(factory.make_option(), found="Less pain.")
     adas = opened(ada, study)

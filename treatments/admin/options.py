@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
@@ -29,10 +30,44 @@ from treatments.readability import GRADE_LIMIT, reading_grade
 from treatments.releases import current_content
 from treatments.schema import OPTION_PARTS
 
+LEAVE_NEXT_VERSION = "_leave_next_version"  # the button that saves anyway, as a draft
+
+
+class ClaimFormSet(BaseInlineFormSet):
+    """A save never quietly takes a ready option out of the next version: leaving it without a
+    benefit or a harm is refused until the editor chooses to save it as a draft."""
+
+    def clean(self):
+        super().clean()
+        option = self.instance
+        if option.pk is None or not option.is_ready or LEAVE_NEXT_VERSION in self.data:
+            return
+        before, after = set(), set()
+        for form in self.forms:
+            if form.instance.pk is not None:
+                before.add(form.initial.get("kind"))
+            kept = form.has_changed() or form.instance.pk is not None
+            if kept and not self._should_delete_form(form):
+                after.add(form.cleaned_data.get("kind", form.initial.get("kind")))
+        lost = [
+            noun
+            for kind, noun in [(Claim.Kind.BENEFIT, "benefit"), (Claim.Kind.HARM, "harm")]
+            if kind in before and kind not in after
+        ]
+        if lost:
+            raise ValidationError(
+                f"Nothing was saved. This would leave “{option.name}” with no "
+                f"{' and no '.join(lost)}, so it would go back to draft and leave the next "
+                "version: patients would no longer see it once a publisher publishes. Add "
+                f"another {' and '.join(lost)} first, or choose “Save anyway, as a draft”.",
+                code="leaves_next_version",
+            )
+
 
 class ClaimInline(ContentInline, admin.TabularInline):
     model = Claim
     form = SourcedForm
+    formset = ClaimFormSet
     autocomplete_fields = ["sources"]
     fields = ["kind", "is_main", "text", "frequency", "sources", "order"]
     readonly_fields = ["frequency"]
@@ -194,6 +229,21 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["elsewhere"] = self.elsewhere(request, obj)
+        for inline in context.get("inline_admin_formsets", []):
+            errors = inline.formset.non_form_errors().as_data()
+            for error in errors:
+                if error.code == "leaves_next_version":
+                    # At the top, where the editor looks after Save; the button sends the form.
+                    self.message_user(
+                        request,
+                        format_html(
+                            '{} <button type="submit" form="option_form" name="{}" value="1" '
+                            'class="button">Save anyway, as a draft</button>',
+                            error.message,
+                            LEAVE_NEXT_VERSION,
+                        ),
+                        messages.WARNING,
+                    )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def elsewhere(self, request, option) -> list[dict]:
@@ -250,8 +300,9 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
         return JsonResponse(reading_grade(text, glossary_for(request)).as_json())
 
     def response_change(self, request, obj):
-        if "_mark_ready" in request.POST:
-            self._mark_ready(request, obj)
+        if "_mark_ready" in request.POST or LEAVE_NEXT_VERSION in request.POST:
+            if "_mark_ready" in request.POST:
+                self._mark_ready(request, obj)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
@@ -278,7 +329,8 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        option = form.instance
+        # Read again: the page's own copy still holds the claims deleted by this save.
+        option = Option.objects.get(pk=form.instance.pk)
         if option.is_ready:
             problems = option.publication_problems()
             if problems:
