@@ -10,7 +10,9 @@ from django.contrib.admin import AdminSite
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.middleware import is_verified
@@ -83,13 +85,49 @@ class StaffAdminSite(AdminSite):
         from treatments.admin.history import site_pages
 
         # The content's own pages across every kind of content (deleted items), in the admin.
-        return [*site_pages(self), *super().get_urls()]
+        return [
+            path("still-here/", self.admin_view(still_here), name="still_here"),
+            *site_pages(self),
+            *super().get_urls(),
+        ]
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        if context["has_permission"]:
+            # For the warning before an idle session ends (static/js/editor-aids.js).
+            context["staff_session"] = {
+                "seconds_left": seconds_left(request),
+                "warn_seconds": IDLE_WARNING_MINUTES * 60,
+                "keep_url": reverse(f"{self.name}:still_here"),
+            }
+        return context
 
     def has_permission(self, request: HttpRequest) -> bool:
         allowed = super().has_permission(request)
         if settings.STAFF_REQUIRE_2FA:
             return allowed and is_verified(request.user)
         return allowed
+
+
+# How long before an idle staff session ends its page warns, with a button to stay (WCAG 2.2.1).
+IDLE_WARNING_MINUTES = 5
+
+
+def seconds_left(request: HttpRequest) -> int:
+    """How long this staff session has before it ends: idle, or at the end of its lifetime."""
+    now = time.time()
+    ends = min(
+        request.session.get(LAST_SEEN, now) + settings.STAFF_IDLE_MINUTES * 60,
+        request.session.get(STARTED, now) + settings.STAFF_SESSION_HOURS * 3600,
+    )
+    return max(0, int(ends - now))
+
+
+@require_POST
+def still_here(request: HttpRequest) -> JsonResponse:
+    """ "Stay signed in": the idle time starts again, and the page learns its new end."""
+    request.session[LAST_SEEN] = time.time()
+    return JsonResponse({"seconds_left": seconds_left(request)})
 
 
 def staff_session_timeout(get_response: Callable[[HttpRequest], HttpResponse]):

@@ -234,7 +234,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    # Repeats, sequences, keyboard runs, dates and names (zxcvbn) are refused, whatever their length.
+    # Repeats, sequences, keyboard runs, dates and names are refused, whatever their length.
     {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
 # zxcvbn's score from 0 to 4: 3 is "cannot be guessed without a copy of the database".

@@ -17,7 +17,7 @@ from django.test import Client, override_settings
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.html import parse, texts_of
+from tests.html import first, parse, texts_of
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,48 @@ def test_an_idle_staff_session_ends(client, editor, minutes_later, signed_in):
         response = client.get("/admin/")
     assert (response.status_code == 200) == signed_in
     assert Session.objects.exists() == signed_in
+
+
+def test_every_admin_page_knows_when_its_idle_session_ends(client, editor, editors_group):
+    editor.groups.add(editors_group)
+    sign_in(client)
+    for address in ["/admin/", "/admin/treatments/option/", "/admin/deleted/"]:
+        warning = first(parse(client.get(address).content.decode()), "//*[@id='idle-warning']")
+        left = int(warning.get("data-seconds-left"))
+        assert settings.STAFF_IDLE_MINUTES * 60 - 5 <= left <= settings.STAFF_IDLE_MINUTES * 60
+        assert warning.get("data-warn-seconds") == "300"
+        stay = first(warning, ".//form")
+        assert (stay.get("action"), stay.get("method")) == ("/admin/still-here/", "post")
+        assert warning.get("hidden") is not None  # until the script shows it
+    assert 'id="idle-warning"' not in Client().get(LOGIN).content.decode()
+
+
+def test_staying_signed_in_starts_the_idle_time_again(client, editor):
+    start = time.time()
+    sign_in(client)
+    nearly = start + (settings.STAFF_IDLE_MINUTES - 4) * 60
+    with mock.patch("decisionaid.security.time.time", return_value=nearly):
+        response = client.post("/admin/still-here/")
+    assert response.status_code == 200
+    assert response.json() == {"seconds_left": settings.STAFF_IDLE_MINUTES * 60}
+    later = nearly + (settings.STAFF_IDLE_MINUTES - 1) * 60
+    with mock.patch("decisionaid.security.time.time", return_value=later):
+        assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/still-here/").status_code == 405
+
+
+def test_staying_signed_in_cannot_outlast_the_sessions_lifetime(client, editor):
+    start = time.time()
+    sign_in(client)
+    near_the_end = start + settings.STAFF_SESSION_HOURS * 3600 - 120
+    with mock.patch("decisionaid.security.time.time", return_value=start + 60):
+        client.get("/admin/")
+    session = client.session
+    session["_staff_last_seen"] = near_the_end - 60  # busy all day
+    session.save()
+    with mock.patch("decisionaid.security.time.time", return_value=near_the_end):
+        response = client.post("/admin/still-here/")
+    assert response.json()["seconds_left"] in {119, 120}
 
 
 def test_a_busy_staff_session_still_ends_after_its_lifetime(client, editor):

@@ -80,10 +80,8 @@ class ContentAdmin(EditingAids, SimpleHistoryAdmin):
     """Every content model: history and undo, no silent overwrites, the writing aids."""
 
     form = ContentForm
-
-    class Media:
-        css = {"all": ["css/editor.css"]}
-        js = ["js/editor-aids.js"]
+    # Its styles and script (static/css/editor.css, static/js/editor-aids.js) are on every admin
+    # page: templates/admin/base_site.html.
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # A row below that someone else changed: say so at the top, where the editor looks.
