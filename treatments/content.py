@@ -11,7 +11,7 @@ from django.core import serializers
 from django.db.models import Count, Prefetch
 
 from treatments import schema
-from treatments.models import Claim, Option, Source
+from treatments.models import Claim, Option, Review, Source
 
 FORMATS = {".yaml", ".yml", ".json"}
 
@@ -70,8 +70,10 @@ def for_serializing(queryset, *, natural_keys: bool):
 
 
 def exported_models() -> list:
-    """The models of the bundled content, in load order: what the export writes."""
-    return schema.published_models()
+    """What the export writes, in load order: the models of the bundled content, then the
+    records of editors' reviews of each option (never published, but part of the content's
+    upkeep)."""
+    return [*schema.published_models(), Review]
 
 
 def option_file(category_index: int, category: str) -> str:
@@ -103,12 +105,12 @@ def export_yaml(directory: Path) -> list[Path]:
             continue
         querysets = [options] + [
             model._default_manager.filter(option__category=category).order_by("pk")
-            for model in schema.part_models()
+            for model in [*schema.part_models(), Review]
         ]
         written.append(
             _write_yaml(
                 directory / option_file(index, category),
-                f"{label}, with everything said about each option.\n"
+                f"{label}, with everything said about each option and its reviews.\n"
                 f"Exported from the live content on {today} (manage.py export_content).",
                 querysets,
             )
