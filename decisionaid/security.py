@@ -91,8 +91,15 @@ class StaffAdminSite(AdminSite):
             *super().get_urls(),
         ]
 
+    index_title = "Keep the content right"
+
     def each_context(self, request):
+        from treatments.editing import aid_for
+
         context = super().each_context(request)
+        # The aid's short name, as editors last saved it, read once for each page drawn.
+        short_name = aid_for(request).short_name
+        context.update(site_header=f"{short_name}: content", site_title=f"{short_name} content")
         if context["has_permission"]:
             # For the warning before an idle session ends (static/js/editor-aids.js).
             context["staff_session"] = {

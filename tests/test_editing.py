@@ -474,3 +474,37 @@ def test_a_review_date_on_or_before_the_last_review_is_refused_keeping_every_edi
     assert form_data(html, "option_form")["summary"] == ["New words. Short."]
     option.refresh_from_db()
     assert option.next_review_due == datetime.date(2027, 6, 1)
+
+
+# The option page's queries
+
+
+def test_the_largest_options_page_takes_at_most_20_queries(
+    ada, content, django_assert_max_num_queries
+):
+    from tests.browser.test_admin_editing import largest_option
+
+    option = largest_option()
+    assert ada.get(change_url(option)).status_code == 200  # the version is read once a process
+    with django_assert_max_num_queries(20):
+        response = ada.get(change_url(option))
+    assert response.status_code == 200
+
+
+def test_every_picker_names_the_sources_its_row_cites(ada, factory):
+    option = factory.make_option(ready=True)
+    sources = [factory.make_source(slug=slug) for slug in ["b-trial", "a-review", "c-guide"]]
+    claim = factory.make_claim(option, sources=sources)
+    factory.make_cost(option, source=sources[2])
+    option.certainty_sources.set([sources[1]])
+    page = parse(ada.get(change_url(option)).content.decode())
+    claims = [c.pk for c in option.claims.all()]
+    row = claims.index(claim.pk)
+
+    def chosen(name: str) -> list[str]:
+        return [o.text for o in page.xpath(f"//select[@name='{name}']/option[@selected]")]
+
+    # In the order the database gives them: by short name.
+    assert chosen(f"claims-{row}-sources") == [str(s) for s in [sources[1], sources[0], sources[2]]]
+    assert chosen("costs-0-source") == [str(sources[2])]
+    assert chosen("certainty_sources") == [str(sources[1])]

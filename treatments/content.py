@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import serializers
+from django.db import models
 from django.db.models import Count, Prefetch
 
 from treatments import schema
@@ -69,7 +70,7 @@ def for_serializing(queryset, *, natural_keys: bool):
     return queryset.select_related(*related).prefetch_related(*many)
 
 
-def exported_models() -> list:
+def exported_models() -> list[type[models.Model]]:
     """What the export writes, in load order: the models of the bundled content, then the
     records of editors' reviews of each option (never published, but part of the content's
     upkeep)."""
@@ -99,13 +100,14 @@ def export_yaml(directory: Path) -> list[Path]:
             core,
         )
     )
+    option_rows: list[type[models.Model]] = [*schema.part_models(), Review]
     for index, (category, label) in enumerate(Option.Category.choices):
         options = Option.objects.filter(category=category).order_by("pk")
         if not options.exists():
             continue
         querysets = [options] + [
             model._default_manager.filter(option__category=category).order_by("pk")
-            for model in [*schema.part_models(), Review]
+            for model in option_rows
         ]
         written.append(
             _write_yaml(
