@@ -114,3 +114,27 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   check();
 });
+
+// The pickers' search boxes (drawn by Django's autocomplete, select2) get the name of their
+// picker, so a screen reader says what they search. select2 draws them again as sources are
+// picked, and for rows added with "Add another": a watcher names each new one.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  function pickerName(select) {
+    var label = select.id && document.querySelector("label[for='" + select.id + "']");
+    return select.getAttribute("aria-label") || (label && label.textContent.replace(/:$/, ""));
+  }
+  function nameSearchBoxes(root) {
+    root.querySelectorAll(".select2-search__field:not([aria-label])").forEach(function (box) {
+      var container = box.closest(".select2-container");
+      var select = container && container.previousElementSibling;
+      var name = select && select.tagName === "SELECT" && pickerName(select);
+      if (name) box.setAttribute("aria-label", "Search for " + name.trim().toLowerCase());
+    });
+  }
+  var form = document.querySelector("form[id$='_form']");
+  if (!form || !form.querySelector(".admin-autocomplete")) return;
+  nameSearchBoxes(form);
+  new MutationObserver(function () { nameSearchBoxes(form); })
+    .observe(form, { childList: true, subtree: true });
+});

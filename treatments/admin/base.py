@@ -47,6 +47,14 @@ class KnownChoices(_KnownChoicesBase):
 
     known: dict[str, models.Model] | None = None
 
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        if self.allow_multiple_selected:
+            # Each chosen row has its own remove button; a "Remove all items" button beside
+            # them is a trap (and sits in their list, where only list items belong).
+            attrs["data-allow-clear"] = "false"
+        return attrs
+
     def optgroups(self, name, value, attr=None):
         chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
         # In the order the database would give them: the model's own ordering, by field.
@@ -159,6 +167,14 @@ class PrefetchedRowsFormSet(BaseInlineFormSet):
     many-to-many lists not fetched yet is fetched for all rows at once."""
 
     rows: list[models.Model] | None = None
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            # Its cell sits under "Delete?", but a tick box needs a name of its own.
+            thing = self.model._meta.verbose_name
+            name = f"Delete this {thing}" if index is None else f"Delete {thing} {index + 1}"
+            form.fields["DELETE"].widget.attrs["aria-label"] = name
 
     def get_queryset(self):
         if self.instance.pk is None:
