@@ -95,10 +95,11 @@ class StaffAdminSite(AdminSite):
 
     def each_context(self, request):
         from treatments.editing import aid_for
+        from treatments.models import Aid
 
         context = super().each_context(request)
         # The aid's short name, as editors last saved it, read once for each page drawn.
-        short_name = aid_for(request).short_name
+        short_name = (aid_for(request) or Aid.unnamed()).short_name
         context.update(site_header=f"{short_name}: content", site_title=f"{short_name} content")
         if context["has_permission"]:
             # For the warning before an idle session ends (static/js/editor-aids.js).

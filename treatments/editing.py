@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     class _RequestWithGlossary(HttpRequest):
         _glossary_terms: list[str]
-        _aid: Aid
+        _aid: Aid | None
 
 
 class GradedTextarea(forms.Textarea):
@@ -55,12 +55,12 @@ class GradedTextarea(forms.Textarea):
         )
 
 
-def aid_for(request: HttpRequest) -> Aid:
-    """The editors' aid row (or a neutral unsaved one), read once per request: every admin
-    page names it in its header, and the list of models asks whether one exists."""
+def aid_for(request: HttpRequest) -> Aid | None:
+    """The editors' aid row, or None before one is written, read once per request: every
+    admin page names the aid in its header, and the list of models asks whether one exists."""
     cached = cast("_RequestWithGlossary", request)
     if not hasattr(cached, "_aid"):
-        cached._aid = Aid.objects.current()
+        cached._aid = Aid.objects.order_by("pk").first()
     return cached._aid
 
 

@@ -35,7 +35,7 @@ class AidAdmin(ContentAdmin):
 
     # There is one aid: it is written once, then only changed.
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and aid_for(request).pk is None
+        return super().has_add_permission(request) and aid_for(request) is None
 
     def has_delete_permission(self, request, obj=None):
         return False
