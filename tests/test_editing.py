@@ -508,3 +508,16 @@ def test_every_picker_names_the_sources_its_row_cites(ada, factory):
     assert chosen(f"claims-{row}-sources") == [str(s) for s in [sources[1], sources[0], sources[2]]]
     assert chosen("costs-0-source") == [str(sources[2])]
     assert chosen("certainty_sources") == [str(sources[1])]
+
+
+def test_an_editor_who_may_only_add_claims_sees_none_of_the_options_claims(factory):
+    from django.contrib.auth.models import Permission
+
+    option = factory.make_option(ready=True)
+    user = make_staff("newcomer")
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_option", "change_option", "add_claim"])
+    )
+    data = opened(signed_in(user), option)
+    assert data["claims-INITIAL_FORMS"] == ["0"]
+    assert not any(name.endswith("-text") and name.startswith("claims-0") for name in data)

@@ -177,7 +177,8 @@ class PrefetchedRowsFormSet(BaseInlineFormSet):
             form.fields["DELETE"].widget.attrs["aria-label"] = name
 
     def get_queryset(self):
-        if self.instance.pk is None:
+        # A new parent has no rows; an editor who may not see these rows is given none.
+        if self.instance.pk is None or self.queryset is None or self.queryset.query.is_empty():
             return super().get_queryset()
         if self.rows is None:
             accessor = self.fk.remote_field.get_accessor_name()
