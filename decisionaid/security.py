@@ -71,6 +71,8 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
 class StaffAdminSite(AdminSite):
     """The admin; with STAFF_REQUIRE_2FA, only staff who gave a code from their device get in."""
 
+    index_title = "Keep the content right"
+
     # Properties, not attributes, so that every sign-in reads the setting (tests change it);
     # django-stubs declares these as attributes.
     @property
@@ -90,8 +92,6 @@ class StaffAdminSite(AdminSite):
             *site_pages(self),
             *super().get_urls(),
         ]
-
-    index_title = "Keep the content right"
 
     def each_context(self, request):
         from treatments.editing import aid_for
