@@ -234,7 +234,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Repeats, sequences, keyboard runs, dates and names are refused, whatever their length.
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+# zxcvbn's score from 0 to 4: 3 is "cannot be guessed without a copy of the database".
+PASSWORD_MINIMAL_STRENGTH = 3
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -331,7 +335,7 @@ def _otp_issuer(device) -> str:
 OTP_TOTP_ISSUER = _otp_issuer
 
 # Ten wrong passwords for one account, or from one address, lock it for half an hour. Every
-# failed attempt is recorded (admin: Axes). Wrong codes are slowed down by django-otp itself.
+# failed attempt is recorded (admin: Axes). A wrong code counts as a failure too (security.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

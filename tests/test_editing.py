@@ -224,6 +224,50 @@ def test_a_row_deleted_by_someone_else_is_refused_with_a_message(ada, grace, fac
     assert not Claim.objects.filter(option=option).exists()
 
 
+def test_deleting_a_ready_options_only_harm_asks_before_it_saves(ada, factory):
+    option = factory.make_option(ready=True, name="Mirror therapy")
+    data = opened(ada, option)
+    harm = next(n for n, v in data.items() if n.endswith("-kind") and v == [Claim.Kind.HARM])
+    delete_harm = {harm.replace("-kind", "-DELETE"): "on"}
+
+    html = refused(save(ada, option, data, **delete_harm, summary="New words. Short."))
+    warning = (
+        "Nothing was saved. This would leave “Mirror therapy” with no harm, so it would go back "
+        "to draft and leave the next version: patients would no longer see it once a publisher "
+        "publishes. Add another harm first, or choose “Save anyway, as a draft”."
+    )
+    page = parse(html)
+    top = first(page, "//ul[contains(@class, 'messagelist')]")
+    assert warning in top.text_content()
+    button = first(top, ".//button")
+    assert (button.get("form"), button.get("name")) == ("option_form", "_leave_next_version")
+    option.refresh_from_db()
+    assert option.is_ready and option.harms and option.summary != "New words. Short."
+    # The editor's changes wait on the page.
+    again = form_data(html, "option_form")
+    assert again["summary"] == ["New words. Short."]
+
+    response = save(ada, option, again, _leave_next_version="1")
+    assert response.status_code == 302
+    assert response.headers["Location"] == change_url(option)
+    option = Option.objects.get(pk=option.pk)
+    assert not option.is_ready and not option.harms and option.summary == "New words. Short."
+    said = parse(ada.get(change_url(option)).content.decode())
+    told = first(said, "//ul[contains(@class, 'messagelist')]").text_content()
+    assert "went back to draft" in told and "Add at least one harm or side effect." in told
+    assert "without one" not in told
+
+
+def test_deleting_one_of_two_harms_saves_at_once(ada, factory):
+    option = factory.make_option(ready=True)
+    factory.make_claim(option, kind=Claim.Kind.HARM, text="Another harm. Short.")
+    data = opened(ada, option)
+    harm = next(n for n, v in data.items() if n.endswith("-kind") and v == [Claim.Kind.HARM])
+    assert save(ada, option, data, **{harm.replace("-kind", "-DELETE"): "on"}).status_code == 302
+    option = Option.objects.get(pk=option.pk)
+    assert option.is_ready and len(option.harms) == 1
+
+
 def test_a_stale_copy_on_a_rows_own_page_is_refused(ada, grace, factory):
     study = factory.make_study(factory.make_option(), found="Less pain.")
     adas = opened(ada, study)
@@ -430,3 +474,50 @@ def test_a_review_date_on_or_before_the_last_review_is_refused_keeping_every_edi
     assert form_data(html, "option_form")["summary"] == ["New words. Short."]
     option.refresh_from_db()
     assert option.next_review_due == datetime.date(2027, 6, 1)
+
+
+# The option page's queries
+
+
+def test_the_largest_options_page_takes_at_most_20_queries(
+    ada, content, django_assert_max_num_queries
+):
+    from tests.browser.test_admin_editing import largest_option
+
+    option = largest_option()
+    assert ada.get(change_url(option)).status_code == 200  # the version is read once a process
+    with django_assert_max_num_queries(20):
+        response = ada.get(change_url(option))
+    assert response.status_code == 200
+
+
+def test_every_picker_names_the_sources_its_row_cites(ada, factory):
+    option = factory.make_option(ready=True)
+    sources = [factory.make_source(slug=slug) for slug in ["b-trial", "a-review", "c-guide"]]
+    claim = factory.make_claim(option, sources=sources)
+    factory.make_cost(option, source=sources[2])
+    option.certainty_sources.set([sources[1]])
+    page = parse(ada.get(change_url(option)).content.decode())
+    claims = [c.pk for c in option.claims.all()]
+    row = claims.index(claim.pk)
+
+    def chosen(name: str) -> list[str]:
+        return [o.text for o in page.xpath(f"//select[@name='{name}']/option[@selected]")]
+
+    # In the order the database gives them: by short name.
+    assert chosen(f"claims-{row}-sources") == [str(s) for s in [sources[1], sources[0], sources[2]]]
+    assert chosen("costs-0-source") == [str(sources[2])]
+    assert chosen("certainty_sources") == [str(sources[1])]
+
+
+def test_an_editor_who_may_only_add_claims_sees_none_of_the_options_claims(factory):
+    from django.contrib.auth.models import Permission
+
+    option = factory.make_option(ready=True)
+    user = make_staff("newcomer")
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_option", "change_option", "add_claim"])
+    )
+    data = opened(signed_in(user), option)
+    assert data["claims-INITIAL_FORMS"] == ["0"]
+    assert not any(name.endswith("-text") and name.startswith("claims-0") for name in data)

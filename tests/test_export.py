@@ -2,6 +2,7 @@
 content, CSV files for spreadsheets, and a check of the publication rules for CI."""
 
 import csv
+import datetime
 import io
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import treatments
 from tests.bundled import read_yaml
 from tests.database import empty_content, rows_of
 from treatments.content import exported_models
-from treatments.models import Claim, Option, Source
+from treatments.models import Claim, Option, Review, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,38 @@ def test_the_export_loaded_into_an_empty_database_gives_identical_content(conten
     files = sorted(str(path) for path in tmp_path.glob("*.yaml"))
     call_command("loaddata", *files, verbosity=0)
     assert rows_of(exported_models()) == before
+
+
+def test_reviews_round_trip_through_the_export(content, tmp_path):
+    option = Option.objects.order_by("pk").first()
+    review = Review.objects.create(
+        option=option,
+        reviewed_by="Ada Editor",
+        reviewed_on=datetime.date(2026, 3, 2),
+        what_checked="Costs against the clinic's price list; new trials searched in PubMed.",
+    )
+    option.refresh_from_db()
+    dates = (option.last_reviewed_on, option.reviewed_by, option.next_review_due)
+    export(tmp_path)
+    empty_content()
+    call_command("loaddata", *sorted(str(p) for p in tmp_path.glob("*.yaml")), verbosity=0)
+    loaded = Review.objects.get()
+    assert (loaded.option.slug, loaded.reviewed_by, loaded.reviewed_on) == (
+        option.slug,
+        "Ada Editor",
+        datetime.date(2026, 3, 2),
+    )
+    assert (loaded.what_checked, loaded.next_review_due, loaded.recorded_at) == (
+        review.what_checked,
+        datetime.date(2027, 3, 2),
+        review.recorded_at,
+    )
+    loaded_option = Option.objects.get(slug=option.slug)
+    assert (
+        loaded_option.last_reviewed_on,
+        loaded_option.reviewed_by,
+        loaded_option.next_review_due,
+    ) == dates
 
 
 def test_the_export_has_the_shape_of_the_bundled_files(content, tmp_path):

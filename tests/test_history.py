@@ -231,6 +231,30 @@ def test_restoring_brings_an_item_back_with_its_sources(editor_client, editor, f
     assert deleted_rows(editor_client) == []
 
 
+def test_restoring_a_source_brings_back_its_citations(editor_client, factory):
+    option = factory.make_option()
+    source, other = factory.make_source(), factory.make_source()
+    cited = factory.make_claim(option, text="It may help.", sources=[source, other])
+    check = factory.make_consideration(None, option)
+    check.sources.set([source])
+    deleted_too = factory.make_claim(option, text="Deleted later.", sources=[source])
+    uncited_before = factory.make_claim(option, text="Cited it once.", sources=[source])
+    uncited_before.sources.set([other])  # it stopped citing the source before the deletion
+    pk = source.pk
+    editor_client.post(f"/admin/treatments/source/{pk}/delete/", {"post": "yes"})
+    assert not cited.sources.filter(pk=pk).exists()
+    editor_client.post(f"/admin/treatments/claim/{deleted_too.pk}/delete/", {"post": "yes"})
+
+    response = restore(editor_client, Source, deletion_of(Source, pk))
+    assert response.status_code == 302
+    assert set(cited.sources.all()) == {source, other}
+    assert list(check.sources.all()) == [source]
+    assert list(uncited_before.sources.all()) == [other]
+    assert not Claim.objects.filter(pk=deleted_too.pk).exists()
+    page = editor_client.get(response.headers["Location"]).content.decode()
+    assert "The 2 items that cited it when it was deleted cite it again." in page
+
+
 def test_restoring_an_option_brings_back_the_parts_deleted_with_it(editor_client, factory):
     option = factory.make_option(ready=True)
     factory.make_cost(option)

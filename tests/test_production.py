@@ -106,6 +106,19 @@ def test_https_responses_tell_browsers_to_keep_using_https(production_server):
     assert all("Secure" in cookie for cookie in cookies)
 
 
+SOFTWARE = ("gunicorn", "whitenoise", "django", "python", "wsgi")
+
+
+@pytest.mark.parametrize("path", ["/", "/static/css/screen.css", "/no-such-page/", "/admin/login/"])
+def test_no_response_names_the_software_that_served_it(production_server, path):
+    status, headers, _ = https_get(production_server + path)
+    assert status in {200, 404}
+    assert "Server" not in headers
+    assert "X-Powered-By" not in headers
+    for name, value in headers.items():
+        assert not any(word in value.lower() for word in SOFTWARE), (name, value)
+
+
 def https_get(url: str, cookie: str = "") -> tuple[int, dict, str]:
     request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", "Cookie": cookie})
     try:

@@ -17,6 +17,8 @@ from django.test import Client, override_settings
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.html import first, parse, texts_of
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
@@ -111,6 +113,48 @@ def test_an_idle_staff_session_ends(client, editor, minutes_later, signed_in):
     assert Session.objects.exists() == signed_in
 
 
+def test_every_admin_page_knows_when_its_idle_session_ends(client, editor, editors_group):
+    editor.groups.add(editors_group)
+    sign_in(client)
+    for address in ["/admin/", "/admin/treatments/option/", "/admin/deleted/"]:
+        warning = first(parse(client.get(address).content.decode()), "//*[@id='idle-warning']")
+        left = int(warning.get("data-seconds-left"))
+        assert settings.STAFF_IDLE_MINUTES * 60 - 5 <= left <= settings.STAFF_IDLE_MINUTES * 60
+        assert warning.get("data-warn-seconds") == "300"
+        stay = first(warning, ".//form")
+        assert (stay.get("action"), stay.get("method")) == ("/admin/still-here/", "post")
+        assert warning.get("hidden") is not None  # until the script shows it
+    assert 'id="idle-warning"' not in Client().get(LOGIN).content.decode()
+
+
+def test_staying_signed_in_starts_the_idle_time_again(client, editor):
+    start = time.time()
+    sign_in(client)
+    nearly = start + (settings.STAFF_IDLE_MINUTES - 4) * 60
+    with mock.patch("decisionaid.security.time.time", return_value=nearly):
+        response = client.post("/admin/still-here/")
+    assert response.status_code == 200
+    assert response.json() == {"seconds_left": settings.STAFF_IDLE_MINUTES * 60}
+    later = nearly + (settings.STAFF_IDLE_MINUTES - 1) * 60
+    with mock.patch("decisionaid.security.time.time", return_value=later):
+        assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/still-here/").status_code == 405
+
+
+def test_staying_signed_in_cannot_outlast_the_sessions_lifetime(client, editor):
+    start = time.time()
+    sign_in(client)
+    near_the_end = start + settings.STAFF_SESSION_HOURS * 3600 - 120
+    with mock.patch("decisionaid.security.time.time", return_value=start + 60):
+        client.get("/admin/")
+    session = client.session
+    session["_staff_last_seen"] = near_the_end - 60  # busy all day
+    session.save()
+    with mock.patch("decisionaid.security.time.time", return_value=near_the_end):
+        response = client.post("/admin/still-here/")
+    assert response.json()["seconds_left"] in {119, 120}
+
+
 def test_a_busy_staff_session_still_ends_after_its_lifetime(client, editor):
     start = time.time()
     sign_in(client)
@@ -132,6 +176,25 @@ def test_weak_and_short_passwords_are_refused(password, editor):
         validate_password(password, editor)
 
 
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("aaaaaaaaaaaa", "Repeats"),
+        ("editor-editor-editor", "Repeats"),
+        ("abcdefghijkl", "Sequences"),
+        ("qwertyuiopas", "commonly used"),
+        ("asdfghjkl;'#", "rows of keys"),
+    ],
+)
+def test_long_passwords_that_repeat_run_in_sequence_or_along_the_keyboard_are_refused(
+    password, why, editor
+):
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, editor)
+    said = " ".join(refused.value.messages)
+    assert "too guessable" in said and why in said
+
+
 def test_a_long_unusual_password_is_accepted(editor):
     validate_password("lantern-orchard-copper-47", editor)
 
@@ -147,7 +210,7 @@ def test_with_two_factors_a_password_alone_does_not_sign_in(client, editor):
     response = sign_in(client)
     assert response.status_code == 200
     assert client.get("/admin/").status_code == 302
-    response = sign_in(client, otp_token="000000" if code_for(device.bin_key) != "000000" else "1")
+    response = sign_in(client, otp_token=a_wrong_code_for(device))
     assert client.get("/admin/").status_code == 302
 
     device.refresh_from_db()
@@ -156,6 +219,51 @@ def test_with_two_factors_a_password_alone_does_not_sign_in(client, editor):
     device.save()
     assert sign_in(client, otp_token=code_for(device.bin_key)).status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def what_the_sign_in_page_shows(response) -> tuple[list[str], list[str]]:
+    """The page's messages and the fields it asks for: all a visitor learns from a refusal."""
+    page = parse(response.content.decode())
+    return (
+        texts_of(page, "//p[contains(@class, 'errornote')]"),
+        page.xpath("//form[@id='login-form']//*[@name]/@name"),
+    )
+
+
+def a_wrong_code_for(device) -> str:
+    return "000000" if code_for(device.bin_key) != "000000" else "111111"
+
+
+@override_settings(STAFF_REQUIRE_2FA=True)
+def test_a_wrong_code_reads_exactly_like_a_wrong_password(client, editor):
+    device = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
+    wrong_password = sign_in(client, "wrong-password", otp_token=a_wrong_code_for(device))
+    for refused in [sign_in(client, otp_token=a_wrong_code_for(device)), sign_in(client)]:
+        assert refused.status_code == 200
+        assert what_the_sign_in_page_shows(refused) == what_the_sign_in_page_shows(wrong_password)
+    messages, fields = what_the_sign_in_page_shows(wrong_password)
+    assert messages == [
+        "That did not sign you in. Enter your username, your password and the 6-digit code "
+        "your authenticator app shows now. All three must be right; the username and "
+        "password are case-sensitive."
+    ]
+    assert "otp_device" not in fields
+
+
+@override_settings(STAFF_REQUIRE_2FA=True)
+def test_wrong_codes_count_as_failed_sign_ins_and_lock_the_account(client, editor):
+    device = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, otp_token=a_wrong_code_for(device)).status_code == 200, attempt
+    assert AccessFailureLog.objects.filter(username="editor").count() == (
+        settings.AXES_FAILURE_LIMIT - 1
+    )
+    assert sign_in(client, otp_token=a_wrong_code_for(device)).status_code == 429
+    # Locked: even the right password and code no longer sign in.
+    device.refresh_from_db()
+    device.throttle_reset()
+    assert sign_in(client, otp_token=code_for(device.bin_key)).status_code == 429
+    assert client.get("/admin/").status_code == 302
 
 
 @override_settings(STAFF_REQUIRE_2FA=True)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import serializers
+from django.db import models
 from django.db.models import Count, Prefetch
 
 from treatments import schema
-from treatments.models import Claim, Option, Source
+from treatments.models import Claim, Option, Review, Source
 
 FORMATS = {".yaml", ".yml", ".json"}
 
@@ -69,9 +70,11 @@ def for_serializing(queryset, *, natural_keys: bool):
     return queryset.select_related(*related).prefetch_related(*many)
 
 
-def exported_models() -> list:
-    """The models of the bundled content, in load order: what the export writes."""
-    return schema.published_models()
+def exported_models() -> list[type[models.Model]]:
+    """What the export writes, in load order: the models of the bundled content, then the
+    records of editors' reviews of each option (never published, but part of the content's
+    upkeep)."""
+    return [*schema.published_models(), Review]
 
 
 def option_file(category_index: int, category: str) -> str:
@@ -97,18 +100,19 @@ def export_yaml(directory: Path) -> list[Path]:
             core,
         )
     )
+    option_rows: list[type[models.Model]] = [*schema.part_models(), Review]
     for index, (category, label) in enumerate(Option.Category.choices):
         options = Option.objects.filter(category=category).order_by("pk")
         if not options.exists():
             continue
         querysets = [options] + [
             model._default_manager.filter(option__category=category).order_by("pk")
-            for model in schema.part_models()
+            for model in option_rows
         ]
         written.append(
             _write_yaml(
                 directory / option_file(index, category),
-                f"{label}, with everything said about each option.\n"
+                f"{label}, with everything said about each option and its reviews.\n"
                 f"Exported from the live content on {today} (manage.py export_content).",
                 querysets,
             )

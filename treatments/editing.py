@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from treatments.models import Aid
 from treatments.readability import reading_grade
 from treatments.writing import glossary_terms
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
     class _RequestWithGlossary(HttpRequest):
         _glossary_terms: list[str]
+        _aid: Aid | None
 
 
 class GradedTextarea(forms.Textarea):
@@ -51,6 +53,15 @@ class GradedTextarea(forms.Textarea):
             "admin/treatments/_graded_textarea.html",
             {"box": box, "grade": grade, "id": context["widget"]["attrs"].get("id", "")},
         )
+
+
+def aid_for(request: HttpRequest) -> Aid | None:
+    """The editors' aid row, or None before one is written, read once per request: every
+    admin page names the aid in its header, and the list of models asks whether one exists."""
+    cached = cast("_RequestWithGlossary", request)
+    if not hasattr(cached, "_aid"):
+        cached._aid = Aid.objects.order_by("pk").first()
+    return cached._aid
 
 
 def glossary_for(request: HttpRequest) -> list[str]:

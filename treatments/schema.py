@@ -122,14 +122,20 @@ def sources_in(row: Any) -> Iterator[Any]:
         yield from getattr(row.related, name)
 
 
-def option_prefetches() -> list[models.Prefetch]:
+def option_prefetches(*, for_editors: bool = False) -> list[models.Prefetch]:
     """What `Option.objects.with_content()` prefetches: every part, with what it shows and
-    cites, and the option's own certainty sources, in a fixed number of queries."""
+    cites, and the option's own certainty sources, in a fixed number of queries.
+
+    `for_editors` leaves out the source lists the option's admin page never reads: those of
+    parts edited on their own pages, unless the publication rules need them to tell whether a
+    row cites anything (a part that names a source in a field of its own always does)."""
     Source = model("source")
     in_order = Source._default_manager.order_by("pk")
     found = []
     for part in OPTION_PARTS:
         many, single = source_fields(part.model)
+        if for_editors and part.own_page and (single or not part.needs_sources):
+            many = []
         rows = part.model._default_manager.select_related(*single, *part.shows).prefetch_related(
             *(models.Prefetch(name, queryset=in_order) for name in many)
         )
@@ -139,9 +145,10 @@ def option_prefetches() -> list[models.Prefetch]:
     return found
 
 
-def option_sources(option: Any) -> Iterator[Any]:
-    """Every source an option's page cites, from its prefetched parts."""
-    for part in OPTION_PARTS:
+def option_sources(option: Any, parts: list[Part] = OPTION_PARTS) -> Iterator[Any]:
+    """Every source an option's page cites (or those of some of its parts, and the option's
+    own), from its prefetched parts."""
+    for part in parts:
         for row in getattr(option.related, part.related_name):
             yield from sources_in(row)
     yield from sources_in(option)

@@ -4,6 +4,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import cast
 
+from django.db.models import prefetch_related_objects
+
 from treatments.models import (
     EVIDENCE_ORDER,
     Aid,
@@ -177,7 +179,8 @@ def certainty_problems(option: Option) -> list[str]:
 
 
 def option_report(option: Option) -> OptionReport:
-    claims = list(option.claims.prefetch_related("sources"))
+    claims = list(option.related.claims)
+    prefetch_related_objects(claims, "sources")  # unless the option came with them
     counts = Counter(claim.kind for claim in claims)
     sources = {source.pk: source for claim in claims for source in claim.related.sources}
     kinds = Counter(source.get_kind_display().lower() for source in sources.values())

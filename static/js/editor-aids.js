@@ -51,3 +51,90 @@ document.addEventListener("DOMContentLoaded", function () {
     graded.set(box, box.value);
   });
 });
+
+// Before an idle staff session ends (decisionaid/security.py), a warning with a button to stay
+// signed in, so unsaved work on the page is not lost (WCAG 2.2.1). The page says how long the
+// session has left; "Stay signed in" asks the server, which starts the idle time again.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var box = document.getElementById("idle-warning");
+  if (!box) return;
+  var text = box.querySelector(".idle-warning__text");
+  var form = box.querySelector("form");
+  var button = box.querySelector("button");
+  var warnMs = Number(box.dataset.warnSeconds) * 1000;
+  var ends = Date.now() + Number(box.dataset.secondsLeft) * 1000;
+  var timer;
+
+  function minutes(ms) {
+    var n = Math.max(1, Math.ceil(ms / 60000));
+    return n === 1 ? "1 minute" : n + " minutes";
+  }
+
+  function signedOut() {
+    text.textContent = "You have been signed out. Anything not saved on this page is lost " +
+      "when you leave it: copy what you need, then sign in again in a new tab.";
+    button.hidden = true;
+    box.hidden = false;
+  }
+
+  function check() {
+    clearTimeout(timer);
+    var left = ends - Date.now();
+    if (left <= 0) return signedOut();
+    if (left <= warnMs) {
+      text.textContent = "You will be signed out in " + minutes(left) + ", as nothing has " +
+        "been saved or opened for a while. Anything not saved on this page would be lost.";
+      box.hidden = false;
+      timer = setTimeout(check, Math.min(left, 30000));
+    } else {
+      box.hidden = true;
+      timer = setTimeout(check, left - warnMs);
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault(); // stay on this page, with its unsaved work
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok || !response.headers.get("Content-Type").startsWith("application/json")) {
+          throw new Error("signed out");
+        }
+        return response.json();
+      })
+      .then(function (data) {
+        ends = Date.now() + data.seconds_left * 1000;
+        check();
+        if (!box.hidden) {
+          text.textContent = "Your sign-in cannot be made longer: it ends in " +
+            minutes(ends - Date.now()) + ". Save your work now, then sign in again.";
+        }
+      })
+      .catch(signedOut);
+  });
+  check();
+});
+
+// The pickers' search boxes (drawn by Django's autocomplete, select2) get the name of their
+// picker, so a screen reader says what they search. select2 draws them again as sources are
+// picked, and for rows added with "Add another": a watcher names each new one.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  function pickerName(select) {
+    var label = select.id && document.querySelector("label[for='" + select.id + "']");
+    return select.getAttribute("aria-label") || (label && label.textContent.replace(/:$/, ""));
+  }
+  function nameSearchBoxes(root) {
+    root.querySelectorAll(".select2-search__field:not([aria-label])").forEach(function (box) {
+      var container = box.closest(".select2-container");
+      var select = container && container.previousElementSibling;
+      var name = select && select.tagName === "SELECT" && pickerName(select);
+      if (name) box.setAttribute("aria-label", "Search for " + name.trim().toLowerCase());
+    });
+  }
+  var form = document.querySelector("form[id$='_form']");
+  if (!form || !form.querySelector(".admin-autocomplete")) return;
+  nameSearchBoxes(form);
+  new MutationObserver(function () { nameSearchBoxes(form); })
+    .observe(form, { childList: true, subtree: true });
+});

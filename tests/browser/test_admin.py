@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.browser.steps import sign_in
@@ -116,3 +117,33 @@ def test_the_changes_since_review_and_the_history_with_parts_pass_axe(page, edit
     page.goto(f"/admin/treatments/option/{option.pk}/history/")
     expect(page.page.locator("#parts-history")).to_contain_text("Changed: Text")
     assert axe(page) == []
+
+
+def test_an_idle_editor_is_warned_before_sign_out_and_stays_without_losing_work(
+    page, editor, factory
+):
+    option = factory.make_option(name="An option")
+    sign_in(page, "editor")
+    page.page.clock.install()
+    page.goto(f"/admin/treatments/option/{option.pk}/change/")
+    summary = page.page.locator("textarea[name=summary]")
+    summary.fill("Words not saved yet.")
+    warning = page.page.locator("#idle-warning")
+    page.page.clock.fast_forward(f"{settings.STAFF_IDLE_MINUTES - 6}:00")
+    expect(warning).to_be_hidden()
+    page.page.clock.fast_forward("01:30")
+    expect(warning).to_be_visible()
+    expect(warning).to_have_attribute("role", "alert")
+    expect(warning).to_contain_text("You will be signed out in 5 minutes")
+
+    with page.page.expect_response("**/admin/still-here/") as kept:
+        page.page.get_by_role("button", name="Stay signed in").click()
+    assert kept.value.status == 200
+    expect(warning).to_be_hidden()
+    assert page.page.url.endswith(f"/admin/treatments/option/{option.pk}/change/")
+    expect(summary).to_have_value("Words not saved yet.")
+
+    # Left alone for the whole idle time, the page says the session has ended.
+    page.page.clock.fast_forward(f"{settings.STAFF_IDLE_MINUTES}:01")
+    expect(warning).to_contain_text("You have been signed out.")
+    expect(warning.get_by_role("button")).to_be_hidden()

@@ -188,6 +188,13 @@ def restore_deleted(request: HttpRequest) -> HttpResponse:
     message = f"“{history.describe(record)}” is back, as it was when it was deleted."
     if restored.parts:
         message += f" {len(restored.parts)} of its parts deleted with it are back too."
+    if restored.cited_again:
+        message += (
+            " The item that cited it when it was deleted cites it again."
+            if restored.cited_again == 1
+            else f" The {restored.cited_again} items that cited it when it was deleted cite it "
+            "again."
+        )
     if restored.sources_missing:
         message += (
             f" {restored.sources_missing} of the sources it had are deleted themselves; "

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
@@ -16,7 +16,14 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from treatments import writing
-from treatments.admin.base import ContentAdmin, ContentInline, SeenOnSite, SourcedForm
+from treatments.admin.base import (
+    ContentAdmin,
+    ContentInline,
+    PrefetchedRowsFormSet,
+    SeenOnSite,
+    SourcedForm,
+    pickers,
+)
 from treatments.admin.history import OptionHistoryMixin
 from treatments.editing import glossary_for
 from treatments.models import (
@@ -27,12 +34,46 @@ from treatments.models import (
 )
 from treatments.readability import GRADE_LIMIT, reading_grade
 from treatments.releases import current_content
-from treatments.schema import OPTION_PARTS
+from treatments.schema import OPTION_PARTS, option_sources
+
+LEAVE_NEXT_VERSION = "_leave_next_version"  # the button that saves anyway, as a draft
+
+
+class ClaimFormSet(PrefetchedRowsFormSet):
+    """A save never quietly takes a ready option out of the next version: leaving it without a
+    benefit or a harm is refused until the editor chooses to save it as a draft."""
+
+    def clean(self):
+        super().clean()
+        option = self.instance
+        if option.pk is None or not option.is_ready or LEAVE_NEXT_VERSION in self.data:
+            return
+        before, after = set(), set()
+        for form in self.forms:
+            if form.instance.pk is not None:
+                before.add(form.initial.get("kind"))
+            kept = form.has_changed() or form.instance.pk is not None
+            if kept and not form.cleaned_data.get("DELETE"):
+                after.add(form.cleaned_data.get("kind", form.initial.get("kind")))
+        lost = [
+            noun
+            for kind, noun in [(Claim.Kind.BENEFIT, "benefit"), (Claim.Kind.HARM, "harm")]
+            if kind in before and kind not in after
+        ]
+        if lost:
+            raise ValidationError(
+                f"Nothing was saved. This would leave “{option.name}” with no "
+                f"{' and no '.join(lost)}, so it would go back to draft and leave the next "
+                "version: patients would no longer see it once a publisher publishes. Add "
+                f"another {' and '.join(lost)} first, or choose “Save anyway, as a draft”.",
+                code="leaves_next_version",
+            )
 
 
 class ClaimInline(ContentInline, admin.TabularInline):
     model = Claim
     form = SourcedForm
+    formset = ClaimFormSet
     autocomplete_fields = ["sources"]
     fields = ["kind", "is_main", "text", "frequency", "sources", "order"]
     readonly_fields = ["frequency"]
@@ -142,6 +183,19 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("claims")
 
+    def get_object(self, request, object_id, from_field=None):
+        # Every part with what it shows and cites, in a fixed number of queries: the status,
+        # the writing aids, the inlines, their pickers and the links to the long groups read
+        # them from here.
+        try:
+            options = Option.objects.with_content(for_editors=True)
+            option = options.get(pk=Option._meta.pk.to_python(object_id))
+        except (Option.DoesNotExist, ValidationError, ValueError):
+            return None
+        # The version patients see, read once for the page's status and its "View on site".
+        option.current_version = current_content()
+        return option
+
     @admin.display(description="benefits")
     def benefit_count(self, option):
         return len(option.benefits)
@@ -169,7 +223,7 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
             if option.is_ready
             else "Draft: it is not in the next version."
         )
-        current = current_content()
+        current = getattr(option, "current_version", None) or current_content()
         seen = (
             f"Patients see it now, as it was in version {current.number}."
             if option.pk in current.rows[Option]
@@ -194,24 +248,36 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["elsewhere"] = self.elsewhere(request, obj)
+            inline = [part for part in OPTION_PARTS if not part.own_page]
+            known = {str(source.pk): source for source in option_sources(obj, inline)}
+            forms = [context["adminform"].form] + [
+                form for inline in context["inline_admin_formsets"] for form in inline.formset
+            ]
+            for form in forms:
+                for picker in pickers(form):
+                    picker.known = known
+        for inline in context.get("inline_admin_formsets", []):
+            errors = inline.formset.non_form_errors().as_data()
+            for error in errors:
+                if error.code == "leaves_next_version":
+                    # At the top, where the editor looks after Save; the button sends the form.
+                    self.message_user(
+                        request,
+                        format_html(
+                            '{} <button type="submit" form="option_form" name="{}" value="1" '
+                            'class="button">Save anyway, as a draft</button>',
+                            error.message,
+                            LEAVE_NEXT_VERSION,
+                        ),
+                        messages.WARNING,
+                    )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def elsewhere(self, request, option) -> list[dict]:
         """The option's long groups, each edited on its own page filtered to this option."""
         glossary = glossary_for(request)
         parts = [part for part in OPTION_PARTS if part.own_page]
-        # django-stubs leaves prefetch_related's type variables unsolved on this generated
-        # manager (Option.objects.all().prefetch_related takes the same Prefetch objects).
-        option = Option.objects.prefetch_related(
-            *(  # type: ignore[arg-type]
-                Prefetch(
-                    part.related_name,
-                    queryset=part.model._default_manager.select_related(*part.shows),
-                )
-                for part in parts
-            )
-        ).get(pk=option.pk)
-        groups = []
+        groups = []  # from the parts get_object prefetched
         for part in parts:
             opts = part.model._meta
             filters = f"option__id__exact={option.pk}"
@@ -250,8 +316,9 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
         return JsonResponse(reading_grade(text, glossary_for(request)).as_json())
 
     def response_change(self, request, obj):
-        if "_mark_ready" in request.POST:
-            self._mark_ready(request, obj)
+        if "_mark_ready" in request.POST or LEAVE_NEXT_VERSION in request.POST:
+            if "_mark_ready" in request.POST:
+                self._mark_ready(request, obj)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
@@ -278,7 +345,8 @@ class OptionAdmin(SeenOnSite, OptionHistoryMixin, ContentAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        option = form.instance
+        # Read again: the page's own copy still holds the claims deleted by this save.
+        option = Option.objects.get(pk=form.instance.pk)
         if option.is_ready:
             problems = option.publication_problems()
             if problems:

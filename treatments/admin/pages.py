@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from treatments.admin.base import ContentAdmin, ContentInline, SeenOnSite
+from treatments.editing import aid_for
 from treatments.models import (
     Aid,
     Page,
@@ -34,7 +35,7 @@ class AidAdmin(ContentAdmin):
 
     # There is one aid: it is written once, then only changed.
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and not Aid.objects.exists()
+        return super().has_add_permission(request) and aid_for(request) is None
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -26,9 +26,6 @@ class ReviewAdmin(SimpleHistoryAdmin):
     fields = ["option", "reviewed_on", "what_checked", "next_review_due", "reviewed_by"]
     readonly_fields = ["reviewed_by"]
 
-    class Media:
-        css = {"all": ["css/editor.css"]}
-
     @admin.display(description="what was checked")
     def checked_in_brief(self, review):
         return Truncator(review.what_checked).words(12)

@@ -14,6 +14,7 @@ from treatments.history.records import (
     describe,
     history_of,
     kind_of,
+    m2m_history_model,
     through_names,
     tracked_m2m_fields,
 )
@@ -116,6 +117,7 @@ class Restored:
     obj: models.Model
     parts: list[models.Model] = field(default_factory=list)
     sources_missing: int = 0  # sources it had that are themselves deleted now
+    cited_again: int = 0  # items that cited it when it was deleted, and cite it again
 
 
 def find_deleted(model_name: str, history_id) -> tuple[type[models.Model], object]:
@@ -141,12 +143,14 @@ def restore(model, record, user=None) -> Restored:
         with transaction.atomic():
             obj, missing = _restore_one(model, record, user)
             restored = Restored(obj, sources_missing=missing)
+            restored.cited_again = _cite_again(model, record)
             waiting = _deleted_with(model, record)
             while waiting:
                 part_model, part_record = waiting.pop(0)
                 part, missing = _restore_one(part_model, part_record, user)
                 restored.parts.append(part)
                 restored.sources_missing += missing
+                restored.cited_again += _cite_again(part_model, part_record)
                 waiting.extend(_deleted_with(part_model, part_record))
     except IntegrityError:
         raise CannotRestore(
@@ -195,6 +199,48 @@ def _restore_one(model, record, user) -> tuple[models.Model, int]:
         if existing:
             getattr(obj, m2m_field.name).set(existing)
     return obj, missing
+
+
+def _cite_again(model, record) -> int:
+    """Link a restored item again from every item still here that linked to it when it was
+    deleted (a restored source is cited again by the claims that cited it). Deleting it took
+    those links away in the database alone, so each item's history still shows them."""
+    pk = getattr(record, model._meta.pk.attname)
+    linked_again = 0
+    for citing in content_models():
+        for m2m_field in tracked_m2m_fields(citing):
+            if m2m_field.related_model is not model:
+                continue
+            _, other = through_names(m2m_field)
+            citing_records = set(
+                m2m_history_model(citing, m2m_field)
+                .objects.filter(**{other: pk})
+                .values_list("history_id", flat=True)
+            )
+            pk_name = citing._meta.pk.attname
+            records = (
+                history_of(citing)
+                .filter(history_date__lte=record.history_date)
+                .filter(
+                    **{
+                        f"{pk_name}__in": history_of(citing)
+                        .filter(history_id__in=citing_records)
+                        .values(pk_name)
+                    }
+                )
+                .exclude(history_type="-")
+                .order_by(pk_name, "-history_date", "-history_id")
+            )
+            latest: dict[Any, Any] = {}
+            for entry in records:
+                latest.setdefault(getattr(entry, pk_name), entry)
+            still_citing = [
+                item_pk for item_pk, entry in latest.items() if entry.history_id in citing_records
+            ]
+            for item in citing._default_manager.filter(pk__in=still_citing):
+                getattr(item, m2m_field.name).add(pk)
+                linked_again += 1
+    return linked_again
 
 
 def _missing_target(fk, target, record) -> str:

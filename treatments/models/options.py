@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from treatments.models.base import SlugManager, SlugModel
 from treatments.models.evidence import Availability, Claim, Region
 from treatments.models.sources import Source
-from treatments.schema import OPTION_PARTS, option_prefetches
+from treatments.schema import OPTION_PARTS, option_prefetches, sources_in
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -42,9 +42,9 @@ class OptionQuerySet(models.QuerySet):
             models.F("next_review_due").asc(nulls_first=True), "name"
         )
 
-    def with_content(self):
+    def with_content(self, *, for_editors: bool = False):
         """Everything an option page shows, in a fixed number of queries (treatments/schema.py)."""
-        return self.prefetch_related(*option_prefetches())
+        return self.prefetch_related(*option_prefetches(for_editors=for_editors))
 
 
 class CertaintyBasis(models.TextChoices):
@@ -310,7 +310,8 @@ class Option(SlugModel):
             if not part.needs_sources:
                 continue
             rows = getattr(self.related, part.related_name)
-            missing = sum(1 for row in rows if not row.cited())
+            # A row's first source will do: a source in a field of its own reads no list.
+            missing = sum(1 for row in rows if not any(sources_in(row)))
             if missing:
                 problems.append(f"Give a source for every {part.noun} ({missing} without one).")
         return problems
