@@ -2,13 +2,11 @@
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
-
-from treatments.admin.base import ContentAdmin, ContentInline, SourcedForm
+from treatments.admin.base import ContentAdmin, ContentInline, PrefetchedRowsFormSet, SourcedForm
 from treatments.models import KnowledgeChoice, KnowledgeQuestion
 
 
-class KnowledgeChoiceFormSet(BaseInlineFormSet):
+class KnowledgeChoiceFormSet(PrefetchedRowsFormSet):
     """A question's answers: at least two, and exactly one of them right."""
 
     def clean(self):
