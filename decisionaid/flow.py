@@ -93,9 +93,11 @@ def check(request: AidRequest) -> HttpResponse:
     answers = Answers.from_request(request)
     journey = journey_for(request.content)
     onward = journey.after_check(answers)
+    latest, earlier = journey.to_check(answers)
     context = {
         "answers": answers,
-        "rows": answered(answers, request.content, journey.to_check(answers)),
+        "rows": answered(answers, request.content, latest),
+        "earlier_rows": answered(answers, request.content, earlier),
         "continue_url": onward.url,
         "continue_label": f"Continue to {onward.title[:1].lower()}{onward.title[1:]}",
         "resume_url": request.build_absolute_uri(reverse("resume"))

@@ -397,14 +397,16 @@ class Journey:
                 parts.append([])
         return [part for part in parts if part]
 
-    def to_check(self, answers: Answers) -> list[Stop]:
-        """The steps the check page lists: the first run always, a later one once begun."""
-        return [
-            stop
+    def to_check(self, answers: Answers) -> tuple[list[Stop], list[Stop]]:
+        """The steps the check page lists: (the latest run begun, the runs before it). The first
+        run is always there; a later one once begun. The person checked the earlier runs when
+        they finished them, so the page folds those away."""
+        begun = [
+            part
             for n, part in enumerate(self.parts())
             if n == 0 or any(stop.slug in answers.done for stop in part)
-            for stop in part
         ]
+        return begun[-1], [stop for part in begun[:-1] for stop in part]
 
 
 def journey_for(content: Content) -> Journey:
