@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+
 from treatments.admin.base import ContentAdmin, ContentInline, PrefetchedRowsFormSet, SourcedForm
 from treatments.models import KnowledgeChoice, KnowledgeQuestion
 
