@@ -17,6 +17,7 @@ from decisionaid.answers import RESUME_MAX_AGE, Answers, end_links, make_resume_
 from decisionaid.caching import UNCACHED, fragment
 from decisionaid.http import AidRequest, HtmxHttpRequest
 from decisionaid.journey import answered, journey_for
+from decisionaid.references import References
 from decisionaid.safety import crisis_help, needs_crisis_help
 
 
@@ -74,6 +75,7 @@ def step(request: AidRequest, slug: str) -> HttpResponse:
         # In short while the person answers the health questions; whole once they have ticked
         # an answer marked to show it.
         "crisis_compact": not wants_help,
+        "crisis_refs": References("crisis-ref"),
     }
     # 422 (Unprocessable Content), not 400, for a form that failed validation: htmx is told to
     # swap it in place, and django-htmx's debug error handler (which takes over 400, 403, 404 and

@@ -196,11 +196,21 @@ class ClinicianQuestionsForm(forms.Form):
         },
     )
 
+    # The suggested questions shown at first; the rest open in place.
+    FIRST_SHOWN = 4
+
     def __init__(self, *args, suggested, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["suggested"]).choices = [
             (q.slug, q.text) for q in suggested
         ]
+
+    @property
+    def more_ticked(self) -> bool:
+        """Whether a question among those folded away is ticked: then they show open."""
+        choices = cast(forms.ChoiceField, self.fields["suggested"]).choices
+        later = {str(slug) for slug, _ in list(choices)[self.FIRST_SHOWN :]}
+        return bool(later & {str(slug) for slug in self["suggested"].value() or []})
 
     def clean_own(self):
         # Keep line breaks the person typed, but not runs of blank lines or stray spaces.

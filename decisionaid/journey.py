@@ -260,7 +260,7 @@ JOURNEY: list[Stop] = [
         "values",
         "What matters most to you?",
         f"Choose up to {flow_forms.MAX_VALUES}. There are no right or wrong answers. The options "
-        "page will show how each option does on what you choose.",
+        "page shows how each option does on them.",
         build=_build_values,
         save=_save_values,
         body="decisionaid/_body_values.html",
@@ -271,7 +271,7 @@ JOURNEY: list[Stop] = [
     Stop(
         "considering",
         "Which options are you thinking about?",
-        "Choose any you would like to talk about. You can choose none. It is not a decision.",
+        "Choose any you would like to talk about, or none. It is not a decision.",
         build=_build_considering,
         save=_save_considering,
         suggest=_suggest_compared,

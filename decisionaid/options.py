@@ -245,7 +245,6 @@ def compare(request: AidRequest) -> HttpResponse:
         "glance_refs": References("glance-ref"),
         "words": Glossary(content.terms, marks_uses=False),
         "step_number": here.number,
-        "next_step_number": after.number,
         # The options just compared come ticked on the next step (the person can untick them).
         "next_step_url": after.url
         + ("?" + urlencode([("compared", option.slug) for option in shown]) if shown else ""),

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 TITLE = "How sure do you feel?"
 HINT = (
-    "Four yes-or-no questions, called the SURE test. They show you and your clinician what "
-    "may need more talk."
+    "Four yes-or-no questions, the SURE test. They show what may need more talk."
 )
 
 # Item -> question. Saved answers carry the items by position (answers.py), so never reorder

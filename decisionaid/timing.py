@@ -58,8 +58,9 @@ _VOID = {
 
 
 class _MainText(HTMLParser):
-    """The text a person sees in a page's <main>: not scripts, not what is hidden, not what only
-    a screen reader hears, and of a closed <details> only its <summary>."""
+    """The text a person reads in a page's <main>: not scripts, not what is hidden, not what only
+    a screen reader hears, not the numbers that point to sources, and of a closed <details> only
+    its <summary>."""
 
     def __init__(self):
         self.details_open: list[bool] = []  # for each <details> we are in, whether it is open
@@ -76,6 +77,8 @@ class _MainText(HTMLParser):
             or "hidden" in attrs
             or attrs.get("aria-hidden") == "true"
             or "visually-hidden" in classes
+            # A reference mark such as "[3, 4]" points to a source: it is not read as words.
+            or (tag == "sup" and "ref" in classes)
             or (parent == "details" and tag != "summary" and not self.details_open[-1])
         )
 

@@ -431,7 +431,7 @@ def test_a_page_of_questions_added_by_editors_becomes_a_step(client, factory, co
     assert step_number(practical) == (4, 11)
     assert back_link(practical) == url("work")
     options = client.get(reverse("options")).content.decode()
-    assert "Step 6 of 11" in options and "This is step 7 of 11." in options
+    assert "Step 6 of 11" in options
 
     check = client.get(reverse("check")).content.decode()
     group = first(parse(check), f"//dl[{has_class('summary-list')} and @data-step='work']")

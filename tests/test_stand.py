@@ -282,7 +282,7 @@ def test_the_overview_shows_the_lines_as_the_values_step_promises(client, conten
     from decisionaid.journey import JOURNEY
 
     values_step = next(stop for stop in JOURNEY if stop.slug == "values")
-    assert "The options page will show how each option does on what you choose" in values_step.hint
+    assert "The options page shows how each option does on them" in values_step.hint
     values = list(Value.objects.all()[:3])
     options = two_options()
     give_answers(

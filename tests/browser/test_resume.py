@@ -74,7 +74,7 @@ def test_a_damaged_link_gets_a_calm_page(page, content):
 def test_remember_on_this_device_then_start_again_from_the_summary(page, content):
     give(page, ANSWERS)
     page.goto("/check/")
-    page.page.get_by_text("Come back later, or keep your answers here").click()
+    page.page.get_by_text("Keep your answers for later").click()
     page.page.get_by_label("Remember my answers on this device for 30 days").check()
     page.page.get_by_role("button", name="Save this choice").click()
     assert "kept on this device for 30 days" in page.page.content()
