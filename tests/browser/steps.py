@@ -29,6 +29,9 @@ def continue_to(page, path_end: str, *, name: str) -> None:
 
 
 def fill_step(page, choose, own: str) -> None:
+    # Choices folded under a heading (the suggested questions beyond the first few) open first.
+    for more in page.locator("#step details.more-choices:not([open]) > summary").all():
+        more.click()
     for group in page.evaluate(GROUPS):
         for value in choose(group):
             page.locator(f'#step input[name="{group["name"]}"][value="{value}"]').check()

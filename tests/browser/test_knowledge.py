@@ -36,8 +36,8 @@ def test_a_person_answers_four_questions_and_sees_why_each_answer_is_right(
     }
     wrapped = open_page(live_server.url, scripts=javascript)
     page = wrapped.page
-    wrapped.goto("/questions/considering/")
-    send(page)  # choosing no option is fine
+    wrapped.goto("/questions/stand/")
+    send(page)  # where I stand is optional too
     assert page.url.endswith("/questions/knowledge/")
     assert page.locator("h1").inner_text() == "Check what you know"
     assert axe(wrapped) == []
@@ -64,7 +64,7 @@ def test_a_person_answers_four_questions_and_sees_why_each_answer_is_right(
     assert sections.count() == 4
     for n, question in enumerate(questions):
         section = sections.nth(n)
-        assert section.locator("h2").inner_text() == question.text
+        assert section.locator("h2").inner_text() == question.topic
         assert question.explanation in section.inner_text()
         assert section.locator("sup.ref a").count() == question.sources.count()
     label = right[questions[0].slug].label
@@ -94,7 +94,7 @@ def test_a_person_who_skips_the_check_meets_nothing_new(
 ):
     wrapped = open_page(live_server.url, scripts=javascript)
     page = wrapped.page
-    wrapped.goto("/questions/considering/")
+    wrapped.goto("/questions/stand/")
     send(page)
     continue_to(page, "/questions/questions/", name="Skip these questions")
     assert page.locator("h1").inner_text() == "Questions for your clinician"

@@ -63,7 +63,7 @@ def test_three_options_on_three_values_fit_a_phone_and_where_i_stand_reaches_the
     page.get_by_label("Thinking about it", exact=True).check()
     page.get_by_label("We decide together", exact=True).check()
     send(page)
-    assert page.url.endswith("/questions/questions/")
+    assert page.url.endswith("/questions/knowledge/")  # the knowledge check comes next
 
     wrapped.goto("/options/")
     # The lines, the concern's row included, on one phone screen, with nothing sideways.
