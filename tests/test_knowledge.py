@@ -193,7 +193,7 @@ def test_each_answer_is_explained_with_its_sources_and_no_score(client, content)
 
     html = client.get(EXPLAINED).content.decode()
     page = parse(html)
-    assert texts_of(page, "//h2[@class='question']") == [q.text for q in questions]
+    assert texts_of(page, "//h2[@class='question']") == [q.topic for q in questions]
     said = texts_of(page, "//section[@class='explained']/p[1]")
     assert said[0] == f"The answer is “{questions[0].right_choice.label}”."
     assert said[1] == f"The answer is “{questions[1].right_choice.label}”."
