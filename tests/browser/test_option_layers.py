@@ -199,7 +199,7 @@ def test_without_javascript_there_is_no_open_all_button_and_the_page_says_how_se
     browser = wrapped.page
     assert browser.locator("[data-open-all]").is_hidden()
     assert browser.get_by_text(
-        "Each part below opens on its own when you select its heading"
+        "Select a heading below to open or close its part."
     ).is_visible()
     summary = browser.locator("section[aria-labelledby=benefits] summary")
     summary.click()
