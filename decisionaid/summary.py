@@ -8,6 +8,7 @@ from typing import Any
 import segno
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -219,20 +220,26 @@ def compact_rows(options: list[Option]) -> dict:
     return {"rows": rows, "many": len(options) > MANY_OPTIONS}
 
 
-def where_i_stand(answers: Answers, options: list[Option]) -> list[tuple[str, str]]:
-    """Where the person stands, as the summary prints it: (label, words) pairs, in the first
-    person; none for what they left out."""
+def where_i_stand(answers: Answers, options: list[Option]) -> list[tuple[str, str, str]]:
+    """Where the person stands, as the summary shows it: (label, words, on paper) triples, in
+    the first person; none for what they left out. "On paper" is empty unless many options are
+    considered: then a leaning names the options by their numbers in the printed table, as the
+    points to discuss do, so that it still prints in a line or two."""
     # One row a leaning, so that many options considered still print in a few lines.
     rows = []
+    numbers = numbered(options) if len(options) > MANY_OPTIONS else {}
     for code, words in stand.LEANINGS.items():
-        if names := [option.name for option in options if answers.leaning.get(option.slug) == code]:
-            rows.append((words, "; ".join(names)))
+        leaning = [option for option in options if answers.leaning.get(option.slug) == code]
+        if leaning:
+            names = "; ".join(option.name for option in leaning)
+            on_paper = ", ".join(str(numbers[option.pk]) for option in leaning) if numbers else ""
+            rows.append((words, names, f"option{pluralize(leaning)} {on_paper}" if numbers else ""))
     if answers.stage:
-        rows.append(("How far along I am", stand.STAGES[answers.stage]))
+        rows.append(("How far along I am", stand.STAGES[answers.stage], ""))
     if answers.role:
-        rows.append(("How I want to decide", stand.ROLES[answers.role]))
+        rows.append(("How I want to decide", stand.ROLES[answers.role], ""))
     if answers.concern:
-        rows.append(("My own concern (not scored)", answers.concern))
+        rows.append(("My own concern (not scored)", answers.concern, ""))
     return rows
 
 

@@ -198,9 +198,7 @@ def test_without_javascript_there_is_no_open_all_button_and_the_page_says_how_se
     wrapped.goto(f"/options/{option.slug}/")
     browser = wrapped.page
     assert browser.locator("[data-open-all]").is_hidden()
-    assert browser.get_by_text(
-        "Select a heading below to open or close its part."
-    ).is_visible()
+    assert browser.get_by_text("Select a heading below to open or close its part.").is_visible()
     summary = browser.locator("section[aria-labelledby=benefits] summary")
     summary.click()
     assert browser.locator("section[aria-labelledby=benefits] .claim").first.is_visible()
