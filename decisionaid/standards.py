@@ -96,6 +96,15 @@ def every_option(test: Callable[[Option], object]) -> Check:
     return lambda content: bool(content.options) and all(test(o) for o in content.options)
 
 
+def has_value_ratings(content: Content) -> bool:
+    """Every option says how it does on every value the aid asks about."""
+    return bool(content.values) and all(
+        {rating.value_id for rating in option.related.value_ratings}
+        >= {value.pk for value in content.values}
+        for option in content.options
+    )
+
+
 def has_current_care(content: Content) -> bool:
     return any(o.category == Option.Category.CURRENT_CARE for o in content.options)
 
@@ -123,6 +132,7 @@ OPTIONS = Where("Your options", "options")
 SOURCES = Where("Sources", "sources")
 ABOUT = Where("About this aid", "page", ("about",))
 VALUES = Where("What matters to you", "step", ("values",))
+STAND = Where("Where you stand", "step", ("stand",))
 SUMMARY = Where("Your summary", "summary")
 
 
@@ -309,11 +319,14 @@ NICE = Framework(
         Criterion(
             "1g",
             "It supports the person's values, circumstances and preferences.",
-            Status.PARTLY,
-            "You can choose what matters most to you, and each option page says how it does on "
-            "it. A view of your values across all options, and a step on where you stand, are "
-            "not built yet.",
-            (VALUES,),
+            Status.MET,
+            "You choose what matters most to you and may add a concern in your own words. The "
+            "options page shows how each option does on each of them, in words, never a score; "
+            "a step asks where you stand on each option, how far along you are and how you want "
+            "to decide, and says that choosing none is a real choice. All of it goes on the "
+            "summary.",
+            (VALUES, OPTIONS, STAND, SUMMARY),
+            has_value_ratings,
         ),
     ),
 )

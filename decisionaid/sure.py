@@ -8,9 +8,7 @@ saved answers, the check page and the summary all read it from this module.
 from dataclasses import dataclass
 
 TITLE = "How sure do you feel?"
-HINT = (
-    "Four yes-or-no questions, the SURE test. They show what may need more talk."
-)
+HINT = "Four yes-or-no questions, the SURE test. They show what may need more talk."
 
 # Item -> question. Saved answers carry the items by position (answers.py), so never reorder
 # them: add new ones at the end.
