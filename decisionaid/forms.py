@@ -204,13 +204,12 @@ class ClinicianQuestionsForm(forms.Form):
         cast(forms.ChoiceField, self.fields["suggested"]).choices = [
             (q.slug, q.text) for q in suggested
         ]
+        self.folded = {str(q.slug) for q in suggested[self.FIRST_SHOWN :]}
 
     @property
     def more_ticked(self) -> bool:
         """Whether a question among those folded away is ticked: then they show open."""
-        choices = cast(forms.ChoiceField, self.fields["suggested"]).choices
-        later = {str(slug) for slug, _ in list(choices)[self.FIRST_SHOWN :]}
-        return bool(later & {str(slug) for slug in self["suggested"].value() or []})
+        return bool(self.folded & {str(slug) for slug in self["suggested"].value() or []})
 
     def clean_own(self):
         # Keep line breaks the person typed, but not runs of blank lines or stray spaces.

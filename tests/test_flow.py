@@ -600,3 +600,21 @@ def test_the_health_lists_say_what_to_do_when_nothing_is_ticked(client, content)
         client.post(url("health"), {"conditions": ["not-sure"], "medicines": ["none"]}).status_code
         == 302
     )
+
+
+@pytest.mark.django_db
+def test_suggested_questions_beyond_the_first_four_open_in_place_and_show_open_when_ticked(
+    client, content
+):
+    questions = current_content().suggested_questions
+    url = reverse("step", args=["questions"])
+    page = parse(client.get(url).content.decode())
+    folded = page.xpath("//details[contains(@class, 'more-choices')]")
+    assert len(folded) == 1 and folded[0].get("open") is None
+    assert text_of(folded[0].find("summary")) == "More questions you could ask"
+    inside = folded[0].xpath(".//input/@value")
+    assert inside == [q.slug for q in questions[4:]]
+    # A question ticked among them is never out of sight.
+    give_answers(client, Answers(suggested_questions=[questions[-1].slug]))
+    page = parse(client.get(url).content.decode())
+    assert page.xpath("//details[contains(@class, 'more-choices')]")[0].get("open") is not None
