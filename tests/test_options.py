@@ -197,7 +197,7 @@ def test_every_overview_row_says_what_it_is_and_how_sure_and_leaves_the_rest_a_t
 def test_the_overview_says_how_the_order_was_chosen_and_never_ranks(client, factory):
     factory.make_option(ready=True)
     html = client.get(reverse("options")).content.decode()
-    assert "alphabetical order" in html
+    assert "Grouped by kind, then A to Z." in html
     assert "says nothing about how well an option works" in html
     for word in ("best match", "score", "recommended", "top choice", "ranked"):
         assert word not in html.lower()

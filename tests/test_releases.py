@@ -23,7 +23,7 @@ COMPARE = reverse("admin:treatments_release_compare")
 # The session, the user and permissions, the rules' check and the draft (a query or two for each
 # kind of content), the current version, one look in the draft for each kind of row to link, what
 # waits for review, and the site's header: never one per row.
-PUBLISH_PAGE_QUERIES = 47
+PUBLISH_PAGE_QUERIES = 43
 
 
 @pytest.fixture
