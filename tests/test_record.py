@@ -11,13 +11,16 @@ from django.urls import reverse
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
-from decisionaid import sure
-from decisionaid.answers import Answers
-from decisionaid.record import NOTE_LIMIT
+from decisionaid import fhir, stand, sure
+from decisionaid.answers import UNSURE, Answers
+from decisionaid.journey import journey_for
+from decisionaid.record import NOTE_LIMIT, earlier_version
 from tests.answers_cookie import give_answers
 from tests.html import first, parse, text_of
 from tests.personas import heaviest_persona, typical_persona
-from treatments.models import Option
+from treatments import releases
+from treatments.models import KnowledgeQuestion, Option
+from treatments.releases import current_content
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +68,21 @@ def answers_from(response: dict) -> Answers:
         for item in group["item"]:
             values = [a.get("valueCoding", {}).get("code") for a in item["answer"]]
             link_id = item["linkId"]
-            if link_id in ("values", "considering"):
+            if group["linkId"] == "stand":
+                if link_id in ("stage", "role"):
+                    setattr(read, link_id, values[0])
+                else:
+                    read.leaning[link_id.removeprefix("lean-")] = values[0]
+            elif group["linkId"] == "knowledge":
+                read.knowledge[link_id.removeprefix("knowledge-")] = values[0]
+            elif link_id in ("values", "considering"):
                 setattr(read, link_id, values)
             elif link_id == "questions":
                 read.suggested_questions = values
             elif link_id == "own-questions":
                 read.own_questions = item["answer"][0]["valueString"]
+            elif link_id == "concern":
+                read.concern = item["answer"][0]["valueString"]
             elif link_id.startswith("sure-"):
                 said = "yes" if item["answer"][0]["valueBoolean"] else "no"
                 read.sure[link_id.removeprefix("sure-")] = said
@@ -111,7 +123,149 @@ def test_the_fhir_answers_validate_against_their_questionnaire_and_round_trip(
     assert read.suggested_questions == answers.suggested_questions
     assert read.own_questions == answers.own_questions
     assert read.sure == answers.sure and set(read.sure) <= set(sure.ITEMS)
+    assert read.knowledge == answers.knowledge
     assert "subject" not in data  # names no one
+
+
+def stood_and_checked() -> Answers:
+    """The typical person, who also said where they stand, wrote a concern of their own and took
+    the knowledge check: one answer right, one wrong, one not sure."""
+    answers = typical_persona()
+    first, second, third = answers.considering
+    answers.leaning = {first: "towards", second: "unsure", third: "against"}
+    answers.stage, answers.role = "close", "together"
+    answers.concern = "Whether I can still pick up my children"
+    questions = current_content().knowledge_questions
+    answers.knowledge = {
+        questions[0].slug: questions[0].right_choice.slug,
+        questions[1].slug: next(c.slug for c in questions[1].related.choices if not c.right),
+        questions[2].slug: UNSURE,
+    }
+    return answers
+
+
+def items_by_link_id(resource: dict) -> dict[str, tuple[str, dict]]:
+    """Every item of a Questionnaire or a response by its linkId, with its group's linkId."""
+    return {
+        item["linkId"]: (group["linkId"], item)
+        for group in resource["item"]
+        for item in group["item"]
+    }
+
+
+ANSWER_TYPE = {
+    "choice": "valueCoding",
+    "string": "valueString",
+    "text": "valueString",
+    "boolean": "valueBoolean",
+}
+
+
+def test_where_the_person_stands_and_the_knowledge_check_reach_the_record_each_under_its_item(
+    client, content
+):
+    answers = stood_and_checked()
+    questionnaire = questionnaire_json(client)
+    data = response_json(client, answers)
+    Questionnaire.model_validate(questionnaire)
+    QuestionnaireResponse.model_validate(data)
+
+    asked = items_by_link_id(questionnaire)
+    assert len(asked) == sum(len(group["item"]) for group in questionnaire["item"])  # unique
+    said = items_by_link_id(data)
+    for link_id, (group, item) in said.items():
+        asked_group, asked_item = asked[link_id]
+        assert (group, item["text"]) == (asked_group, asked_item["text"])
+        for answer in item["answer"]:
+            assert list(answer) == [ANSWER_TYPE[asked_item["type"]]]
+            if "valueCoding" in answer:
+                assert answer in asked_item["answerOption"]
+
+    read = answers_from(data)
+    assert read.leaning == answers.leaning and len(read.leaning) == 3
+    assert (read.stage, read.role) == ("close", "together")
+    assert read.knowledge == answers.knowledge and len(read.knowledge) == 3
+    assert said["concern"] == (
+        "values",
+        {
+            "linkId": "concern",
+            "text": "My own concern (not scored)",
+            "answer": [{"valueString": "Whether I can still pick up my children"}],
+        },
+    )
+    url = questionnaire["url"]
+    assert said["role"][1]["answer"] == [
+        {
+            "valueCoding": {
+                "system": f"{url}/role",
+                "code": "together",
+                "display": stand.ROLES["together"],
+            }
+        }
+    ]
+    unsure = next(slug for slug, code in answers.knowledge.items() if code == UNSURE)
+    assert said[f"knowledge-{unsure}"][1]["answer"][0]["valueCoding"]["display"] == "I'm not sure"
+    # A leaning is asked of every option, but only once the person considers it.
+    for option in Option.objects.ready():
+        group, lean = asked[stand.leaning_field(option.slug)]
+        considering = {"system": f"{url}/options", "code": option.slug, "display": option.name}
+        assert (group, lean["text"]) == ("stand", option.name)
+        assert lean["enableWhen"] == [
+            {"question": "considering", "operator": "=", "answerCoding": considering}
+        ]
+        assert {"valueCoding": considering} in asked["considering"][1]["answerOption"]
+
+
+def test_a_person_who_skipped_where_they_stand_and_the_check_gets_no_empty_items(client, content):
+    asked = [group["linkId"] for group in questionnaire_json(client)["item"]]
+    assert {"stand", "knowledge"} <= set(asked)
+    answers = typical_persona()  # no leaning, stage, role, concern or knowledge answer
+    data = response_json(client, answers)
+    QuestionnaireResponse.model_validate(data)
+    groups = [group["linkId"] for group in data["item"]]
+    assert "stand" not in groups and "knowledge" not in groups and "values" in groups
+    assert "concern" not in items_by_link_id(data)
+    assert all(item["answer"] for group in data["item"] for item in group["item"])
+
+    answers.stage = "thinking"
+    data = response_json(client, answers)
+    stood = next(group for group in data["item"] if group["linkId"] == "stand")
+    assert [item["linkId"] for item in stood["item"]] == ["stage"]
+
+
+def test_a_version_without_knowledge_questions_asks_none_and_the_one_before_still_does(
+    client, factory, content
+):
+    earlier_version.cache_clear()  # version numbers start again with each test's database
+    before = questionnaire_json(client)
+    answers = stood_and_checked()  # answered while the version had a knowledge check
+    KnowledgeQuestion.objects.all().delete()
+    factory.publish_version()
+
+    now = questionnaire_json(client)
+    Questionnaire.model_validate(now)
+    assert int(now["version"]) == int(before["version"]) + 1
+    assert "knowledge" not in [group["linkId"] for group in now["item"]]
+    assert not [link_id for link_id in items_by_link_id(now) if link_id.startswith("knowledge-")]
+    data = response_json(client, answers)
+    assert "knowledge" not in [group["linkId"] for group in data["item"]]
+    assert "stand" in [group["linkId"] for group in data["item"]]
+
+    again = client.get(reverse("fhir_questionnaire_version", args=[int(before["version"])]))
+    assert json.loads(again.content) == before
+    assert "knowledge" in [group["linkId"] for group in before["item"]]
+
+
+def test_a_version_published_before_the_new_steps_builds_its_questionnaire(rf, content):
+    """A format-1 release with no knowledge questions, as the first versions were published."""
+    rows = [r for r in releases.draft_content() if "knowledge" not in r["model"].split(".")[1]]
+    version = releases.Content(releases.upgrade(rows, 1), number=1)
+    built = fhir.questionnaire(rf.get("/"), version)
+    Questionnaire.model_validate(built)
+    assert [group["linkId"] for group in built["item"]] == [
+        stop.slug for stop in journey_for(version).forms
+    ]
+    assert "knowledge" not in [group["linkId"] for group in built["item"]]
 
 
 def test_each_published_version_keeps_its_questionnaire_at_its_own_address(client, content):
