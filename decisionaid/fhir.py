@@ -9,7 +9,7 @@ is read, so the two cannot drift apart. The response names no person: it has no 
 carries only what the person chose.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -39,7 +39,7 @@ def _choice_item(
     link_id: str,
     text: str,
     system: str,
-    options,
+    options: Iterable[tuple[str, str]],
     chosen: Callable[[Answers], list],
     *,
     repeats: bool,

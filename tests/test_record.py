@@ -170,6 +170,8 @@ def test_where_the_person_stands_and_the_knowledge_check_reach_the_record_each_u
     Questionnaire.model_validate(questionnaire)
     QuestionnaireResponse.model_validate(data)
 
+    forms = journey_for(current_content()).forms
+    assert [group["linkId"] for group in questionnaire["item"]] == [stop.slug for stop in forms]
     asked = items_by_link_id(questionnaire)
     assert len(asked) == sum(len(group["item"]) for group in questionnaire["item"])  # unique
     said = items_by_link_id(data)
