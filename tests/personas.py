@@ -153,11 +153,10 @@ def leg_for_years(group: dict) -> list[str]:
 
 
 PERSONAS = {
-    # The most pages each may print on: 2 for a typical person, 4 for the heaviest walked by
+    # The most pages each may print on: 2 for a typical person, 3 for the heaviest walked by
     # clicking (every health answer ticked, all 29 options considered with their cautions and
-    # signs to get help, a leaning on each, own questions in full). It prints on 3 pages of A4
-    # but 4 of US Letter since this round's signs to get help and where I stand were added.
-    "everything": (everything, LONG_QUESTION * 6, 4),
+    # signs to get help, a leaning on each, own questions in full), on A4 and on US Letter.
+    "everything": (everything, LONG_QUESTION * 6, 3),
     "almost-nothing": (almost_nothing, "", 2),
     "leg-for-years": (leg_for_years, "Will I be able to drive after it?", 2),
 }

@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 
 from decisionaid.answers import Answers, read_resume_token
 from decisionaid.forms import MAX_OWN_QUESTIONS, MAX_VALUES
-from decisionaid.summary import DISCUSS_IN_FULL, qr_svg
+from decisionaid.summary import DISCUSS_IN_FULL, MANY_OPTIONS, qr_svg
 from tests.answers_cookie import give_answers
 from tests.html import first, has_class, links, parse, section, text_of, texts_of
 from tests.personas import first_choice, heaviest_persona, raised_by, typical_persona
@@ -317,6 +317,32 @@ def test_the_rarest_serious_harm_is_printed_beside_the_main_harm(client, factory
     assert printed[main_is_serious.name] == "The main harm."
     assert printed[unmarked.name] == "None listed."
     assert rare.sources.get().title in text_of(section(page, "summary-references"))
+
+
+def test_with_many_options_a_rarest_serious_harm_prints_only_where_one_is_listed(
+    client, factory, content
+):
+    """Many options print as short paragraphs; "Rarest serious harm: None listed." in each
+    would take lines the safety points need, so the cell is left off the paper."""
+    options = [factory.make_option(ready=True) for _ in range(MANY_OPTIONS + 1)]
+    marked, unmarked = options[0], options[1]
+    factory.make_claim(
+        marked, kind=Claim.Kind.HARM, text="Bleeding near the spine is rare.", is_rare_serious=True
+    )
+    Claim.objects.filter(option__in=options, is_rare_serious=True).exclude(option=marked).update(
+        is_rare_serious=False
+    )
+    factory.publish_version()
+    page = summary_page(client, Answers(considering=[option.slug for option in options]))
+    table = first(section(page, "summary-options"), f".//table[{has_class('summary-compact')}]")
+    rows = table.xpath(".//tbody/tr")
+    marked_row = next(row for row in rows if marked.name in text_of(first(row, "./th")))
+    unmarked_row = next(row for row in rows if unmarked.name in text_of(first(row, "./th")))
+    assert "summary-compact__none" not in (marked_row.xpath("./td")[2].get("class") or "")
+    assert text_of(marked_row.xpath("./td")[2]).startswith("Bleeding near the spine is rare.")
+    assert "summary-compact__none" in (unmarked_row.xpath("./td")[2].get("class") or "")
+    note = text_of(first(section(page, "summary-options"), f".//p[{has_class('summary-note')}]"))
+    assert "A rarest serious harm shows where one is listed" in note
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,7 @@ def test_the_heaviest_summary_prints_within_its_pages(page, content, paper):
     open_summary(page, heaviest_persona())
     reader = print_to_pdf(page, paper, "heaviest")
     assert len(reader.pages) <= HEAVIEST_PAGES
+    assert pages_when_shorter(page, paper, 5) <= HEAVIEST_PAGES
     text = text_of(reader)
     for heading in PRINTED_HEADINGS:
         assert heading in text, heading
