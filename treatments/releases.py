@@ -267,20 +267,25 @@ class Content:
         return list(page.related.questions)
 
     def considerations_for(self, pairs: set[tuple[str, str]]) -> list[Consideration]:
-        """Considerations raised by (question slug, choice slug) pairs."""
-        return [
-            c
-            for c in self.considerations
-            if c.choice is not None
-            and (c.choice.question.slug, c.choice.slug) in pairs
-            and c.option is not None
-        ]
+        """Considerations raised by (question slug, choice slug) pairs, in the content's order."""
+        by_pair = self.computed("considerations_by_pair", _considerations_by_pair)
+        found = [found for pair in pairs for found in by_pair.get(pair, ())]
+        return [c for _, c in sorted(found, key=lambda numbered: numbered[0])]
 
     def computed(self, key: str, make):
         """`make(self)`, worked out once for this release in this process."""
         if key not in self._cache:
             self._cache[key] = make(self)
         return self._cache[key]
+
+
+def _considerations_by_pair(content: Content) -> dict[tuple[str, str], list]:
+    """Each answer's considerations, as (place in the content's order, consideration)."""
+    by_pair: dict[tuple[str, str], list] = {}
+    for place, c in enumerate(content.considerations):
+        if c.choice is not None and c.option is not None:
+            by_pair.setdefault((c.choice.question.slug, c.choice.slug), []).append((place, c))
+    return by_pair
 
 
 def _as_published(row: models.Model) -> models.Model:
