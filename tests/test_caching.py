@@ -108,8 +108,8 @@ def test_what_follows_from_the_version_alone_is_worked_out_once_for_every_visito
     client, content, monkeypatch
 ):
     """The summary's table rows, each option's parts, the considerations by answer and the
-    journey's addresses are built on the first request that needs them, then never again: a
-    second visitor, whose own page is not kept, builds none of them."""
+    addresses of the journey, header and footer are built on the first request that needs them,
+    then never again: a second visitor, whose own page is not kept, builds none of them."""
     import decisionaid.journey
     import decisionaid.options
     import decisionaid.summary
@@ -121,7 +121,8 @@ def test_what_follows_from_the_version_alone_is_worked_out_once_for_every_visito
         made = getattr(module, name)
 
         def counting(*args, **kwargs):
-            calls[name] = calls.get(name, 0) + 1
+            key = f"{module.__name__}.{name}"
+            calls[key] = calls.get(key, 0) + 1
             return made(*args, **kwargs)
 
         monkeypatch.setattr(module, name, counting)
@@ -130,6 +131,7 @@ def test_what_follows_from_the_version_alone_is_worked_out_once_for_every_visito
     counted(decisionaid.options, "option_parts")
     counted(treatments.releases, "_considerations_by_pair")
     counted(decisionaid.journey, "reverse")
+    counted(treatments.releases, "reverse")  # the header's and footer's addresses
 
     def visit(link: str) -> dict[str, int]:
         visitor = type(client)()
@@ -141,7 +143,7 @@ def test_what_follows_from_the_version_alone_is_worked_out_once_for_every_visito
 
     after_first = visit("AAAAAAAAAAAA")
     options = Option.objects.ready().count()
-    assert after_first["compact_row_by_option"] == 1
-    assert after_first["option_parts"] == options
-    assert after_first["_considerations_by_pair"] == 1
+    assert after_first["decisionaid.summary.compact_row_by_option"] == 1
+    assert after_first["decisionaid.options.option_parts"] == options
+    assert after_first["treatments.releases._considerations_by_pair"] == 1
     assert visit("BBBBBBBBBBBB") == after_first
