@@ -10,6 +10,7 @@ the groups of the check page and the order of the answers on the summary.
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from django import forms
 from django.http import Http404
@@ -63,8 +64,9 @@ class Stop:
     def is_form(self) -> bool:
         return self.build is not None
 
-    @property
+    @cached_property  # a frozen dataclass without slots keeps it in its __dict__
     def url(self) -> str:
+        """Its address, worked out once: the stops are built once per published version."""
         if self.url_name == "step":
             return reverse("step", args=[self.slug])
         return reverse(self.url_name)

@@ -86,26 +86,56 @@ class SeenOption:
         return getattr(self.option, name)
 
 
-def raised_by(consideration: Consideration, pairs: set[tuple[str, str]]) -> bool:
-    """Whether these answers raise it; a caution for everyone is raised by no answer."""
-    choice = consideration.choice
-    return choice is not None and (choice.question.slug, choice.slug) in pairs
+@dataclass(frozen=True)
+class OptionParts:
+    """What every person's view of an option starts from: worked out once per version."""
+
+    option: Option
+    # Cautions for everyone first: they concern every reader, so no answer marks them. Each with
+    # the (question slug, choice slug) that raises it, None for a caution for everyone.
+    considerations: list[tuple[Consideration, tuple[str, str] | None]]
+    ratings: dict[int, ValueRating]
 
 
-def personal_view(option: Option, answers: Answers, values: list[Value]) -> SeenOption:
-    """The option with what this person said: considerations raised and values they chose."""
-    pairs = answers.chosen_pairs()
-    # Cautions for everyone first: they concern every reader, so no answer marks them.
+def option_parts(option: Option) -> OptionParts:
+    return OptionParts(
+        option,
+        [
+            (c, (c.choice.question.slug, c.choice.slug) if c.choice is not None else None)
+            for c in sorted(option.related.considerations, key=lambda c: c.choice is not None)
+        ],
+        {rating.value_id: rating for rating in option.related.value_ratings},
+    )
+
+
+def parts_of(option: Option, content: Content) -> OptionParts:
+    """The option's parts, kept for the version when the option is one of its own."""
+    kept = content.computed(
+        "option_parts", lambda content: {o.pk: option_parts(o) for o in content.options}
+    ).get(option.pk)
+    return kept if kept is not None and kept.option is option else option_parts(option)
+
+
+def personal_view(
+    option: Option,
+    answers: Answers,
+    values: list[Value],
+    content: Content,
+    pairs: set[tuple[str, str]] | None = None,
+) -> SeenOption:
+    """The option with what this person said: considerations raised and values they chose.
+    `pairs` are the person's (question slug, choice slug) pairs, when already worked out."""
+    if pairs is None:
+        pairs = answers.chosen_pairs()
+    parts = parts_of(option, content)
     considerations = [
-        SeenConsideration(c, raised_by(c, pairs))
-        for c in sorted(option.related.considerations, key=lambda c: c.choice is not None)
+        SeenConsideration(c, pair is not None and pair in pairs) for c, pair in parts.considerations
     ]
-    ratings = {rating.value_id: rating for rating in option.related.value_ratings}
     return SeenOption(
         option=option,
         all_considerations=considerations,
         personal_considerations=[c.consideration for c in considerations if c.is_theirs],
-        on_values=[(value, ratings.get(value.pk)) for value in values],
+        on_values=[(value, parts.ratings.get(value.pk)) for value in values],
     )
 
 
@@ -174,7 +204,8 @@ def compare(request: AidRequest) -> HttpResponse:
     answers = Answers.from_request(request)
     values = chosen_values(answers, content)
     # Alphabetical by name, never by how well an option works: the page says so.
-    options = [personal_view(option, answers, values) for option in content.options]
+    pairs = answers.chosen_pairs()
+    options = [personal_view(option, answers, values, content, pairs) for option in content.options]
     wanted = list(dict.fromkeys(request.GET.getlist("compare")))
     by_slug = {option.slug: option for option in options}
     found = [slug for slug in wanted if slug in by_slug]
@@ -261,7 +292,7 @@ def render_option(
 ) -> HttpResponse:
     answers = Answers.from_request(request)
     values = chosen_values(answers, content)
-    seen = personal_view(option, answers, values)
+    seen = personal_view(option, answers, values, content)
     points = first_points(seen)
     unsure = unsure_about(answers, content)
     personal = (

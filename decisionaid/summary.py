@@ -198,26 +198,31 @@ def considered_options(answers: Answers, content: Content) -> list[Option]:
     return [option for option in content.options if option.slug in considering]
 
 
-def compact_rows(options: list[Option]) -> dict:
+def compact_rows(options: list[Option], content: Content) -> dict:
     """Main benefit, main harm, rarest serious harm and time cut to their first sentence, for
-    the printed table; with many options, time is left to the options' pages."""
-    rows = []
-    for option in options:
+    the printed table; with many options, time is left to the options' pages. Each option's row
+    is worked out once for the version."""
+    rows = content.computed("compact_rows", compact_row_by_option)
+    return {"rows": [rows[option.pk] for option in options], "many": len(options) > MANY_OPTIONS}
+
+
+def compact_row_by_option(content: Content) -> dict[int, dict]:
+    """Every published option's row of the printed table, by its key."""
+    rows = {}
+    for option in content.options:
         benefit, harm, serious = option.main_benefit, option.main_harm, option.rare_serious_harm
-        rows.append(
-            {
-                "option": option,
-                "benefit": benefit,
-                "benefit_text": first_sentence(benefit.text) if benefit else "",
-                "harm": harm,
-                "harm_text": first_sentence(harm.text) if harm else "",
-                "serious": serious,
-                "serious_is_main": serious is not None and serious == harm,
-                "serious_text": first_sentence(serious.text) if serious else "",
-                "time": first_sentence(option.time_commitment),
-            }
-        )
-    return {"rows": rows, "many": len(options) > MANY_OPTIONS}
+        rows[option.pk] = {
+            "option": option,
+            "benefit": benefit,
+            "benefit_text": first_sentence(benefit.text) if benefit else "",
+            "harm": harm,
+            "harm_text": first_sentence(harm.text) if harm else "",
+            "serious": serious,
+            "serious_is_main": serious is not None and serious == harm,
+            "serious_text": first_sentence(serious.text) if serious else "",
+            "time": first_sentence(option.time_commitment),
+        }
+    return rows
 
 
 def where_i_stand(answers: Answers, options: list[Option]) -> list[tuple[str, str, str]]:
@@ -323,7 +328,7 @@ def summary(request: AidRequest) -> HttpResponse:
         "options": options,
         "stand": SimpleLazyObject(lambda: where_i_stand(answers, options)),
         # On paper the options are a compact table (the screen keeps the full one).
-        "compact_options": SimpleLazyObject(lambda: compact_rows(options)),
+        "compact_options": SimpleLazyObject(lambda: compact_rows(options, content)),
         "costs_are_for": SimpleLazyObject(lambda: costs_are_for(options)),
         "go_over": SimpleLazyObject(lambda: to_go_over(answers, content)),
         "sure": sure.result(answers.sure),

@@ -1,11 +1,14 @@
 """Pages are rendered once per published version; what is personal never leaves the process."""
 
+from dataclasses import replace
+
 import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
 from decisionaid.answers import Answers
 from tests.answers_cookie import give_answers
+from tests.personas import typical_persona
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
 from treatments.models import Option, Value
 
@@ -99,3 +102,48 @@ def test_the_comparison_keeps_htmx_and_full_pages_apart(client, factory):
     assert "<html" in full
     assert "<html" not in part
     assert client.get(reverse("options"), query).content.decode() == full
+
+
+def test_what_follows_from_the_version_alone_is_worked_out_once_for_every_visitor(
+    client, content, monkeypatch
+):
+    """The summary's table rows, each option's parts, the considerations by answer and the
+    addresses of the journey, header and footer are built on the first request that needs them,
+    then never again: a second visitor, whose own page is not kept, builds none of them."""
+    import decisionaid.journey
+    import decisionaid.options
+    import decisionaid.summary
+    import treatments.releases
+
+    calls: dict[str, int] = {}
+
+    def counted(module, name):
+        made = getattr(module, name)
+
+        def counting(*args, **kwargs):
+            key = f"{module.__name__}.{name}"
+            calls[key] = calls.get(key, 0) + 1
+            return made(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counting)
+
+    counted(decisionaid.summary, "compact_row_by_option")
+    counted(decisionaid.options, "option_parts")
+    counted(treatments.releases, "_considerations_by_pair")
+    counted(decisionaid.journey, "reverse")
+    counted(treatments.releases, "reverse")  # the header's and footer's addresses
+
+    def visit(link: str) -> dict[str, int]:
+        visitor = type(client)()
+        persona = typical_persona()
+        give_answers(visitor, replace(persona, link=link))
+        for name in ("summary", "options", "check"):
+            assert visitor.get(reverse(name)).status_code == 200
+        return dict(calls)
+
+    after_first = visit("AAAAAAAAAAAA")
+    options = Option.objects.ready().count()
+    assert after_first["decisionaid.summary.compact_row_by_option"] == 1
+    assert after_first["decisionaid.options.option_parts"] == options
+    assert after_first["treatments.releases._considerations_by_pair"] == 1
+    assert visit("BBBBBBBBBBBB") == after_first

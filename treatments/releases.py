@@ -23,6 +23,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from treatments.content import for_serializing
@@ -45,6 +46,8 @@ log = logging.getLogger("treatments.releases")
 
 # The database alias a published row names: none, so a row never queries the editors' tables.
 PUBLISHED = "published version"
+# The pages every page links to in its header and footer, by the names of their addresses.
+SITE = ("home", "options", "sources", "glossary", "standards", "report")
 
 
 # The shape of a release's content as this code writes it. A change to the content model that
@@ -267,20 +270,37 @@ class Content:
         return list(page.related.questions)
 
     def considerations_for(self, pairs: set[tuple[str, str]]) -> list[Consideration]:
-        """Considerations raised by (question slug, choice slug) pairs."""
-        return [
-            c
-            for c in self.considerations
-            if c.choice is not None
-            and (c.choice.question.slug, c.choice.slug) in pairs
-            and c.option is not None
-        ]
+        """Considerations raised by (question slug, choice slug) pairs, in the content's order."""
+        by_pair = self.computed("considerations_by_pair", _considerations_by_pair)
+        found = [found for pair in pairs for found in by_pair.get(pair, ())]
+        return [c for _, c in sorted(found, key=lambda numbered: numbered[0])]
+
+    @property
+    def footer_links(self) -> list[tuple[str, str]]:
+        """(title, address) of each page in the footer, worked out once for the version."""
+        return self.computed(
+            "footer_links", lambda c: [(p.title, p.get_absolute_url()) for p in c.footer_pages]
+        )
+
+    @property
+    def site_addresses(self) -> dict[str, str]:
+        """The addresses every page links to in its header and footer, worked out once."""
+        return self.computed("site_addresses", lambda c: {name: reverse(name) for name in SITE})
 
     def computed(self, key: str, make):
         """`make(self)`, worked out once for this release in this process."""
         if key not in self._cache:
             self._cache[key] = make(self)
         return self._cache[key]
+
+
+def _considerations_by_pair(content: Content) -> dict[tuple[str, str], list]:
+    """Each answer's considerations, as (place in the content's order, consideration)."""
+    by_pair: dict[tuple[str, str], list] = {}
+    for place, c in enumerate(content.considerations):
+        if c.choice is not None and c.option is not None:
+            by_pair.setdefault((c.choice.question.slug, c.choice.slug), []).append((place, c))
+    return by_pair
 
 
 def _as_published(row: models.Model) -> models.Model:
