@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F, IntegerField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from treatments.history.records import describe_row, history_of, kind_of
@@ -45,13 +46,14 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _option_column(kind) -> F | Value:
+def _option_column(kind) -> F | Cast:
     """The option a model's rows belong to, as a column: itself, its `option`, or none."""
     if kind._meta.model_name == "option":
         return F(kind._meta.pk.attname)
     if any(f.name == "option" for f in kind._meta.fields):
         return F("option_id")
-    return Value(None, output_field=IntegerField())
+    # Typed, so that PostgreSQL can unite it with the ids of the other kinds.
+    return Cast(Value(None), output_field=models.BigIntegerField())
 
 
 class Activity:
@@ -78,7 +80,7 @@ class Activity:
             if f.person_id is not None:
                 qs = qs.filter(history_user_id=f.person_id)
             if f.option_id is not None:
-                if isinstance(option, Value):
+                if isinstance(option, Cast):
                     continue
                 qs = qs.filter(option_key=f.option_id)
             if f.since is not None:
