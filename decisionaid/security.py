@@ -83,6 +83,12 @@ class StaffAdminSite(AdminSite):
     def login_template(self):  # type: ignore[override]
         return "otp/admin111/login.html" if settings.STAFF_REQUIRE_2FA else None
 
+    def autocomplete_view(self, request):
+        from treatments.admin.base import PickerLabels
+
+        # Sources are found by author, year, publisher and PubMed ID, not a cut-short title.
+        return PickerLabels.as_view(admin_site=self)(request)
+
     def get_urls(self):
         from treatments.admin.history import site_pages
 

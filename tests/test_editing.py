@@ -505,9 +505,48 @@ def test_every_picker_names_the_sources_its_row_cites(ada, factory):
         return [o.text for o in page.xpath(f"//select[@name='{name}']/option[@selected]")]
 
     # In the order the database gives them: by short name.
-    assert chosen(f"claims-{row}-sources") == [str(s) for s in [sources[1], sources[0], sources[2]]]
-    assert chosen("costs-0-source") == [str(sources[2])]
-    assert chosen("certainty_sources") == [str(sources[1])]
+    assert chosen(f"claims-{row}-sources") == [
+        s.picker_label() for s in [sources[1], sources[0], sources[2]]
+    ]
+    assert chosen("costs-0-source") == [sources[2].picker_label()]
+    assert chosen("certainty_sources") == [sources[1].picker_label()]
+
+
+def test_pickers_tell_two_sources_of_one_title_apart(ada, factory):
+    title = "Stellate ganglion block for complex regional pain syndrome: a randomised trial"
+    one = factory.make_source(
+        title=title,
+        authors="Aziz A, Brown B",
+        publisher="Pain Medicine",
+        year=2019,
+        pmid="31000001",
+    )
+    two = factory.make_source(
+        title=title, authors="Chen C", publisher="Regional Anesthesia", year=2021, pmid=""
+    )
+    option = factory.make_option(ready=True)
+    claim = factory.make_claim(option, sources=[one, two])
+    row = [c.pk for c in option.claims.all()].index(claim.pk)
+    labels = [
+        f"Aziz A et al., 2019, Pain Medicine: {title} (PMID 31000001)",
+        f"Chen C, 2021, Regional Anesthesia: {title}",
+    ]
+
+    page = parse(ada.get(change_url(option)).content.decode())
+    chips = page.xpath(f"//select[@name='claims-{row}-sources']/option[@selected]")
+    assert sorted(o.text for o in chips) == labels
+
+    response = ada.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "treatments",
+            "model_name": "claim",
+            "field_name": "sources",
+            "term": "Stellate",
+        },
+    )
+    assert response.status_code == 200
+    assert sorted(r["text"] for r in response.json()["results"]) == labels
 
 
 def test_an_editor_who_may_only_add_claims_sees_none_of_the_options_claims(factory):

@@ -6,11 +6,13 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from tests.html import links, table_rows
-from tests.users import FormClient
+from tests.users import FormClient, make_staff
 from treatments.history import (
     LOADED,
     RELOADED,
@@ -445,3 +447,167 @@ def test_a_review_moment_follows_the_latest_review(factory):
     marked = review_moment(option)
     review = Review.objects.create(option=option, reviewed_by="y", what_checked="All of it.")
     assert review_moment(option) >= review.recorded_at > marked
+
+
+# -- The site-wide log ------------------------------------------------------------------------
+
+
+def activity_rows(client, query: str = "") -> list[dict[str, str]]:
+    response = client.get(f"/admin/activity/{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    if "No changes match these filters." in html:
+        return []
+    header, *rows = table_rows(html, "activity-log")
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def saved_by(user, obj, **changes):
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj._history_user = user
+    obj.save()
+    return obj
+
+
+@pytest.fixture
+def writer(editors_group):
+    return make_staff("writer", editors_group)
+
+
+def test_the_admin_home_page_links_to_the_log(editor_client):
+    html = editor_client.get("/admin/").content.decode()
+    assert ("/admin/activity/", "See every change, by person, option and date") in links(html)
+
+
+def test_the_log_says_who_did_what_to_which_item_of_which_option(
+    editor_client, editor, writer, factory
+):
+    option = factory.make_option(name="Mirror therapy")
+    claim = factory.make_claim(option, kind=Claim.Kind.HARM, text="It can be tiring.")
+    source = factory.make_source(title="A trial of mirrors")
+    saved_by(writer, claim, text="It can be tiring at first.")
+    saved_by(editor, source, title="A trial of mirrors in CRPS")
+    editor_client.post(f"/admin/treatments/claim/{claim.pk}/delete/", {"post": "yes"})
+
+    rows = activity_rows(editor_client)
+    latest = [(r["Who"], r["Change"], r["Item"], r["Option"]) for r in rows[:3]]
+    assert latest == [
+        (
+            "editor",
+            "Deleted",
+            "Claim: Harm or side effect: It can be tiring at first.",
+            "Mirror therapy",
+        ),
+        (
+            "editor",
+            "Changed",
+            f"Source: {source.short_citation}: A trial of mirrors in CRPS",
+            "Shared content",
+        ),
+        (
+            "writer",
+            "Changed",
+            "Claim: Harm or side effect: It can be tiring at first.",
+            "Mirror therapy",
+        ),
+    ]
+    assert rows[0]["When"].startswith(date_format(timezone.localdate(), "j F Y"))
+    html = editor_client.get("/admin/activity/").content.decode()
+    assert (
+        f"/admin/treatments/claim/{claim.pk}/history/",
+        "Harm or side effect: It can be tiring at first.",
+    ) in links(html)
+    assert (
+        f"/admin/treatments/source/{source.pk}/change/",
+        f"{source.short_citation}: A trial of mirrors in CRPS",
+    ) in links(html)
+    assert (f"/admin/treatments/option/{option.pk}/change/", "Mirror therapy") in links(html)
+
+
+def test_the_log_is_filtered_by_person_option_and_dates(editor_client, editor, writer, factory):
+    mirror = factory.make_option(name="Mirror therapy")
+    other = factory.make_option(name="Graded motor imagery")
+    saved_by(writer, factory.make_claim(mirror, text="One."), text="One, changed.")
+    saved_by(editor, factory.make_claim(other, text="Two."), text="Two, changed.")
+    saved_by(editor, factory.make_source(title="Shared"), title="Shared, changed")
+
+    by_writer = activity_rows(editor_client, f"?person={writer.pk}")
+    assert [r["Item"] for r in by_writer] == ["Claim: Benefit: One, changed."]
+    of_other = activity_rows(editor_client, f"?option={other.pk}")
+    assert {r["Option"] for r in of_other} == {"Graded motor imagery"}
+    assert "Claim: Benefit: Two, changed." in [r["Item"] for r in of_other]
+    both = activity_rows(editor_client, f"?person={editor.pk}&option={mirror.pk}")
+    assert both == []
+
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    assert len(activity_rows(editor_client, f"?since={today}&until={today}")) == len(
+        activity_rows(editor_client)
+    )
+    assert activity_rows(editor_client, f"?since={tomorrow}") == []
+    assert activity_rows(editor_client, f"?until={today - datetime.timedelta(days=1)}") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?person=999999", "No member of staff has that number: choose a person from the list."),
+        ("?person=abc", "No member of staff has that number: choose a person from the list."),
+        ("?option=999999", "No option has that number: choose an option from the list."),
+        ("?since=yesterday", "Give the first day as a date, like 2026-01-31."),
+        ("?until=next week", "Give the last day as a date, like 2026-01-31."),
+        (
+            "?since=2026-02-01&until=2026-01-01",
+            "The last day comes before the first: swap them or change one.",
+        ),
+        ("?page=zzz", ""),
+        ("?page=9999", ""),
+    ],
+)
+def test_bad_filters_are_named_and_the_rest_still_apply(
+    editor_client, writer, factory, query, message
+):
+    saved_by(writer, factory.make_claim(factory.make_option(), text="One."), text="Changed.")
+    if "person" not in query:  # the filters given well still apply
+        query += f"&person={writer.pk}"
+    response = editor_client.get(f"/admin/activity/{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    if message:
+        assert message in html
+        assert "Some filters could not be used" in html
+    header, *rows = table_rows(html, "activity-log")
+    if f"person={writer.pk}" in query:
+        assert {row[header.index("Who")] for row in rows} == {"writer"}
+
+
+def test_the_log_takes_the_same_number_of_queries_however_long_it_is(
+    editor_client, editor, factory
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get("/admin/activity/").status_code == 200
+        return len(captured)
+
+    option = factory.make_option()
+    saved_by(editor, factory.make_claim(option, text="One."), text="Changed.")
+    saved_by(editor, factory.make_source(), title="A source")
+    few = queries()
+    for n in range(60):
+        options = factory.make_option()
+        saved_by(
+            editor, factory.make_claim(options, text=f"Claim {n}."), text=f"Claim {n}, changed."
+        )
+        saved_by(editor, factory.make_source(), title=f"Source {n}")
+        saved_by(editor, options, name=f"Renamed {n}")
+    many = queries()
+    # Sign-in and permissions (4), count and page (2), one per kind on the page (3), option
+    # names (1), the admin's own (3): the same for 3 changes or 180.
+    assert (few, many) == (13, 13)
+
+
+def test_the_log_is_for_staff_only(client):
+    response = client.get("/admin/activity/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response.headers["Location"]

@@ -189,3 +189,38 @@ def test_axe_finds_nothing_on_the_main_admin_pages_as_an_editor(
     expect(searches.last).to_have_attribute("aria-label", "Search for sources")
     # No "Remove all items" beside the chosen sources: removing one never clears them all.
     expect(screen.page.locator(".select2-selection__clear")).to_have_count(0)
+
+
+def test_axe_finds_nothing_on_the_log_of_who_changed_what(
+    screen, editor, content, live_server, axe
+):
+    sign_in(screen, "editor")
+    option = largest_option()
+    found = {}
+    for address in ["/admin/activity/", f"/admin/activity/?option={option.pk}&since=soon"]:
+        screen.goto(address)
+        found[address] = axe(screen)
+    assert found == {address: [] for address in found}
+    expect(screen.page.locator(".errornote")).to_contain_text("Some filters could not be used")
+    expect(screen.page.locator("#activity-log tbody tr").first).to_contain_text(option.name)
+
+
+def test_save_stays_in_view_and_never_covers_the_field_being_typed_in(
+    screen, editor, content, live_server
+):
+    open_largest_option(screen, live_server.url)
+    bar = screen.page.locator(".save-bar")
+    save = bar.locator("input[name=_save]")
+    screen.page.locator("#claims-heading").scroll_into_view_if_needed()
+    box = save.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= SCREEN["height"], box
+
+    # A field at the foot of the screen, where the bar lies, moves up above it once focused.
+    field = screen.page.locator("#claims-group textarea").nth(8)
+    field.evaluate(
+        "f => window.scrollTo(0, f.getBoundingClientRect().bottom + window.scrollY"
+        " - window.innerHeight + 5)"
+    )
+    field.focus()
+    field_box, bar_box = field.bounding_box(), bar.bounding_box()
+    assert field_box["y"] + field_box["height"] <= bar_box["y"], (field_box, bar_box)

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import (
     AutocompleteSelect,
     AutocompleteSelectMultiple,
@@ -83,6 +84,20 @@ class KnownAutocompleteSelectMultiple(KnownChoices, AutocompleteSelectMultiple):
     pass
 
 
+def picker_label(row: models.Model) -> str:
+    """A row as the pickers name it: its own `picker_label()` where it has one (a source)."""
+    label = getattr(row, "picker_label", None)
+    return label() if callable(label) else str(row)
+
+
+class PickerLabels(AutocompleteJsonView):
+    """The pickers' search results, named as their chosen rows are (`picker_label`)."""
+
+    def serialize_result(self, obj, to_field_name):
+        found = super().serialize_result(obj, to_field_name)  # type: ignore[misc]  # not in the stubs
+        return {**found, "text": picker_label(obj)}
+
+
 def pickers(form) -> list[KnownChoices]:
     """The pickers among a form's fields."""
     found = []
@@ -115,6 +130,9 @@ class EditingAids(_EditingAidsBase):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is None:
             return formfield
+        if db_field.name in self.get_autocomplete_fields(request):
+            # The chosen rows read as the search results do.
+            formfield.label_from_instance = picker_label  # type: ignore[attr-defined]
         if isinstance(formfield.widget, RelatedFieldWidgetWrapper):
             # A source is shared by many rows: deleting it from one row's picker is a trap.
             formfield.widget.can_delete_related = False

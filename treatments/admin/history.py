@@ -4,8 +4,10 @@ since its last review, and deleted items with a way to restore them."""
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -19,6 +21,7 @@ from treatments.models import Option
 
 PARTS_PER_PAGE = 50
 DELETED_PER_PAGE = 100
+ACTIVITY_PER_PAGE = 100
 
 if TYPE_CHECKING:
     # OptionHistoryMixin is only mixed into the option's ModelAdmin (see django-stubs on typing
@@ -204,9 +207,107 @@ def restore_deleted(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(admin_url(model, "change", restored.obj.pk) or back)
 
 
+# -- The site-wide log ------------------------------------------------------------------------
+
+
+class ActivityFilters(forms.Form):
+    """The log's filters, from the address: each one optional, each bad one named."""
+
+    person = forms.ModelChoiceField(
+        queryset=get_user_model().objects.filter(is_staff=True).order_by("username"),
+        required=False,
+        empty_label="Everyone",
+        error_messages={
+            "invalid_choice": "No member of staff has that number: choose a person from the list."
+        },
+    )
+    option = forms.ModelChoiceField(
+        queryset=Option.objects.order_by("name"),
+        required=False,
+        empty_label="Every option and shared content",
+        error_messages={
+            "invalid_choice": "No option has that number: choose an option from the list."
+        },
+    )
+    since = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Give the first day as a date, like 2026-01-31."},
+    )
+    until = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Give the last day as a date, like 2026-01-31."},
+    )
+
+    def clean(self):
+        since, until = self.cleaned_data.get("since"), self.cleaned_data.get("until")
+        if since and until and since > until:
+            # add_error also leaves the bad day out of cleaned_data.
+            self.add_error("until", "The last day comes before the first: swap them or change one.")
+        return self.cleaned_data
+
+    def filters(self) -> history.Filters:
+        """The filters that were given well (a bad one is left out, and named on the page)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return history.Filters(
+            person_id=data["person"].pk if data.get("person") else None,
+            option_id=data["option"].pk if data.get("option") else None,
+            since=data.get("since"),
+            until=data.get("until"),
+        )
+
+
+def activity_log(request: HttpRequest) -> HttpResponse:
+    """Who did what and when across the content, newest first, filterable."""
+    models = _viewable_models(request)
+    if not models:
+        raise PermissionDenied
+    form = ActivityFilters(request.GET)
+    filters = form.filters()
+    log = cast(Sequence[Any], history.Activity(models, filters))
+    paginator = Paginator(log, ACTIVITY_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.url = _entry_url(entry)
+        entry.option_url = (
+            reverse("admin:treatments_option_change", args=[entry.option_id])
+            if entry.option_id and not entry.option_name.endswith("(deleted)")
+            else ""
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Who changed what",
+        "form": form,
+        "page_obj": page,
+        "page_range": paginator.get_elided_page_range(page.number),
+        "query": query.urlencode(),
+    }
+    return render(request, "admin/treatments/activity_log.html", context)
+
+
+def _entry_url(entry) -> str:
+    """The item's admin page; its history once deleted; else its option's page."""
+    pk = getattr(entry.record, entry.model._meta.pk.attname)
+    if entry.record.history_type == "-":
+        return admin_url(entry.model, "history", pk)
+    own = admin_url(entry.model, "change", pk)
+    if own:
+        return own
+    if entry.option_id:
+        return reverse("admin:treatments_option_change", args=[entry.option_id])
+    return ""
+
+
 def site_pages(site: admin.AdminSite) -> list:
     """The editors' pages across every kind of content, for the admin site to add to its own."""
     return [
         path("deleted/", site.admin_view(deleted_items), name="deleted_items"),
         path("deleted/restore/", site.admin_view(restore_deleted), name="restore_deleted"),
+        path("activity/", site.admin_view(activity_log), name="activity_log"),
     ]

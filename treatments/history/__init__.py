@@ -1,10 +1,11 @@
-"""What changed in the content, and when, one module per question: reading records (records),
-first entries for loaded content (loading), deleted items and restoring them (deleted), and the
-changes since an option was last reviewed (since_review).
+"""What changed in the content, and when, one module per question: the site-wide log (activity),
+reading records (records), first entries for loaded content (loading), deleted items and
+restoring them (deleted), and the changes since an option was last reviewed (since_review).
 
 Every content model keeps its history with django-simple-history.
 """
 
+from treatments.history.activity import Activity, Entry, Filters
 from treatments.history.deleted import (
     CannotRestore,
     Deleted,
@@ -34,6 +35,9 @@ from treatments.history.since_review import (
 )
 
 __all__ = [
+    "Activity",
+    "Entry",
+    "Filters",
     "LOADED",
     "RELOADED",
     "RESTORED",

@@ -168,6 +168,19 @@ class Source(SlugModel):
     def pubmed_url(self) -> str:
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
 
+    def picker_label(self) -> str:
+        """How a source reads in the editors' pickers: whole, with its publisher, so two sources
+        of the same title are told apart."""
+        text = f"{self.lead_author}, {self.year or 'no date'}"
+        if self.authors and self.publisher:
+            text += f", {self.publisher}"
+        text += f": {self.title}"
+        if self.pmid:
+            return f"{text} (PMID {self.pmid})"
+        if self.doi:
+            return f"{text} (DOI {self.doi})"
+        return text
+
     @property
     def lead_author(self) -> str:
         """The first author, with "et al." when there are more; else the publisher."""
