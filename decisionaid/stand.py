@@ -36,10 +36,18 @@ def leaning_field(slug: str) -> str:
     return f"lean-{slug}"
 
 
+def by_leaning(leaning: dict[str, str], options: list) -> list[tuple[str, list]]:
+    """(a leaning's words, its options) for each leaning given, options in the order given."""
+    grouped = []
+    for code, words in LEANINGS.items():
+        if leaned := [option for option in options if leaning.get(option.slug) == code]:
+            grouped.append((words, leaned))
+    return grouped
+
+
 def leanings_in_words(leaning: dict[str, str], options: list) -> list[str]:
     """ "Leaning towards: A, B", one line per leaning given, options in the order given."""
-    lines = []
-    for code, words in LEANINGS.items():
-        if names := [option.name for option in options if leaning.get(option.slug) == code]:
-            lines.append(f"{words}: {', '.join(names)}")
-    return lines
+    return [
+        f"{words}: {', '.join(option.name for option in leaned)}"
+        for words, leaned in by_leaning(leaning, options)
+    ]

@@ -233,12 +233,10 @@ def where_i_stand(answers: Answers, options: list[Option]) -> list[tuple[str, st
     # One row a leaning, so that many options considered still print in a few lines.
     rows = []
     numbers = numbered(options) if len(options) > MANY_OPTIONS else {}
-    for code, words in stand.LEANINGS.items():
-        leaning = [option for option in options if answers.leaning.get(option.slug) == code]
-        if leaning:
-            names = "; ".join(option.name for option in leaning)
-            on_paper = ", ".join(str(numbers[option.pk]) for option in leaning) if numbers else ""
-            rows.append((words, names, f"option{pluralize(leaning)} {on_paper}" if numbers else ""))
+    for words, leaning in stand.by_leaning(answers.leaning, options):
+        names = "; ".join(option.name for option in leaning)
+        on_paper = ", ".join(str(numbers[option.pk]) for option in leaning) if numbers else ""
+        rows.append((words, names, f"option{pluralize(leaning)} {on_paper}" if numbers else ""))
     if answers.stage:
         rows.append(("How far along I am", stand.STAGES[answers.stage], ""))
     if answers.role:
