@@ -22,7 +22,7 @@ import secrets
 import struct
 import time
 import zlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -150,7 +150,16 @@ class Answers:
         state.cleared = True
 
     def to_data(self) -> dict:
-        return asdict(self)
+        """The answers as plain data, copied: every field is a string, or a list or dict of
+        strings, or a dict of lists of strings (the choices). Written out rather than
+        `dataclasses.asdict`, which walks every string and is most of the cost of saving."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name, value in data.items():
+            if isinstance(value, dict):
+                data[name] = {k: list(v) if isinstance(v, list) else v for k, v in value.items()}
+            elif isinstance(value, list):
+                data[name] = list(value)
+        return data
 
     @property
     def is_empty(self) -> bool:
@@ -474,6 +483,8 @@ class _State:
         self.changed = False
         self.cleared = False
         self.unreadable = False
+        # When the cookie read stops being accepted (None: no cookie was read).
+        self.readable_until: float | None = None
         raw = request.COOKIES.get(settings.ANSWERS_COOKIE_NAME)
         if raw is None:
             return
@@ -500,6 +511,9 @@ class _State:
             )
             return
         self.answers, self.remember = answers, bool(flags & _FLAG_REMEMBER)
+        self.readable_until = (
+            time.time() - age + (REMEMBER_MAX_AGE if self.remember else COOKIE_MAX_AGE)
+        )
 
 
 def _state(request: HttpRequest) -> _State:
@@ -517,6 +531,11 @@ def _resolve_old_answers(request: HttpRequest, answers: Answers) -> None:
     if content is not None:
         answers.resolve_old_numbers(content)
         answers.resolve_old_choices(content)
+
+
+def answers_state(request: HttpRequest) -> "_State | None":
+    """What this request read of the answers cookie, or None if nothing asked for it."""
+    return getattr(request, "_answers_state", None)
 
 
 def remembers(request: HttpRequest) -> bool:
@@ -542,12 +561,15 @@ class AnswersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        state = getattr(request, "_answers_state", None)
-        if state is None:
-            return response
-        # The page was built from the answers cookie: no shared cache may keep it for another.
-        patch_vary_headers(response, ["Cookie"])
+        state = answers_state(request)
         name = settings.ANSWERS_COOKIE_NAME
+        if state is None and name not in request.COOKIES:
+            return response
+        # The page was built from (or sent with) the answers cookie: no shared cache may keep it
+        # for another.
+        patch_vary_headers(response, ["Cookie"])
+        if state is None:  # nothing read it, or the page was one kept for this visitor
+            return response
         if state.changed:
             response.set_cookie(
                 name,

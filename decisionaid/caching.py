@@ -13,6 +13,7 @@ holds the version's digest, so a new version never meets a stale entry.
 """
 
 import hashlib
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
@@ -20,7 +21,9 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.utils import timezone
 
+from decisionaid.answers import answers_state
 from decisionaid.http import AidRequest
 
 SHARED_SECONDS = 24 * 60 * 60
@@ -53,31 +56,95 @@ UNCACHED = Fragment("", "uncached", 0)
 keeping: ContextVar[bool] = ContextVar("keeping", default=True)
 
 
-def same_for_everyone(view):
-    """Keep the view's whole response for visitors who carry nothing personal.
+def _whole_page(request: AidRequest) -> Fragment | None:
+    """Where the whole response to this request may be kept, or None when it may not.
 
-    Only for a request with no cookie but the CSRF one (no answers, no staff session, no message
-    waiting) and no query string, and only a 200 that sets no cookie and may be cached. The key is
-    the version, the address and whether htmx asked. An address with a query (a comparison, or
-    made-up parameters) is rendered from the page's own cached parts, which are keyed by what
-    the view understood of it, so no visitor can add entries by inventing addresses.
+    Only a GET (or HEAD) with no query string: an address with a query (a comparison, a link
+    asked for, made-up parameters) is rendered from the page's own kept parts, keyed by what the
+    view understood of it, so no visitor can add entries by inventing addresses. Only for a
+    visitor whose cookies are at most the CSRF one and the answers one: a staff session or a
+    message waiting is never kept. A visitor with answers is kept for only once their browser
+    holds the CSRF cookie that the tokens in the page's forms are made from.
     """
+    if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+        return None
+    cookies = request.COOKIES
+    personal = set(cookies) - {settings.CSRF_COOKIE_NAME}
+    digest = request.content.digest
+    if not personal:
+        return fragment(digest, "whole", request.path, bool(request.htmx))
+    if personal == {settings.ANSWERS_COOKIE_NAME} and settings.CSRF_COOKIE_NAME in cookies:
+        # The answers cookie as the browser holds it: sealed with a random nonce each time it is
+        # written, so it is this visitor's alone; a second visitor with the same answers holds
+        # another. The CSRF secret too, as the page's forms carry a token made from it.
+        return fragment(
+            digest,
+            "whole",
+            request.path,
+            bool(request.htmx),
+            timezone.localdate(),
+            personal=(
+                cookies[settings.ANSWERS_COOKIE_NAME],
+                cookies[settings.CSRF_COOKIE_NAME],
+            ),
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Whole:
+    """A response as the view made it, with the moment after which it must be made afresh."""
+
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    until: float
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.body)
+        for name, value in self.headers:
+            response[name] = value
+        return response
+
+
+def _keepable_until(request: AidRequest, response: HttpResponse, where: Fragment) -> float | None:
+    """Until when this response may be served again, or None if it may not be kept at all."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return None
+    storage = getattr(request, "_messages", None)
+    if storage is not None and getattr(storage, "_queued_messages", None):
+        return None  # a message shown once must not be shown again
+    now = time.time()
+    if where.using != "personal":
+        if "private" in response.get("Cache-Control", ""):
+            return None
+        return now + where.timeout
+    state = answers_state(request)
+    if state is None:  # the view never read the answers
+        return now + where.timeout
+    if state.changed or state.cleared or state.unreadable or state.readable_until is None:
+        return None
+    # Never past the moment the cookie itself stops being accepted.
+    return min(now + where.timeout, state.readable_until)
+
+
+def kept_whole(view):
+    """Keep the view's whole response, for everyone who carries nothing personal, or for this
+    one visitor alone (see `_whole_page`), so a page asked for again is not rendered again."""
 
     @wraps(view)
     def wrapper(request: AidRequest, *args, **kwargs) -> HttpResponse:
-        if set(request.COOKIES) - {settings.CSRF_COOKIE_NAME} or request.META.get("QUERY_STRING"):
+        where = _whole_page(request)
+        if where is None:
             return view(request, *args, **kwargs)
-        digest = request.content.digest
-        key = fragment(digest, "page", request.path, bool(request.htmx)).key
-        cache = caches["default"]
-        kept = cache.get(key)
-        if kept is not None:
-            body, content_type = kept
-            return HttpResponse(body, content_type=content_type)
+        cache = caches[where.using]
+        kept = cache.get(where.key)
+        if isinstance(kept, Whole) and time.time() < kept.until:
+            return kept.response()
         response = view(request, *args, **kwargs)
-        shareable = "private" not in response.get("Cache-Control", "") and not response.cookies
-        if response.status_code == 200 and shareable and not response.streaming:
-            cache.set(key, (response.content, response["Content-Type"]), SHARED_SECONDS)
+        until = _keepable_until(request, response, where)
+        if until is not None:
+            headers = tuple(response.items())
+            cache.set(where.key, Whole(response.content, headers, until), where.timeout)
         return response
 
     return wrapper

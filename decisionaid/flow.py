@@ -14,7 +14,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
 from decisionaid.answers import RESUME_MAX_AGE, Answers, end_links, make_resume_token, remembers
-from decisionaid.caching import UNCACHED, fragment
+from decisionaid.caching import UNCACHED, fragment, kept_whole
 from decisionaid.http import AidRequest, HtmxHttpRequest
 from decisionaid.journey import answered, journey_for
 from decisionaid.references import References
@@ -36,6 +36,7 @@ def render_step_page(request: HtmxHttpRequest, template: str, context: dict, sta
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@kept_whole
 def step(request: AidRequest, slug: str) -> HttpResponse:
     journey = journey_for(request.content)
     current = journey.form(slug)
@@ -91,6 +92,7 @@ def start(request: AidRequest) -> HttpResponse:
 
 
 @require_safe
+@kept_whole
 def check(request: AidRequest) -> HttpResponse:
     answers = Answers.from_request(request)
     journey = journey_for(request.content)

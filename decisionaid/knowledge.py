@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_safe
 
 from decisionaid.answers import UNSURE, Answers
+from decisionaid.caching import kept_whole
 from decisionaid.flow import render_step_page
 from decisionaid.http import AidRequest
 from decisionaid.journey import KNOWLEDGE_EXPLAINED, journey_for, knowledge_answer
@@ -51,6 +52,7 @@ def to_go_over(answers: Answers, content: Content) -> list[Explained]:
 
 
 @require_safe
+@kept_whole
 def answers_explained(request: AidRequest) -> HttpResponse:
     journey = journey_for(request.content)
     stop = journey.by_slug.get(KNOWLEDGE_EXPLAINED)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from decisionaid.answers import Answers
-from decisionaid.caching import UNCACHED, fragment, same_for_everyone
+from decisionaid.caching import UNCACHED, fragment, kept_whole
 from decisionaid.http import AidRequest
 from decisionaid.journey import journey_for
 from decisionaid.references import Glossary, References
@@ -198,7 +198,7 @@ def grouped(options: list) -> list[dict]:
 
 @require_safe
 @vary_on_headers("HX-Request")
-@same_for_everyone
+@kept_whole
 def compare(request: AidRequest) -> HttpResponse:
     content = request.content
     answers = Answers.from_request(request)
@@ -325,7 +325,7 @@ def render_option(
 
 
 @require_safe
-@same_for_everyone
+@kept_whole
 def option(request: AidRequest, slug: str) -> HttpResponse:
     return render_option(request, request.content, request.content.option(slug), preview=False)
 

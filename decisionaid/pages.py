@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from decisionaid.caching import fragment, same_for_everyone
+from decisionaid.caching import fragment, kept_whole
 from decisionaid.http import AidRequest
 from decisionaid.references import Glossary, References
 from decisionaid.safety import crisis_help
@@ -17,7 +17,7 @@ from treatments.schema import option_sources
 
 
 @require_safe
-@same_for_everyone
+@kept_whole
 def page(request: AidRequest, slug: str) -> HttpResponse:
     content = request.content
     context = {
@@ -32,7 +32,7 @@ def page(request: AidRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@same_for_everyone
+@kept_whole
 def sources(request: AidRequest) -> HttpResponse:
     context: dict[str, object] = {"fragment": fragment(request.content.digest, "sources")}
     # Worked out only when the page's cached part is not there: the template calls it.
@@ -64,7 +64,7 @@ def source_groups(content: Content) -> dict:
 
 
 @require_safe
-@same_for_everyone
+@kept_whole
 def glossary(request: AidRequest) -> HttpResponse:
     context = {
         "terms": request.content.terms,
@@ -74,7 +74,7 @@ def glossary(request: AidRequest) -> HttpResponse:
 
 
 @require_safe
-@same_for_everyone
+@kept_whole
 def standards(request: AidRequest) -> HttpResponse:
     """How the aid stands against the standards for decision aids, criterion by criterion."""
     content = request.content

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from decisionaid import stand, sure
 from decisionaid.answers import RESUME_MAX_AGE, Answers, make_resume_token
-from decisionaid.caching import fragment
+from decisionaid.caching import fragment, kept_whole
 from decisionaid.http import AidRequest
 from decisionaid.journey import AnsweredQuestion, answered, journey_for, suggested_ticked
 from decisionaid.knowledge import to_go_over
@@ -281,6 +281,7 @@ def qr_svg(url: str) -> SafeString | None:
 
 @require_safe
 @never_cache
+@kept_whole
 def summary(request: AidRequest) -> HttpResponse:
     answers = Answers.from_request(request)
     if answers.is_empty:

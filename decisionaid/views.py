@@ -11,7 +11,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
 from decisionaid.answers import Answers
-from decisionaid.caching import same_for_everyone
+from decisionaid.caching import kept_whole
 from decisionaid.http import AidRequest
 from decisionaid.timing import journey_time
 from treatments.releases import content_in_memory
@@ -25,7 +25,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@same_for_everyone
+@kept_whole
 def home(request: AidRequest) -> HttpResponse:
     has_answers = not Answers.from_request(request).is_empty
     # The time promised is the typical journey's, by the model in timing.py, never typed.

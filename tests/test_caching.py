@@ -1,16 +1,21 @@
 """Pages are rendered once per published version; what is personal never leaves the process."""
 
+import math
+import time
 from dataclasses import replace
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
 from django.urls import reverse
 
-from decisionaid.answers import Answers
-from tests.answers_cookie import give_answers
+from decisionaid.answers import COOKIE_MAX_AGE, Answers
+from decisionaid.caching import Whole
+from tests.answers_cookie import cookie_value, give_answers
 from tests.personas import typical_persona
 from tests.queries import PATIENT_PAGE_QUERIES, queries_when_warm
-from treatments.models import Option, Value
+from treatments.models import Option, Release, Value
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +38,7 @@ def test_an_option_page_with_answers_is_kept_only_in_this_process(client, conten
     give_answers(client, Answers(choices={"pregnancy": ["yes"]}, values=[value.slug]))
     url = reverse("option", args=[Option.objects.ready().first().slug])
     assert queries_when_warm(client, url) == PATIENT_PAGE_QUERIES
-    assert kept("personal") == 1
+    assert kept("personal") == 2  # the page's part shaped by the answers, and the whole page
     assert kept("default") == 0  # nothing shaped by answers goes where servers share it
 
 
@@ -80,17 +85,21 @@ def test_staff_and_people_with_answers_never_get_the_page_kept_for_everyone(
     option = factory.make_option(ready=True)
     factory.publish_version()
     url = reverse("option", args=[option.slug])
-    kept_page = (b"The page kept for everyone", "text/html")
+    kept_page = Whole(b"The page kept for everyone", (("Content-Type", "text/html"),), math.inf)
 
     class Keeping:  # a cache holding the page for everyone, whatever it is asked for
         def get(self, key):
             return kept_page
 
-    monkeypatch.setattr("decisionaid.caching.caches", {"default": Keeping()})
-    assert client.get(url).content == kept_page[0]
+        def set(self, key, value, timeout):
+            pass
+
+    personal = caches["personal"]
+    monkeypatch.setattr("decisionaid.caching.caches", {"default": Keeping(), "personal": personal})
+    assert client.get(url).content == kept_page.body
     give_answers(client, Answers(values=[]))
-    assert client.get(url).content != kept_page[0]
-    assert admin_client.get(url).content != kept_page[0]
+    assert client.get(url).content != kept_page.body
+    assert admin_client.get(url).content != kept_page.body
 
 
 def test_the_comparison_keeps_htmx_and_full_pages_apart(client, factory):
@@ -147,3 +156,80 @@ def test_what_follows_from_the_version_alone_is_worked_out_once_for_every_visito
     assert after_first["decisionaid.options.option_parts"] == options
     assert after_first["treatments.releases._considerations_by_pair"] == 1
     assert visit("BBBBBBBBBBBB") == after_first
+
+
+def test_a_page_kept_for_a_visitor_is_theirs_as_first_sent_headers_and_all(client, content):
+    """Asked again with the same cookies, the summary is not built again, and comes back with
+    exactly the body and headers of the first time (never cached by the browser, varying on the
+    cookie)."""
+    import decisionaid.summary
+
+    built = []
+    made = decisionaid.summary.considered_options
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(
+        decisionaid.summary, "considered_options", lambda *a: built.append(1) or made(*a)
+    )
+    try:
+        give_answers(client, typical_persona())
+        first = client.get(reverse("summary"))
+        again = client.get(reverse("summary"))
+    finally:
+        monkeypatch.undo()
+    assert len(built) == 1
+    assert again.content == first.content
+    assert dict(again.headers) == dict(first.headers)
+    assert "no-store" in again["Cache-Control"]
+    assert "Cookie" in again["Vary"]
+
+
+def test_a_kept_page_is_never_served_once_the_cookie_it_was_made_for_has_lapsed(
+    client, content, monkeypatch
+):
+    """A cookie the person did not ask to be remembered is read for a day: a page kept for it
+    is not served after that, and the person is told their answers were cleared."""
+    give_answers(client, typical_persona())
+    kept_check = client.get(reverse("check")).content
+    assert client.get(reverse("check")).content == kept_check
+    later = time.time() + COOKIE_MAX_AGE + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = client.get(reverse("check"))
+    assert response.content != kept_check
+    assert "had not been used for a long time" in response.content.decode()
+    assert response.cookies[settings.ANSWERS_COOKIE_NAME].value == ""
+
+
+def test_an_answer_saved_shows_on_the_next_page_though_the_last_was_kept(client, content):
+    give_answers(client, typical_persona())
+    client.get(reverse("check"))
+    last = Value.objects.order_by("order", "pk").last()  # not among the persona's three
+    assert last.statement not in client.get(reverse("check")).content.decode()
+    client.post(reverse("step", args=["values"]), {"values": [last.slug]})
+    assert last.statement in client.get(reverse("check")).content.decode()
+
+
+def test_a_visitor_without_the_csrf_cookie_is_never_kept_a_page(client, content):
+    """The tokens in a kept page's forms are made from the CSRF cookie of the first visit: a
+    page is kept for a visitor only once their browser holds it."""
+    client.cookies[settings.ANSWERS_COOKIE_NAME] = cookie_value(typical_persona())
+    client.get(reverse("check"))
+    assert kept("personal") == 0
+    assert settings.CSRF_COOKIE_NAME in client.cookies  # given now, so the next visit is kept
+    client.get(reverse("check"))
+    assert kept("personal") == 1
+
+
+def test_the_version_check_reads_an_index_never_the_published_content(content):
+    """Every patient request asks which version is current. On SQLite a row's columns after a
+    large one are reached by reading through it, so the version's whole content was read on
+    every request and pages slowed as the content grew: the question is answered from an index
+    holding both columns."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan asked for is SQLite's")
+    table = connection.ops.quote_name(Release._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"EXPLAIN QUERY PLAN SELECT number, digest FROM {table} ORDER BY number DESC LIMIT 1"
+        )
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "USING COVERING INDEX release_version_check" in plan

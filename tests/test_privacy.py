@@ -483,3 +483,19 @@ def test_the_cookie_header_is_never_echoed_back_in_a_cookie_jar_log():
     jar = SimpleCookie()
     jar["answers"] = "A" * 60
     assert "A" * 60 not in redact(jar.output())
+
+
+def test_answers_as_plain_data_are_a_copy_the_same_as_the_dataclass_gives():
+    answers = Answers(
+        choices={"conditions": ["kidney", "liver"]},
+        values=["a"],
+        sure={"know": "yes"},
+        own_questions="Will it hurt?",
+        link="AAAAAAAAAAAA",
+    )
+    data = answers.to_data()
+    assert data == dataclasses.asdict(answers)
+    data["choices"]["conditions"].append("heart")
+    data["values"].append("b")
+    assert answers.choices == {"conditions": ["kidney", "liver"]}
+    assert answers.values == ["a"]

@@ -49,6 +49,12 @@ class Release(models.Model):
     class Meta:
         ordering = ["-number"]
         permissions = [("publish_release", "Can publish a version of the content to patients")]
+        indexes = [
+            # Every patient request asks which version is current (treatments.releases): read
+            # from this index alone, never from the row, whose `content` grows with the content
+            # (on SQLite, reaching `digest` meant reading through all of it).
+            models.Index(fields=["number", "digest"], name="release_version_check"),
+        ]
 
     def __str__(self):
         return f"Version {self.number}"
