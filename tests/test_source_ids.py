@@ -8,20 +8,20 @@ from treatments.models import Source
 
 pytestmark = pytest.mark.django_db
 
-# The bundled sources with no web address, PubMed ID or DOI, each with why. Searched for in
-# December 2026; none of these turned up in PubMed or on the publisher's own site. Give one an
-# identifier and remove it here; a new source needs an identifier, not a line here.
+# The bundled sources with no web address, PubMed ID or DOI, each with why: searched for in
+# December 2026, none was found in PubMed or on its publisher's site. Give one an identifier and
+# take it off; a new source needs an identifier, not a line here.
 WITHOUT_AN_IDENTIFIER = {
     "seed-chopra": "The physician's web page is a seed text; its address was not found.",
-    "bmj-best-practice-crps-prognosis": "A subscription page; its address was not found.",
+    "bmj-best-practice-crps-prognosis": "A BMJ Best Practice page; its address was not found.",
     "bruehl-2007-editorial": "Editorial, Pain 2007;129:1-2; its PubMed ID and DOI were not found.",
     "connolly-2015": "Pain Med 2015;16:943-69; only a university's record of it was found.",
     "fischer-2013": "Only a library record of the abstract was found, naming no journal.",
-    "varenna-2000": "J Rheumatol 2000;27:1477-83, a journal that gave no DOIs then.",
+    "varenna-2000": "J Rheumatol 2000;27:1477-83; only index records were found.",
     "papapetrou-2009": "Hormones (Athens) 2009;8:96-110; only copies of the paper were found.",
     "khan-2015": "J Bone Miner Res 2015; only copies and a university's record were found.",
     "jadad-1995": "J Pain Symptom Manage 1995;10:13-20; only an index record was found.",
-    "guanethidine-trial-1995": "Anesth Analg 1995;81:718-23; no record naming its authors.",
+    "guanethidine-trial-1995": "Anesth Analg 1995;81:718-23; only a record without its authors.",
     "kaplan-1996": "Acta Anaesthesiol Scand 1996;40:1216-22; only an index record was found.",
     "perez-2003": "Pain 2003;102:297-307; only copies of the paper were found.",
     "kiralp-2004-hyperbaric": "J Int Med Res 2004;32:258-62; only summaries were found.",
