@@ -5,7 +5,8 @@ questions, one stop per page that has questions, in the order editors gave them.
 follows from that one list: the step numbers ("Step 3 of 8": every screen a person meets on the
 way, each number once; the home page, the check page and the summary carry none), where
 "Continue" and "Back" lead,
-the groups of the check page and the order of the answers on the summary.
+the groups of the check page, the order of the answers on the summary and the groups of the
+FHIR record.
 """
 
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from django.urls import reverse
 from decisionaid import forms as flow_forms
 from decisionaid import stand, sure
 from decisionaid.answers import UNSURE, Answers
+from decisionaid.fhir_items import Item, choice_item, coding, words_item, yes_no_item
 from treatments.models import KnowledgeQuestion, Question, QuestionPage
 from treatments.releases import Content
 
@@ -36,6 +38,9 @@ class AnsweredQuestion:
 Build = Callable[[dict | None, Answers, Content], forms.Form]
 Save = Callable[[forms.Form, Answers], None]
 Said = Callable[["Stop", Answers, Content], list[AnsweredQuestion]]
+# Its items in the FHIR Questionnaire (decisionaid/fhir.py), their codes under the questionnaire's
+# address (the third argument).
+Fhir = Callable[["Stop", Content, str], list[Item]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +55,7 @@ class Stop:
     save: Save | None = None
     body: str = "decisionaid/_body_questions.html"  # the form's fields, inside step.html
     said: Said | None = None  # what the person said here, in words
+    fhir: Fhir | None = None  # what the person said here, for the health record
     # What the address may suggest before anything is saved here (the options just compared).
     suggest: Callable[[Answers, list[str], Content], Answers] | None = None
     then_check: bool = False  # after this stop, the person checks their answers
@@ -72,7 +78,7 @@ class Stop:
         return reverse(self.url_name)
 
 
-# --- What each form builds, saves and says back ---------------------------------------------
+# --- What each form builds, saves and says back, in words and for the record -------------------
 
 
 def _build_questions(page: QuestionPage) -> Build:
@@ -107,6 +113,25 @@ def _said_on(page: QuestionPage) -> Said:
     return said
 
 
+def _question_item(base: str, question: Question) -> Item:
+    return choice_item(
+        question.slug,
+        question.text,
+        f"{base}/{question.slug}",
+        [(c.slug, c.label) for c in question.related.choices],
+        lambda answers: answers.choices.get(question.slug, []),
+        repeats=question.kind == Question.Kind.MANY,
+        required=question.required,
+    )
+
+
+def _fhir_on(page: QuestionPage) -> Fhir:
+    def fhir(stop: Stop, content: Content, base: str) -> list[Item]:
+        return [_question_item(base, question) for question in content.questions_on(page)]
+
+    return fhir
+
+
 def _one_row(label: str, words: Callable[[Answers, Content], list[str]]) -> Said:
     def said(stop: Stop, answers: Answers, content: Content) -> list[AnsweredQuestion]:
         return [AnsweredQuestion(label, words(answers, content), stop, f"{stop.url}?return=check")]
@@ -130,6 +155,27 @@ def _values_in_words(answers: Answers, content: Content) -> list[str]:
     return said + ([f"Your own concern: {answers.concern}"] if answers.concern else [])
 
 
+def _values_in_fhir(stop: Stop, content: Content, base: str) -> list[Item]:
+    values = [(v.slug, v.statement) for v in content.values]
+    return [
+        choice_item(
+            "values",
+            stop.title,
+            f"{base}/values",
+            values,
+            lambda answers: answers.values,
+            repeats=True,
+        ),
+        words_item(
+            "concern",
+            "My own concern (not scored)",
+            "string",
+            lambda answers: answers.concern,
+            maxLength=flow_forms.MAX_CONCERN,
+        ),
+    ]
+
+
 def _build_considering(data, answers: Answers, content: Content) -> forms.Form:
     return flow_forms.ConsideringForm(
         data, initial={"considering": answers.considering}, options=content.options
@@ -151,6 +197,20 @@ def _save_considering(form, answers: Answers) -> None:
 def _considering_in_words(answers: Answers, content: Content) -> list[str]:
     by_slug = content.option_by_slug
     return [by_slug[slug].name for slug in answers.considering if slug in by_slug]
+
+
+def _considering_in_fhir(stop: Stop, content: Content, base: str) -> list[Item]:
+    options = [(o.slug, o.name) for o in content.options]
+    return [
+        choice_item(
+            "considering",
+            stop.title,
+            f"{base}/options",
+            options,
+            lambda answers: answers.considering,
+            repeats=True,
+        )
+    ]
 
 
 def considered(answers: Answers, content: Content) -> list:
@@ -180,6 +240,41 @@ def stand_in_words(answers: Answers, content: Content) -> list[str]:
     return said + ([stand.ROLES[answers.role]] if answers.role else [])
 
 
+def _leaning_item(base: str, option) -> Item:
+    """Which way the person leans on one option: asked only of the options they consider."""
+    considering = coding(f"{base}/options", option.slug, option.name)  # as that step codes it
+    return choice_item(
+        stand.leaning_field(option.slug),
+        option.name,
+        f"{base}/leaning",
+        stand.LEANINGS.items(),
+        lambda answers: [answers.leaning.get(option.slug, "")],
+        repeats=False,
+        enableWhen=[{"question": "considering", "operator": "=", "answerCoding": considering}],
+    )
+
+
+def _stand_in_fhir(stop: Stop, content: Content, base: str) -> list[Item]:
+    return [_leaning_item(base, option) for option in content.options] + [
+        choice_item(
+            "stage",
+            stand.STAGE_QUESTION,
+            f"{base}/stage",
+            stand.STAGES.items(),
+            lambda answers: [answers.stage],
+            repeats=False,
+        ),
+        choice_item(
+            "role",
+            stand.ROLE_QUESTION,
+            f"{base}/role",
+            stand.ROLES.items(),
+            lambda answers: [answers.role],
+            repeats=False,
+        ),
+    ]
+
+
 def _build_clinician_questions(data, answers: Answers, content: Content) -> forms.Form:
     return flow_forms.ClinicianQuestionsForm(
         data,
@@ -203,6 +298,21 @@ def _clinician_questions_in_words(answers: Answers, content: Content) -> list[st
     return suggested_ticked(answers, content) + answers.own_questions.splitlines()
 
 
+def _clinician_questions_in_fhir(stop: Stop, content: Content, base: str) -> list[Item]:
+    suggested = [(q.slug, q.text) for q in content.suggested_questions]
+    return [
+        choice_item(
+            "questions",
+            stop.title,
+            f"{base}/questions",
+            suggested,
+            lambda answers: answers.suggested_questions,
+            repeats=True,
+        ),
+        words_item("own-questions", "My own questions", "text", lambda a: a.own_questions),
+    ]
+
+
 def _build_sure(data, answers: Answers, content: Content) -> forms.Form:
     return flow_forms.SureForm(data, initial=answers.sure)
 
@@ -213,6 +323,18 @@ def _save_sure(form, answers: Answers) -> None:
 
 def _sure_in_words(answers: Answers, content: Content) -> list[str]:
     return [words] if (words := sure.in_words(answers.sure_score)) else []
+
+
+def _sure_item(item: str, text: str) -> Item:
+    def said(answers: Answers) -> bool | None:
+        answer = answers.sure.get(item)
+        return answer == "yes" if answer in ("yes", "no") else None
+
+    return yes_no_item(f"sure-{item}", text, said)
+
+
+def _sure_in_fhir(stop: Stop, content: Content, base: str) -> list[Item]:
+    return [_sure_item(item, text) for item, text in sure.ITEMS.items()]
 
 
 def _has_knowledge_check(content: Content) -> bool:
@@ -251,6 +373,24 @@ def _said_knowledge(stop: Stop, answers: Answers, content: Content) -> list[Answ
     return rows or [AnsweredQuestion(stop.title, [], stop, f"{stop.url}?return=check")]
 
 
+def _knowledge_item(base: str, question: KnowledgeQuestion) -> Item:
+    """One knowledge question: its answers, then "I'm not sure" (coded as the answers keep it)."""
+    offered = [(c.slug, c.label) for c in question.related.choices]
+    offered.append((UNSURE, knowledge_answer(question, UNSURE)))
+    return choice_item(
+        f"knowledge-{question.slug}",
+        question.text,
+        f"{base}/knowledge/{question.slug}",
+        offered,
+        lambda answers: [answers.knowledge.get(question.slug, "")],
+        repeats=False,
+    )
+
+
+def _knowledge_in_fhir(stop: Stop, content: Content, base: str) -> list[Item]:
+    return [_knowledge_item(base, question) for question in content.knowledge_questions]
+
+
 # --- The journey ---------------------------------------------------------------------------------
 
 QUESTION_PAGES = Stop("", "The content's pages of questions, one stop each")
@@ -267,6 +407,7 @@ JOURNEY: list[Stop] = [
         save=_save_values,
         body="decisionaid/_body_values.html",
         said=_one_row("What matters most to you", _values_in_words),
+        fhir=_values_in_fhir,
         then_check=True,
     ),
     Stop("options", "Your options", url_name="options"),
@@ -279,6 +420,7 @@ JOURNEY: list[Stop] = [
         suggest=_suggest_compared,
         body="decisionaid/_body_considering.html",
         said=_one_row("Options you are thinking about", _considering_in_words),
+        fhir=_considering_in_fhir,
     ),
     Stop(
         "stand",
@@ -288,6 +430,7 @@ JOURNEY: list[Stop] = [
         save=_save_stand,
         body="decisionaid/_body_stand.html",
         said=_one_row("Where you stand", stand_in_words),
+        fhir=_stand_in_fhir,
         optional=True,
     ),
     Stop(
@@ -298,6 +441,7 @@ JOURNEY: list[Stop] = [
         save=_save_knowledge,
         body="decisionaid/_body_knowledge.html",
         said=_said_knowledge,
+        fhir=_knowledge_in_fhir,
         optional=True,
         shown_if=_has_knowledge_check,
     ),
@@ -316,6 +460,7 @@ JOURNEY: list[Stop] = [
         save=_save_clinician_questions,
         body="decisionaid/_body_clinician_questions.html",
         said=_one_row("Questions for your clinician", _clinician_questions_in_words),
+        fhir=_clinician_questions_in_fhir,
     ),
     Stop(
         "sure",
@@ -325,6 +470,7 @@ JOURNEY: list[Stop] = [
         save=_save_sure,
         body="decisionaid/_body_sure.html",
         said=_one_row("How sure you feel", _sure_in_words),
+        fhir=_sure_in_fhir,
     ),
     Stop("check", "Check your answers", url_name="check", numbered=False),
     Stop("summary", "Your summary", url_name="summary", numbered=False),
@@ -341,6 +487,7 @@ def question_page_stop(page: QuestionPage) -> Stop:
         build=_build_questions(page),
         save=_save_questions,
         said=_said_on(page),
+        fhir=_fhir_on(page),
         page=page,
     )
 

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from tests.html import links, table_rows
+from tests.html import first, links, parse, table_rows, words
 from tests.users import FormClient, make_staff
+from treatments.admin import history as admin_history
 from treatments.history import (
     LOADED,
     RELOADED,
@@ -125,6 +126,35 @@ def test_an_options_history_lists_the_changes_to_its_parts_newest_first(
     added = {row["Part"] for row in rows if row["What happened"] == "Added"}
     assert f"Study: {study.design}" in added
     assert "Claim: Benefit: Pain eased for some people." in added
+
+
+def test_the_changes_to_its_parts_come_in_pages_of_their_own(editor_client, factory, monkeypatch):
+    monkeypatch.setattr(admin_history, "PARTS_PER_PAGE", 2)
+    option = factory.make_option()
+    for n in range(5):
+        Claim.objects.create(option=option, kind=Claim.Kind.BENEFIT, text=f"Claim {n}")
+    address = f"/admin/treatments/option/{option.pk}/history/"
+
+    html = option_history_page(editor_client, option)
+    assert [row["Part"] for row in parts_rows(html)] == [
+        "Claim: Benefit: Claim 4",
+        "Claim: Benefit: Claim 3",
+    ]
+    module = first(parse(html), "//div[@id='parts-history-module']")
+    paginator = first(module, ".//p[@class='paginator']")
+    assert words(paginator.text_content()) == "1 2 3 5 changes"
+    # Its own parameter, so the option's own entries (simple-history's ?p=) keep their page.
+    assert paginator.xpath(".//a/@href") == [
+        "?parts=2#parts-history-module",
+        "?parts=3#parts-history-module",
+    ]
+    html = editor_client.get(address, {"p": "1", "parts": "3"}).content.decode()
+    assert [row["Part"] for row in parts_rows(html)] == ["Claim: Benefit: Claim 0"]
+    module = first(parse(html), "//div[@id='parts-history-module']")
+    assert module.xpath(".//p[@class='paginator']/a/@href") == [
+        "?p=1&parts=1#parts-history-module",
+        "?p=1&parts=2#parts-history-module",
+    ]
 
 
 def test_each_part_change_links_to_its_own_history_and_version(editor_client, factory):

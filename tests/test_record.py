@@ -5,21 +5,27 @@ fhir.resources ships FHIR R4B (4.3) models, not 4.0.1: Questionnaire and Questio
 are the same in both."""
 
 import json
+import os
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from decisionaid import fhir, stand, sure
 from decisionaid.answers import UNSURE, Answers
+from decisionaid.forms import MAX_VALUES
 from decisionaid.journey import journey_for
 from decisionaid.record import NOTE_LIMIT, earlier_version
 from tests.answers_cookie import give_answers
 from tests.html import first, parse, text_of
 from tests.personas import heaviest_persona, typical_persona
+from tests.test_second_aid import TINY_AID
 from treatments import releases
-from treatments.models import KnowledgeQuestion, Option
+from treatments.models import KnowledgeQuestion, Option, Question, SuggestedQuestion, Value
 from treatments.releases import current_content
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +296,74 @@ def test_the_note_says_which_country_the_costs_are_for(client, factory, content)
         "Costs are for: United States, and 2 prices for places their sources do not name, "
         "none converted." in note
     )
+
+
+# --- The FHIR output, pinned ----------------------------------------------------------------------
+
+PINNED = Path(__file__).resolve().parent / "fixtures" / "fhir"
+UNSTABLE = {"date": "2000-01-01", "authored": "2000-01-01T00:00:00+00:00"}  # when, not what
+
+
+def answered_in_full() -> Answers:
+    """Every question answered and every box that can be ticked ticked, from whatever content is
+    loaded: a leaning on every option, a concern, and each knowledge answer right, wrong or not
+    sure in turn."""
+    choices = {
+        question.slug: [c.slug for c in question.choices.all() if not c.exclusive][
+            : None if question.kind == Question.Kind.MANY else 1
+        ]
+        for question in Question.objects.prefetch_related("choices")
+    }
+    options = list(Option.objects.ready().values_list("slug", flat=True))
+    leanings = list(stand.LEANINGS)
+    knowledge = {}
+    for n, question in enumerate(KnowledgeQuestion.objects.prefetch_related("choices")):
+        wrong = next(c.slug for c in question.choices.all() if not c.right)
+        knowledge[question.slug] = [question.right_choice.slug, wrong, UNSURE][n % 3]
+    return Answers(
+        choices=choices,
+        values=list(Value.objects.values_list("slug", flat=True)[:MAX_VALUES]),
+        concern="Whether I can still drive to work",
+        considering=options,
+        leaning={slug: leanings[n % len(leanings)] for n, slug in enumerate(options)},
+        stage=list(stand.STAGES)[-1],
+        role=list(stand.ROLES)[0],
+        knowledge=knowledge,
+        suggested_questions=list(SuggestedQuestion.objects.values_list("slug", flat=True)),
+        own_questions="How long does it last?\nCan I stop if it does not suit me?",
+        sure=dict(zip(sure.ITEMS, ["yes", "no", "yes", "no"], strict=True)),
+        done=[stop.slug for stop in journey_for(current_content()).forms],
+    )
+
+
+def pinned(name: str, response) -> None:
+    """The response's JSON is, byte for byte, the file's (but for the times it was made).
+
+    After a deliberate change to the content or to the FHIR output, write the files again with
+    PIN_FHIR=1 and read the difference before committing it."""
+    data = json.loads(response.content)
+    # Written again as decisionaid/record.py writes it, it is the same bytes: so the comparison
+    # below is of bytes too.
+    assert json.dumps(data, indent=2, ensure_ascii=False).encode() == response.content
+    data |= {key: stands_in for key, stands_in in UNSTABLE.items() if data.get(key)}
+    made = json.dumps(data, indent=2, ensure_ascii=False)
+    path = PINNED / f"{name}.json"
+    if os.environ.get("PIN_FHIR"):
+        path.write_text(made + "\n")
+    assert made + "\n" == path.read_text(), f"{path} differs: see this function's docstring"
+
+
+def pin_a_full_journey(client, name: str) -> None:
+    pinned(f"{name}-questionnaire", client.get(reverse("fhir_questionnaire")))
+    give_answers(client, answered_in_full())
+    pinned(f"{name}-response", client.get(reverse("fhir_response")))
+
+
+def test_the_fhir_record_of_a_full_journey_is_as_pinned(client, content):
+    pin_a_full_journey(client, "bundled")
+
+
+def test_the_fhir_record_of_a_full_journey_through_another_aid_is_as_pinned(client, db):
+    with override_settings(CONTENT_FIXTURES=[TINY_AID]):
+        call_command("load_content", verbosity=0)
+    pin_a_full_journey(client, "tinyaid")

@@ -69,6 +69,9 @@ class OptionHistoryMixin(_OptionAdminBase):
             page = paginator.get_page(request.GET.get("parts"))
             context["parts_page"] = page
             context["parts_page_range"] = paginator.get_elided_page_range(page.number)
+            query = request.GET.copy()  # the option's own entries keep their page (?p=)
+            query.pop("parts", None)
+            context["parts_query"] = query.urlencode()
             context["part_rows"] = [part_row(record) for record in page.object_list]
             if Option.objects.filter(pk=option_id).exists():
                 context["changes_since_review_url"] = reverse(
