@@ -1,8 +1,11 @@
 """Patient pages kept once rendered, per published version, so a version is rendered once.
 
 - A visitor with no cookie but the CSRF one sees exactly what every such visitor sees: the whole
-  response is kept (`same_for_everyone`).
-- Anyone else gets the page's main part from a `{% cache %}` tag keyed by a `fragment`.
+  response is kept for all of them (`kept_whole`).
+- A visitor with answers asking for a page again gets it as it was first sent to them: the
+  whole response is kept for their browser alone (`kept_whole`).
+- Anything else (a first visit, a query, a staff session, a message waiting) gets the page's main part from a
+  `{% cache %}` tag keyed by a `fragment`.
 
 What is the same for everyone goes to the "default" cache, which app servers may share. What a
 person's answers shape goes to the "personal" cache: this process's own memory, for minutes,
