@@ -4,8 +4,8 @@
   response is kept for all of them (`kept_whole`).
 - A visitor with answers asking for a page again gets it as it was first sent to them: the
   whole response is kept for their browser alone (`kept_whole`).
-- Anything else (a first visit, a query, a staff session, a message waiting) gets the page's main part from a
-  `{% cache %}` tag keyed by a `fragment`.
+- Anything else (a first visit, a query, a staff session, a message waiting) gets the page's
+  main part from a `{% cache %}` tag keyed by a `fragment`.
 
 What is the same for everyone goes to the "default" cache, which app servers may share. What a
 person's answers shape goes to the "personal" cache: this process's own memory, for minutes,

@@ -176,6 +176,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "treatments.context_processors.published_content",
+                "decisionaid.context_processors.site_addresses",
             ],
         },
     },

@@ -23,7 +23,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from treatments.content import for_serializing
@@ -47,9 +46,6 @@ log = logging.getLogger("treatments.releases")
 # The database alias a published row names: none, so a row never queries the editors' tables.
 PUBLISHED = "published version"
 # The pages every page links to in its header and footer, by the names of their addresses.
-SITE = ("home", "options", "sources", "glossary", "standards", "report")
-
-
 # The shape of a release's content as this code writes it. A change to the content model that
 # renames or moves what a version holds adds one step to UPGRADES and raises this number, so
 # every earlier version stays readable without rewriting it. (Added fields need no step: a row
@@ -281,11 +277,6 @@ class Content:
         return self.computed(
             "footer_links", lambda c: [(p.title, p.get_absolute_url()) for p in c.footer_pages]
         )
-
-    @property
-    def site_addresses(self) -> dict[str, str]:
-        """The addresses every page links to in its header and footer, worked out once."""
-        return self.computed("site_addresses", lambda c: {name: reverse(name) for name in SITE})
 
     def computed(self, key: str, make):
         """`make(self)`, worked out once for this release in this process."""
