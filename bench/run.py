@@ -281,6 +281,7 @@ def choose_targets(browser: Browser, health_body: str) -> list[Target]:
         Target("option page, heaviest", by_size[-1]),
         Target("option page, lightest", by_size[0]),
         Target("sources", "/sources/"),
+        Target("check page, heavy journey", "/check/", cookie=both),
         Target("summary, heavy journey", "/summary/", cookie=both),
     ]
 
@@ -685,7 +686,10 @@ def report(runs: list[Run], seconds: int, facts: dict[str, str], skipped: str) -
         "three values, every option and suggested question, own questions written out, unsure "
         "on every SURE item). The POST is a valid health step with its CSRF cookie and token; "
         "it answers a redirect. The option pages are the heaviest and the lightest (by HTML "
-        "size).",
+        "size). One visitor asks for the same page again and again, so a page for someone with "
+        "answers is, after the first request, the one kept for that browser alone "
+        "(decisionaid/caching.py): these rows measure a person coming back to a page, not "
+        "the first time it is drawn for them.",
         "",
         "## Machine and versions",
         "",
