@@ -400,6 +400,17 @@ def test_each_added_caution_sits_with_its_option_and_cites_its_source(
     assert cited.publisher and (cited.url or cited.pmid or cited.doi)
 
 
+@pytest.mark.parametrize("slug", ["ketamine-inpatient", "ketamine-outpatient", "ketamine-coma"])
+def test_ketamine_in_pregnancy_rests_on_the_expert_guidelines_not_a_clinic(content, slug):
+    pregnant = Consideration.objects.get(
+        option__slug=slug, choice__question__slug="conditions", choice__slug="pregnant"
+    )
+    assert pregnant.text.startswith("Expert guidelines say ketamine drips may not be right")
+    kinds = set(pregnant.sources.values_list("kind", flat=True))
+    assert kinds == {"guideline"}
+    assert pregnant.sources.filter(slug="cohen-2018-ketamine-guidelines", doi__gt="").exists()
+
+
 def test_the_crps_page_says_when_a_cold_pale_limb_needs_help_at_once(content):
     section_ = PageSection.objects.get(
         page__slug="what-is-crps", heading="When to get help at once"
