@@ -378,6 +378,12 @@ ADDED_CAUTIONS = [
     ("opioids", "If you have sleep apnoea", "conditions:lung", "rapm-2020-opioids-sleep-breathing"),
     (
         "nerve-pain-antidepressants",
+        "If you take an MAOI for depression",
+        None,
+        "uk-amitriptyline-leaflet",
+    ),
+    (
+        "nerve-pain-antidepressants",
         "If you take a medicine for depression, or have",
         None,
         "nhs-amitriptyline-depression-who",
@@ -398,6 +404,18 @@ def test_each_added_caution_sits_with_its_option_and_cites_its_source(
     cited = row.sources.get(slug=source)
     # Found again from its record: a web address, a PubMed ID or a DOI, and who published it.
     assert cited.publisher and (cited.url or cited.pmid or cited.doi)
+
+
+def test_the_maoi_caution_is_for_everyone_and_names_both_antidepressants_with_their_leaflets(
+    content,
+):
+    caution = Consideration.objects.get(
+        option__slug="nerve-pain-antidepressants", choice=None, text__contains="MAOI"
+    )
+    assert "amitriptyline or duloxetine" in caution.text
+    assert "in the last 2 weeks" in caution.text
+    cited = set(caution.sources.values_list("slug", flat=True))
+    assert {"uk-amitriptyline-leaflet", "duloxetine-medication-guide"} <= cited
 
 
 @pytest.mark.parametrize("slug", ["ketamine-inpatient", "ketamine-outpatient", "ketamine-coma"])
