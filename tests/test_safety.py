@@ -376,6 +376,16 @@ ADDED_CAUTIONS = [
     ("ketamine-coma", "Your skin or eyes turn yellow", "urgent", "cotter-2021"),
     ("ketamine-outpatient", "It hurts to pee", "urgent", "rxlist-ketalar-consumer"),
     ("opioids", "If you have sleep apnoea", "conditions:lung", "rapm-2020-opioids-sleep-breathing"),
+    ("neridronate", "Your muscles cramp or twitch", "urgent", "abiogen-nerixia-label"),
+    ("neridronate", "Your muscles cramp or twitch", "urgent", "mayo-zoledronic-acid-precautions"),
+    (
+        "iv-magnesium",
+        "Your breathing or heartbeat slows",
+        "urgent",
+        "medicinenet-magnesium-sulfate-injection",
+    ),
+    ("iv-regional-block", "Your mouth goes numb", "urgent", "guay-2009-bier-block"),
+    ("iv-regional-block", "Your mouth goes numb", "urgent", "geh-lidocaine-leaflet"),
     (
         "nerve-pain-antidepressants",
         "If you take an MAOI for depression",
@@ -509,14 +519,16 @@ WITH_URGENT_SIGNS = [
     "nerve-pain-antidepressants",
     "corticosteroids",
     "nsaids",
+    "neridronate",  # low calcium: its label, with the signs from a drug of the same family
+    "iv-magnesium",  # too much magnesium
+    "iv-regional-block",  # the numbing medicine reaching the rest of the body
 ]
 # Not yet verified: no source we could read says when to get help at once for these. Each needs
 # one before it gets a sign; the check below fails once a sign is added, so the lists stay true.
 NOT_YET_VERIFIED = [
-    "neridronate",  # its label lists low calcium and eye and jaw problems, not what to do.
-    "dexmedetomidine",  # the EU leaflet says only "contact a doctor" for much pee and thirst.
-    "iv-magnesium",  # one pilot study, no leaflet or label for this use.
-    "iv-regional-block",  # guanethidine has no current label; the studies give no signs.
+    # The EU leaflet says only "contact a doctor" for much pee and thirst, and the US label asks
+    # people to "report" how they feel in the 2 days after a long drip: neither says "at once".
+    "dexmedetomidine",
 ]
 
 
