@@ -224,3 +224,37 @@ def test_save_stays_in_view_and_never_covers_the_field_being_typed_in(
     field.focus()
     field_box, bar_box = field.bounding_box(), bar.bounding_box()
     assert field_box["y"] + field_box["height"] <= bar_box["y"], (field_box, bar_box)
+
+
+SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_the_log_of_who_changed_what_works_at_phone_width(
+    open_page, editor, content, live_server, axe, width
+):
+    phone = open_page(live_server.url, viewport={"width": width, "height": 800})
+    page = phone.page
+    sign_in(phone, "editor")
+    option = largest_option()
+    phone.goto("/admin/activity/")
+    assert page.evaluate(SIDEWAYS) == 0
+    assert axe(phone) == []
+
+    # Every filter in full view, its label beside or above it, and each one usable.
+    for name in ["person", "option", "since", "until"]:
+        for control in [page.locator(f"label[for=id_{name}]"), page.locator(f"#id_{name}")]:
+            box = control.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (name, box)
+    page.locator("#id_option").select_option(str(option.pk))
+    page.locator("#id_since").fill("2020-01-01")
+    page.locator("#activity-filters input[type=submit]").click()
+    page.wait_for_url(f"**/admin/activity/?*option={option.pk}*")
+    rows = page.locator("#activity-log tbody tr")
+    expect(rows.first).to_contain_text(option.name)
+    assert page.evaluate(SIDEWAYS) == 0
+    assert axe(phone) == []
+    download = page.locator("#activity-download a")
+    expect(download).to_have_attribute("href", re.compile(f"option={option.pk}&since=2020-01-01"))
+    box = download.bounding_box()
+    assert box["x"] + box["width"] <= width, box
