@@ -1,5 +1,6 @@
 """The editors' admin pages on what changed: an option's history with all its parts, the changes
-since its last review, and deleted items with a way to restore them."""
+since its last review, deleted items with a way to restore them, and the site-wide log of who
+changed what, with its download."""
 
 import csv
 from collections.abc import Iterator, Sequence
