@@ -1,7 +1,9 @@
 """What changed: first entries for loaded content, an option's whole history, deleted items
 and restoring them, and the changes since an option was last reviewed."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -13,6 +15,7 @@ from django.utils.formats import date_format
 
 from tests.html import first, links, parse, table_rows, words
 from tests.users import FormClient, make_staff
+from treatments import history
 from treatments.admin import history as admin_history
 from treatments.history import (
     LOADED,
@@ -639,5 +642,116 @@ def test_the_log_takes_the_same_number_of_queries_however_long_it_is(
 
 def test_the_log_is_for_staff_only(client):
     response = client.get("/admin/activity/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response.headers["Location"]
+
+
+def download(client, address: str) -> list[dict[str, str]]:
+    """The log's spreadsheet at this address, as the rows a spreadsheet program reads."""
+    response = client.get(address)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="who-changed-what-')
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def download_link(html: str) -> str:
+    (address,) = [href for href, _ in links(html) if href.startswith("/admin/activity.csv")]
+    return address
+
+
+def test_the_log_downloads_as_a_spreadsheet_with_the_pages_filters(
+    editor_client, editor, writer, factory
+):
+    mirror = factory.make_option(name="Mirror therapy")
+    other = factory.make_option(name="Graded motor imagery")
+    saved_by(writer, factory.make_claim(mirror, text="One."), text="One, changed.")
+    saved_by(writer, factory.make_claim(other, text="Two."), text="Two, changed.")
+    saved_by(editor, factory.make_claim(mirror, text="Three."), text="Three, changed.")
+    saved_by(writer, factory.make_source(title="Shared"), title="Shared, changed")
+
+    query = f"?person={writer.pk}&option={mirror.pk}&since=2026-01-01&page=1"
+    html = editor_client.get(f"/admin/activity/{query}").content.decode()
+    address = download_link(html)
+    assert address == f"/admin/activity.csv?person={writer.pk}&option={mirror.pk}&since=2026-01-01"
+    on_the_page = activity_rows(editor_client, query)
+    rows = download(editor_client, address)
+    assert list(rows[0]) == ["When (UTC)", "Who", "Change", "Kind", "Item", "Option"]
+    assert [(r["Who"], r["Change"], f"{r['Kind']}: {r['Item']}", r["Option"]) for r in rows] == [
+        (r["Who"], r["Change"], r["Item"], r["Option"]) for r in on_the_page
+    ]
+    assert {r["Who"] for r in rows} == {"writer"}
+    assert {r["Option"] for r in rows} == {"Mirror therapy"}
+    assert rows[0]["When (UTC)"].startswith(timezone.localdate().isoformat())
+
+    # With no filters: everything, shared content included, newest first.
+    everything = download(
+        editor_client, download_link(editor_client.get("/admin/activity/").content.decode())
+    )
+    assert len(everything) == len(activity_rows(editor_client))
+    assert (
+        everything[0]["Item"]
+        == f"{Source.objects.get(title='Shared, changed').short_citation}: Shared, changed"
+    )
+    assert everything[0]["Option"] == "Shared content"
+    assert [r["When (UTC)"] for r in everything] == sorted(
+        (r["When (UTC)"] for r in everything), reverse=True
+    )
+
+
+def test_the_download_leaves_out_bad_filters_as_the_page_does(editor_client, writer, factory):
+    saved_by(writer, factory.make_claim(factory.make_option(), text="One."), text="Changed.")
+    rows = download(editor_client, f"/admin/activity.csv?person={writer.pk}&since=yesterday")
+    assert rows and {r["Who"] for r in rows} == {"writer"}
+    assert download(editor_client, "/admin/activity.csv?since=2999-01-01") == []
+
+
+def test_no_cell_of_the_download_is_read_as_a_formula(editor_client, editors_group, factory):
+    # Each starts as a formula would: =, +, - or @ (a username may start with the last three).
+    someone = make_staff("+1-1@x", editors_group)
+    option = factory.make_option(name='=HYPERLINK("http://example.org","Click")')
+    saved_by(someone, option, name="@SUM(1,1)")
+    source = saved_by(someone, factory.make_source(), title="A title")
+    rows = download(editor_client, f"/admin/activity.csv?person={someone.pk}")
+    assert [(r["Who"], r["Kind"], r["Item"], r["Option"]) for r in rows] == [
+        ("'+1-1@x", "Source", f"{source.short_citation}: A title", "Shared content"),
+        ("'+1-1@x", "Option", "'@SUM(1,1)", "'@SUM(1,1)"),
+    ]
+    option.delete()
+    deleted = download(editor_client, f"/admin/activity.csv?option={option.pk}")
+    assert deleted[0]["Change"] == "Deleted"
+    assert deleted[0]["Option"] == "'@SUM(1,1) (deleted)"
+    assert deleted[-1]["Item"] == '\'=HYPERLINK("http://example.org","Click")'
+
+
+def test_the_download_takes_the_same_number_of_queries_however_long_the_log_is(
+    editor_client, editor, factory
+):
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            rows = download(editor_client, "/admin/activity.csv")
+        return len(rows), len(captured)
+
+    option = factory.make_option()
+    saved_by(editor, factory.make_claim(option, text="One."), text="Changed.")
+    saved_by(editor, factory.make_source(), title="A source")
+    few, few_queries = queries()
+    for n in range(60):
+        options = factory.make_option()
+        saved_by(editor, factory.make_claim(options, text=f"Claim {n}."), text=f"{n}, changed.")
+        saved_by(editor, options, name=f"Renamed {n}")
+    many, many_queries = queries()
+    # Each option, its claim and the claim's source added; the option renamed; the claim
+    # changed twice (its sources, then its text).
+    assert many - few == 60 * 6
+    # Sign-in and permissions (4), the options' names (2), and one per kind of content (20),
+    # each read from one cursor as the download goes: the same for 7 changes or 367.
+    assert len(history.Activity(history.content_models()).models) == 20
+    assert (few_queries, many_queries) == (26, 26)
+
+
+def test_the_download_is_for_staff_only(client):
+    response = client.get("/admin/activity.csv")
     assert response.status_code == 302
     assert "/admin/login/" in response.headers["Location"]

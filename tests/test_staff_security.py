@@ -276,7 +276,7 @@ def test_staff_without_an_enrolled_app_are_told_what_to_do(client, editor):
 @override_settings(STAFF_REQUIRE_2FA=True)
 def test_with_two_factors_a_session_without_a_code_opens_nothing(client, editor):
     client.force_login(editor)
-    for address in ["/admin/", "/admin/activity/"]:
+    for address in ["/admin/", "/admin/activity/", "/admin/activity.csv"]:
         response = client.get(address)
         assert response.status_code == 302, address
         assert response.headers["Location"].startswith("/admin/login/"), address

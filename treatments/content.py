@@ -144,7 +144,8 @@ def _write_yaml(path: Path, heading: str, querysets) -> Path:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value) -> str:
+def spreadsheet_cell(value) -> str:
+    """A value as a spreadsheet cell's text, never read as a formula (as OWASP advises)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -213,5 +214,5 @@ def _write_csv(path: Path, columns, rows) -> Path:
         writer = csv.writer(stream)
         writer.writerow([heading for heading, _ in columns])
         for row in rows:
-            writer.writerow([_cell(value(row)) for _, value in columns])
+            writer.writerow([spreadsheet_cell(value(row)) for _, value in columns])
     return path

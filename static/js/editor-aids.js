@@ -115,26 +115,67 @@ document.addEventListener("DOMContentLoaded", function () {
   check();
 });
 
-// The pickers' search boxes (drawn by Django's autocomplete, select2) get the name of their
-// picker, so a screen reader says what they search. select2 draws them again as sources are
-// picked, and for rows added with "Add another": a watcher names each new one.
+// The pickers (drawn by Django's autocomplete, select2 4.0) made whole for the keyboard and
+// screen readers. Their search boxes get the name of their picker, so a screen reader says what
+// they search. Each chosen source's "×" becomes a button named for its source, which Tab reaches
+// and Enter or Space works: it removes that source alone (select2 4.0 offers only Backspace, on
+// the last one). select2 draws both again as sources are picked or removed, and for rows added
+// with "Add another": a watcher sees to each new one.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   function pickerName(select) {
     var label = select.id && document.querySelector("label[for='" + select.id + "']");
     return select.getAttribute("aria-label") || (label && label.textContent.replace(/:$/, ""));
   }
-  function nameSearchBoxes(root) {
+  function selectOf(element) {
+    var container = element.closest(".select2-container");
+    var select = container && container.previousElementSibling;
+    return select && select.tagName === "SELECT" ? select : null;
+  }
+  function fixPickers(root) {
     root.querySelectorAll(".select2-search__field:not([aria-label])").forEach(function (box) {
-      var container = box.closest(".select2-container");
-      var select = container && container.previousElementSibling;
-      var name = select && select.tagName === "SELECT" && pickerName(select);
+      var select = selectOf(box);
+      var name = select && pickerName(select);
       if (name) box.setAttribute("aria-label", "Search for " + name.trim().toLowerCase());
     });
+    root.querySelectorAll(".select2-selection__choice__remove:not([tabindex])").forEach(function (x) {
+      var chosen = x.parentElement;
+      var name = chosen.getAttribute("title") || chosen.textContent.replace(/^\u00d7/, "");
+      x.setAttribute("role", "button");
+      x.setAttribute("tabindex", "0");
+      x.setAttribute("aria-label", "Remove " + name.trim());
+    });
+  }
+  // The chosen sources are drawn in the order of the select's chosen options: the nth button
+  // removes the nth option. select2 then draws the rest again, and focus goes to the button
+  // that took this one's place (or the search box, when none is left).
+  function removeChosen(x) {
+    var chosen = x.parentElement;
+    var container = chosen.closest(".select2-container");
+    var select = selectOf(chosen);
+    var all = Array.prototype.slice.call(chosen.parentElement.children)
+      .filter(function (item) { return item.classList.contains("select2-selection__choice"); });
+    var index = all.indexOf(chosen);
+    if (!select || index < 0 || !select.selectedOptions[index]) return;
+    select.selectedOptions[index].selected = false;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    fixPickers(container);
+    var left = container.querySelectorAll(".select2-selection__choice__remove");
+    var next = left[Math.min(index, left.length - 1)];
+    (next || container.querySelector(".select2-search__field")).focus();
   }
   var form = document.querySelector("form[id$='_form']");
   if (!form || !form.querySelector(".admin-autocomplete")) return;
-  nameSearchBoxes(form);
-  new MutationObserver(function () { nameSearchBoxes(form); })
+  fixPickers(form);
+  new MutationObserver(function () { fixPickers(form); })
     .observe(form, { childList: true, subtree: true });
+  // Caught on the way down, before select2's own keys (Enter or Space would open its list).
+  form.addEventListener("keydown", function (event) {
+    var x = event.target;
+    if (!(x instanceof Element) || !x.matches(".select2-selection__choice__remove")) return;
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    event.stopPropagation();
+    removeChosen(x);
+  }, true);
 });

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import _make_page
 from tests.browser.steps import sign_in
 from tests.users import make_staff
-from treatments.models import Option
+from treatments.models import Option, Source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREEN = {"width": 1366, "height": 900}
@@ -224,3 +224,115 @@ def test_save_stays_in_view_and_never_covers_the_field_being_typed_in(
     field.focus()
     field_box, bar_box = field.bounding_box(), bar.bounding_box()
     assert field_box["y"] + field_box["height"] <= bar_box["y"], (field_box, bar_box)
+
+
+SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_the_log_of_who_changed_what_works_at_phone_width(
+    open_page, editor, content, live_server, axe, width
+):
+    phone = open_page(live_server.url, viewport={"width": width, "height": 800})
+    page = phone.page
+    sign_in(phone, "editor")
+    option = largest_option()
+    phone.goto("/admin/activity/")
+    assert page.evaluate(SIDEWAYS) == 0
+    assert axe(phone) == []
+
+    # Every filter in full view, its label beside or above it, and each one usable.
+    for name in ["person", "option", "since", "until"]:
+        for control in [page.locator(f"label[for=id_{name}]"), page.locator(f"#id_{name}")]:
+            box = control.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (name, box)
+    page.locator("#id_option").select_option(str(option.pk))
+    page.locator("#id_since").fill("2020-01-01")
+    page.locator("#activity-filters input[type=submit]").click()
+    page.wait_for_url(f"**/admin/activity/?*option={option.pk}*")
+    rows = page.locator("#activity-log tbody tr")
+    expect(rows.first).to_contain_text(option.name)
+    assert page.evaluate(SIDEWAYS) == 0
+    assert axe(phone) == []
+    download = page.locator("#activity-download a")
+    expect(download).to_have_attribute("href", re.compile(f"option={option.pk}&since=2020-01-01"))
+    box = download.bounding_box()
+    assert box["x"] + box["width"] <= width, box
+
+
+FOCUSED = "() => document.activeElement"
+
+
+def focused_matches(page, selector: str) -> bool:
+    return page.evaluate("s => document.activeElement.matches(s)", selector)
+
+
+def test_a_source_picker_works_by_keyboard_alone_and_removing_one_source_keeps_the_rest(
+    screen, editor, content, live_server, axe
+):
+    option, _ = open_largest_option(screen, live_server.url)
+    page = screen.page
+    claim = (
+        option.claims.annotate(cited=Count("sources")).filter(cited__gte=2).order_by("pk").first()
+    )
+    chosen = list(claim.sources.all())  # in the picker's order, the sources' own
+    extra = Source.objects.exclude(pk__in=[s.pk for s in chosen]).order_by("slug").first()
+    row = page.locator(f"#claims-group tr.form-row:has(input[name$='-id'][value='{claim.pk}'])")
+    chips = row.locator(".select2-selection__choice")
+    expect(chips).to_have_count(len(chosen))
+
+    # From the row's text box, Tab reaches the picker's search box.
+    search = row.locator(".select2-search__field")
+    row.locator("textarea[name$='-text']").focus()
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if search.evaluate("box => box === document.activeElement"):
+            break
+    else:
+        raise AssertionError("Tab never reached the row's source search box")
+    expect(search).to_have_attribute("aria-label", "Search for sources")
+
+    # Type, and choose the source with the arrow keys and Enter.
+    page.keyboard.type(extra.slug)
+    highlighted = page.locator(".select2-results__option--highlighted")
+    for _ in range(10):
+        highlighted.wait_for()
+        if highlighted.inner_text() == extra.picker_label():
+            break
+        page.keyboard.press("ArrowDown")
+    expect(highlighted).to_have_text(extra.picker_label())
+    page.keyboard.press("Enter")
+    expect(chips).to_have_count(len(chosen) + 1)
+    expect(chips.last).to_have_attribute("title", extra.picker_label())
+    assert focused_matches(page, ".select2-search__field")
+
+    # Shift+Tab goes back through each chosen source's own remove button, last first.
+    names = [f"Remove {s.picker_label()}" for s in [*chosen, extra]]
+    for name in reversed(names):
+        page.keyboard.press("Shift+Tab")
+        assert focused_matches(page, ".select2-selection__choice__remove"), name
+        assert page.evaluate("document.activeElement.getAttribute('aria-label')") == name
+    # On the first one now: Enter removes that source only.
+    page.keyboard.press("Enter")
+    kept = [*chosen[1:], extra]
+    expect(chips).to_have_count(len(kept))
+    assert chips.evaluate_all("cs => cs.map(c => c.title)") == [s.picker_label() for s in kept]
+    # Focus moves to the remove button that took its place, and no list opens.
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == names[1]
+    expect(page.locator(".select2-container--open")).to_have_count(0)
+    # Space works it too; the last one left is still there to remove.
+    page.keyboard.press("Space")
+    kept = kept[1:]
+    assert chips.evaluate_all("cs => cs.map(c => c.title)") == [s.picker_label() for s in kept]
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == names[2]
+
+    page.wait_for_load_state("networkidle")
+    found = axe(screen)
+    screen.console_errors[:] = [
+        e for e in screen.console_errors if "Applying inline style violates" not in e
+    ]
+    assert found == []
+    page.locator("input[name=_continue]").first.click()
+    page.wait_for_load_state()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert set(claim.sources.all()) == set(kept)

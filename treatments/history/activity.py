@@ -3,6 +3,8 @@ person, option and dates. Built on the history records each content model keeps;
 from the schema (`published_models`), never listed by hand."""
 
 import datetime
+import heapq
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,27 +70,35 @@ class Activity:
         self.filters = filters
         self._count: int | None = None
 
+    def _records(self, kind) -> Any:
+        """A kind's history records within the filters, each with its option as `option_key`;
+        None when the option filter leaves out every record of the kind (shared content)."""
+        option = _option_column(kind)
+        f = self.filters
+        if f.option_id is not None and isinstance(option, Cast):
+            return None
+        qs = history_of(kind).annotate(option_key=option)
+        if f.person_id is not None:
+            qs = qs.filter(history_user_id=f.person_id)
+        if f.option_id is not None:
+            qs = qs.filter(option_key=f.option_id)
+        if f.since is not None:
+            qs = qs.filter(history_date__gte=_start_of(f.since))
+        if f.until is not None:
+            qs = qs.filter(history_date__lt=_start_of(f.until + datetime.timedelta(days=1)))
+        return qs
+
     def _keys(self):
         """History ids, dates, kinds and options of every record, one union, unordered."""
         parts = []
         for index, kind in enumerate(self.models.values()):
-            option = _option_column(kind)
-            qs = history_of(kind).annotate(
-                model_index=Value(index, output_field=IntegerField()), option_key=option
-            )
-            f = self.filters
-            if f.person_id is not None:
-                qs = qs.filter(history_user_id=f.person_id)
-            if f.option_id is not None:
-                if isinstance(option, Cast):
-                    continue
-                qs = qs.filter(option_key=f.option_id)
-            if f.since is not None:
-                qs = qs.filter(history_date__gte=_start_of(f.since))
-            if f.until is not None:
-                qs = qs.filter(history_date__lt=_start_of(f.until + datetime.timedelta(days=1)))
+            qs = self._records(kind)
+            if qs is None:
+                continue
             parts.append(
-                qs.order_by().values_list("history_id", "history_date", "model_index", "option_key")
+                qs.annotate(model_index=Value(index, output_field=IntegerField()))
+                .order_by()
+                .values_list("history_id", "history_date", "model_index", "option_key")
             )
         if not parts:
             return None
@@ -129,20 +139,57 @@ class Activity:
         _describe(entries)
         return entries
 
+    def entries(self) -> Iterator[Entry]:
+        """Every entry, newest first, read as it goes (for a download of the whole log): one
+        query per kind of content and two for the options' names, however long the log."""
+        names = _option_names()
+        newest_first = []
+        for kind in self.models.values():
+            qs = self._records(kind)
+            if qs is None:
+                continue
+            records = qs.select_related("history_user").order_by("-history_date", "-history_id")
+            newest_first.append(_entries_of(kind, records))
+        for entry in heapq.merge(
+            *newest_first,
+            key=lambda e: (e.record.history_date, e.record.history_id),
+            reverse=True,
+        ):
+            _describe_one(entry, names)
+            yield entry
+
+
+def _entries_of(kind: type[models.Model], records) -> Iterator[Entry]:
+    for record in records.iterator(chunk_size=500):
+        yield Entry(record, kind, record.option_key)
+
+
+def _option_names(ids: set[int] | None = None) -> dict[int, str]:
+    """Options' names by id (all of them, or those in `ids`), deleted ones marked so."""
+    option_model = model("option")
+    options = option_model._default_manager.all()
+    deleted = history_of(option_model).exclude(id__in=options.values("pk"))
+    if ids is not None:
+        options, deleted = options.filter(pk__in=ids), deleted.filter(id__in=ids)
+    names = dict(options.values_list("pk", "name"))
+    if ids is not None and not ids - set(names):
+        return names
+    for pk, name in deleted.order_by("history_date").values_list("id", "name"):
+        names[pk] = f"{name} (deleted)"
+    return names
+
 
 def _describe(entries: list[Entry]) -> None:
-    option_model = model("option")
-    ids = {e.option_id for e in entries if e.option_id is not None}
-    names = dict(option_model._default_manager.filter(pk__in=ids).values_list("pk", "name"))
-    missing = ids - set(names)
-    if missing:
-        for record in history_of(option_model).filter(id__in=missing).order_by("history_date"):
-            names[record.id] = f"{record.name} (deleted)"
+    names = _option_names({e.option_id for e in entries if e.option_id is not None})
     for entry in entries:
-        entry.kind = kind_of(entry.model)
-        entry.action = ACTIONS.get(entry.record.history_type, "Changed")
-        entry.description = describe_row(_as_saved(entry.model, entry.record))
-        entry.option_name = names.get(entry.option_id, "") if entry.option_id else ""
+        _describe_one(entry, names)
+
+
+def _describe_one(entry: Entry, names: dict[int, str]) -> None:
+    entry.kind = kind_of(entry.model)
+    entry.action = ACTIONS.get(entry.record.history_type, "Changed")
+    entry.description = describe_row(_as_saved(entry.model, entry.record))
+    entry.option_name = names.get(entry.option_id, "") if entry.option_id else ""
 
 
 def _as_saved(kind: type[models.Model], record) -> models.Model:
