@@ -1,4 +1,4 @@
-""" "Fill in from PubMed" on a source: the server asks PubMed (a recorded answer on a loopback port
+"""A source's "Fill in from PubMed": the server asks PubMed (a recorded answer on a loopback port
 here, never NCBI), fills only what the editor left empty, and says plainly when it cannot."""
 
 from unittest import mock
@@ -231,6 +231,7 @@ def test_without_javascript_the_form_comes_back_filled_keeping_what_was_typed(
     assert (data["year"], data["doi"]) == (["2009"], ["10.1016/j.pain.2009.06.023"])
     assert (data["publisher"], data["slug"]) == (["Pain (journal)"], ["sigtermans-2009"])
     assert data["kind"] == ["randomised_trial"]
+    assert data["pmid"] == [SIGTERMANS], "the pasted prefix is taken off, as a save would"
 
     # Saved as it came back.
     assert editor_client.post(ADD, {**data, "_save": "Save"}).status_code == 302

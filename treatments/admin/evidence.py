@@ -56,6 +56,10 @@ class PubMedIdInput(forms.TextInput):
         )
 
 
+# A source's identifiers, each with what takes a pasted prefix or address off it.
+IDENTIFIERS = (("pmid", clean_pmid), ("doi", clean_doi))
+
+
 class SourceForm(ContentForm):
     """A pasted "PMID: 19615823" or "https://doi.org/10..." is kept as the bare identifier.
 
@@ -67,6 +71,9 @@ class SourceForm(ContentForm):
     def __init__(self, data=None, files=None, *args, **kwargs):
         if data is not None and FILL in data:
             typed = {name: data[name] for name in self.base_fields if name in data}
+            for name, clean in IDENTIFIERS:
+                if name in typed:
+                    typed[name] = clean(typed[name])
             kwargs["initial"] = {**(kwargs.get("initial") or {}), **typed}
             data = files = None  # unbound: shown as given, not checked
         super().__init__(data, files, *args, **kwargs)
@@ -82,7 +89,7 @@ class SourceForm(ContentForm):
         if self.is_bound:
             # The submitted data (a QueryDict from the admin): copied, so it can be changed.
             self.data = cast(QueryDict, self.data).copy()
-            for name, clean in (("pmid", clean_pmid), ("doi", clean_doi)):
+            for name, clean in IDENTIFIERS:
                 key = self.add_prefix(name)
                 if key in self.data:
                     # A QueryDict gives a key's last value, a string.
