@@ -2,10 +2,11 @@
 button on a source.
 
 The server asks NCBI's E-utilities (esummary, db=pubmed, JSON), never the editor's browser, so
-pages make no third-party requests. Its answer is `{"header": ..., "result": {"uids": [...],
-"<pmid>": {"title", "authors": [{"name", "authtype"}], "fulljournalname", "source", "pubdate",
-"articleids": [{"idtype", "value"}], ...}}}`; an ID PubMed does not hold answers
-`{"uid": "<pmid>", "error": "cannot get document summary"}` in its place.
+pages make no third-party requests. Its answer (the version 2.0 document summary) is
+`{"header": ..., "result": {"uids": [...], "<pmid>": {"title", "authors": [{"name",
+"authtype"}], "fulljournalname", "source", "pubdate", "articleids": [{"idtype", "value"}],
+...}}}`; an ID PubMed does not hold answers `{"uid": "<pmid>", "error": "cannot get document
+summary"}` in its place.
 """
 
 import html
