@@ -83,3 +83,10 @@ def test_without_javascript_the_button_brings_the_form_back_filled_in(
     expect(screen.locator("#id_pmid")).to_have_value("19604642")
     expect(screen.locator(".errornote")).to_have_count(0)
     assert not Source.objects.exists()
+
+    # Enter in a box saves, as on any admin page: Save comes before the button in the form.
+    screen.fill("#id_slug", "sigtermans-2009")  # without JavaScript no slug follows the title
+    screen.select_option("#id_kind", "randomised_trial")
+    screen.press("#id_title", "Enter")
+    expect(screen.locator(".messagelist")).to_contain_text("was added successfully")
+    assert Source.objects.get().pmid == "19604642"

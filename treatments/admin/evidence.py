@@ -103,6 +103,9 @@ class SourceAdmin(ContentAdmin):
     list_filter = ["kind"]
     search_fields = ["slug", "title", "authors", "publisher", "pmid", "doi"]
     prepopulated_fields = {"slug": ["title"]}
+    # Save comes first in the form, so Enter in a box saves: without JavaScript, "Fill in from
+    # PubMed" is a submit button too, and would otherwise be the one Enter presses.
+    save_on_top = True
 
     def get_urls(self):
         return [
