@@ -25,19 +25,25 @@ def recorded_answer(pmid: str) -> dict:
 
 
 class RecordedPubMed:
-    """Serves recorded answers at `url`; `asked` holds each request's query, one value a key."""
+    """Serves recorded answers at `url`; `asked` holds each request's query, one value a key.
+    Set `outage` to a status and an HTML page to answer that instead, as a failing server does."""
 
     def __init__(self):
         self.asked: list[dict[str, str]] = []
-        asked = self.asked
+        self.outage: tuple[int, str] | None = None
+        stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 query = {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()}
-                asked.append(query)
+                stand_in.asked.append(query)
+                status, kind = 200, "application/json; charset=UTF-8"
                 body = json.dumps(recorded_answer(query.get("id", ""))).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                if stand_in.outage:
+                    status, kind = stand_in.outage[0], "text/html; charset=UTF-8"
+                    body = stand_in.outage[1].encode()
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -157,11 +157,11 @@ def test_pubmed_out_of_reach_says_so_and_is_no_error_page(editor_client):
     )
 
 
-def test_an_answer_that_is_not_json_reads_as_out_of_reach(editor_client):
-    answer = requests.Response()
-    answer.status_code, answer._content = 200, b"<html>Service unavailable</html>"
-    with mock.patch("treatments.pubmed.requests.get", return_value=answer):
-        assert "could not be reached" in looked_up(editor_client, SIGTERMANS)["message"]
+@pytest.mark.parametrize("status", [200, 502, 503])
+def test_a_failing_pubmed_reads_as_out_of_reach(editor_client, recorded_pubmed, status):
+    recorded_pubmed.outage = (status, "<html><body>Service unavailable</body></html>")
+    assert "could not be reached" in looked_up(editor_client, SIGTERMANS)["message"]
+    assert len(recorded_pubmed.asked) == 1
 
 
 # Who may ask
@@ -197,8 +197,13 @@ def test_switched_off_there_is_no_button_and_no_lookup(editor_client, recorded_p
     settings.PUBMED_LOOKUP = False
     assert f'name="{FILL}"' not in editor_client.get(ADD).content.decode()
     assert editor_client.get(LOOKUP, {"pmid": SIGTERMANS}).status_code == 404
-    filled = editor_client.post(ADD, {"pmid": SIGTERMANS, FILL: "1"})
-    assert filled.status_code == 200  # refused as an incomplete form, nothing asked
+    # A page opened before it was switched off: the form comes back as typed, saying why.
+    filled = editor_client.post(ADD, {"title": "Typed", "pmid": SIGTERMANS, FILL: "1"})
+    html = filled.content.decode()
+    assert messages_on(html) == [
+        "Looking papers up in PubMed is switched off on this server: type the details in yourself."
+    ]
+    assert form_data(html, "source_form")["title"] == ["Typed"]
     assert recorded_pubmed.asked == []
 
 

@@ -31,6 +31,9 @@ from treatments.models import (
 
 # The name of the "Fill in from PubMed" button: posted, it shows the form again filled in.
 FILL = "_fill_from_pubmed"
+SWITCHED_OFF = (
+    "Looking papers up in PubMed is switched off on this server: type the details in yourself."
+)
 
 
 class PubMedIdInput(forms.TextInput):
@@ -77,7 +80,7 @@ class SourceForm(ContentForm):
             kwargs["initial"] = {**(kwargs.get("initial") or {}), **typed}
             data = files = None  # unbound: shown as given, not checked
         super().__init__(data, files, *args, **kwargs)
-        for name in ("pmid", "doi"):
+        for name, _ in IDENTIFIERS:
             # No length limit in the browser: it would cut a pasted "PMID: 40000001" or PubMed
             # address short before the server takes the identifier out of it.
             self.fields[name].widget.attrs.pop("maxlength", None)
@@ -121,7 +124,7 @@ class SourceAdmin(ContentAdmin):
         """A paper's details from PubMed for "Fill in from PubMed", asked by the page's script.
         Always JSON: the fields found, or a message saying why there are none."""
         if not settings.PUBMED_LOOKUP:
-            raise Http404("Looking papers up in PubMed is switched off.")
+            raise Http404(SWITCHED_OFF)
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
         try:
@@ -132,13 +135,14 @@ class SourceAdmin(ContentAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # "Fill in from PubMed" without JavaScript: the form comes back with its gaps filled.
-        if request.method == "POST" and FILL in request.POST and settings.PUBMED_LOOKUP:
-            allowed = (
+        if request.method == "POST" and FILL in request.POST:
+            if not settings.PUBMED_LOOKUP:  # switched off since the page opened
+                self.message_user(request, SWITCHED_OFF, messages.ERROR)
+            elif (
                 self.has_add_permission(request)
                 if object_id is None
                 else self.has_change_permission(request)
-            )
-            if allowed:
+            ):
                 request.POST = self._filled(request)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
