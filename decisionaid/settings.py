@@ -441,3 +441,10 @@ REVIEW_REMINDERS_TO = [
     for address in os.environ.get("DJANGO_REVIEW_REMINDERS_TO", "").split(",")
     if address.strip()
 ]
+
+# "Fill in from PubMed" on a source: the server asks NCBI's E-utilities for a paper's details
+# (the browser never does). Off where the server cannot reach the internet.
+PUBMED_LOOKUP = envbool("DJANGO_PUBMED_LOOKUP", True)
+PUBMED_ESUMMARY_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esummary.fcgi"
+# NCBI asks callers for an address to write to before it blocks heavy use; sent only when given.
+PUBMED_EMAIL = os.environ.get("DJANGO_PUBMED_EMAIL", "").strip()

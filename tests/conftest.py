@@ -35,6 +35,7 @@ from django.test import override_settings
 from tests import database
 from tests.factory import Factory
 from tests.processes import collect_static
+from tests.pubmed import RecordedPubMed
 from tests.users import FormClient, make_staff, signed_in
 
 # What a run says at its end (fuzz examples run, the heaviest page) is in tests/reporting.py.
@@ -197,3 +198,12 @@ def editor(editors_group) -> User:
 @pytest.fixture
 def editor_client(editor) -> FormClient:
     return signed_in(editor)
+
+
+@pytest.fixture
+def recorded_pubmed(settings):
+    """PubMed's esummary answering from recorded answers on a loopback port, and the lookup
+    (this process's and its live server's) pointed at it."""
+    with RecordedPubMed() as pubmed:
+        settings.PUBMED_ESUMMARY_URL = pubmed.url
+        yield pubmed

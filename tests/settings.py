@@ -16,3 +16,6 @@ from decisionaid.settings import *  # noqa: E402, F403
 # whatever stale copies it holds). Servers the tests start get a folder collected for the run
 # (DJANGO_STATIC_ROOT). This folder does not exist, on purpose.
 STATIC_ROOT = BASE_DIR / "tests" / "no-collected-static-files"  # noqa: F405
+
+# No test reaches NCBI: a lookup not pointed at a recorded answer meets a closed loopback port.
+PUBMED_ESUMMARY_URL = "http://127.0.0.1:9/entrez/eutils/esummary.fcgi"

@@ -179,3 +179,77 @@ document.addEventListener("DOMContentLoaded", function () {
     removeChosen(x);
   }, true);
 });
+
+// "Fill in from PubMed" beside a source's PubMed ID (treatments/admin/evidence.py). Without
+// JavaScript it posts the form, which comes back filled in. Here it asks this site (which asks
+// NCBI; the page never does) and fills only the boxes still empty: what the editor typed is kept
+// and named, with what PubMed has, so nothing typed is lost. Not a submit button here, so Enter
+// in a box still saves.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var button = document.querySelector("button[data-pubmed-url]");
+  if (!button || !button.form) return;
+  var form = button.form;
+  var status = document.getElementById(button.getAttribute("aria-controls"));
+  button.type = "button";
+
+  function labelOf(box) {
+    var label = box.id && document.querySelector("label[for='" + box.id + "']");
+    return label ? label.textContent.replace(/:$/, "").trim() : box.name;
+  }
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function fill(fields) {
+    var filled = [];
+    var kept = [];
+    Object.keys(fields).forEach(function (name) {
+      var box = form.elements[name];
+      if (!box) return;
+      if (box.value.trim() === "") {
+        box.value = fields[name];
+        // As if typed: the slug follows a new title (Django's prepopulate.js listens).
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+        box.dispatchEvent(new Event("change", { bubbles: true }));
+        filled.push(labelOf(box));
+      } else if (box.value.trim() !== fields[name]) {
+        kept.push(labelOf(box) + " (PubMed has “" + fields[name] + "”)");
+      }
+    });
+    var said = filled.length
+      ? ["Filled in from PubMed: " + filled.join(", ") + "."]
+      : ["Nothing was filled in: every box PubMed could fill already has something."];
+    if (kept.length) said.push("Kept as you typed: " + kept.join("; ") + ".");
+    said.push("Check each against the paper. Nothing is saved until you save.");
+    say(said.join(" "));
+  }
+
+  button.addEventListener("click", function () {
+    if (button.getAttribute("aria-disabled") === "true") return; // still asking
+    var pmid = form.elements.pmid.value;
+    say("Asking PubMed…");
+    button.setAttribute("aria-disabled", "true");
+    fetch(button.dataset.pubmedUrl + "?" + new URLSearchParams({ pmid: pmid }), {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (!response.ok || !type.startsWith("application/json")) throw new Error("no answer");
+        return response.json();
+      })
+      .then(function (data) {
+        if (data.message) say(data.message);
+        else fill(data.fields);
+      })
+      .catch(function () {
+        say("This page could not ask PubMed: you may have been signed out. Type the details " +
+          "in yourself, or copy what you typed, reload the page and try again.");
+      })
+      .finally(function () {
+        button.removeAttribute("aria-disabled");
+      });
+  });
+});
