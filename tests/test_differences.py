@@ -171,3 +171,37 @@ def test_it_warns_when_an_option_is_left_with_no_harm_or_no_source(factory):
         "“Ketamine” has no harm or side effect in this version.",
         "“Ketamine” cites no source in this version.",
     ]
+
+
+def test_changes_are_grouped_option_by_option_then_what_every_option_shares(factory):
+    """A publisher reads each option's changes together, the option's own row first; sources
+    and the other shared kinds follow, kind by kind."""
+    mirror = factory.make_option(ready=True, name="Mirror therapy")
+    baths = factory.make_option(ready=True, name="Baths")
+    claim = factory.make_claim(mirror, text="Pain eased for some.")
+    before = factory.publish_version()
+    Option.objects.filter(pk=mirror.pk).update(summary="New words.")
+    Claim.objects.filter(pk=claim.pk).update(text="Pain eased for a few.")
+    factory.make_claim(baths, kind=Claim.Kind.HARM, text="Skin may dry out.")
+    factory.make_source(title="A new review")
+    after = factory.publish_version()
+
+    comparison = compare(before.content, after.content)
+    groups = [
+        (group.name, [(row.model, row.status) for row in group.rows])
+        for group in comparison.by_option
+    ]
+    assert groups == [
+        ("Baths", [(Claim, ADDED)]),
+        ("Mirror therapy", [(Option, CHANGED), (Claim, CHANGED)]),
+    ]
+    assert [(group.added, group.changed, group.removed) for group in comparison.by_option] == [
+        (1, 0, 0),
+        (0, 2, 0),
+    ]
+    (sources,) = comparison.shared  # the new review, and the source the new harm cites
+    assert sources.model is Source
+    assert any("A new review" in row.label for row in sources.added)
+    # Every row is in exactly one place.
+    grouped = sum(group.count for group in comparison.by_option)
+    assert grouped + sum(kind.count for kind in comparison.shared) == comparison.count

@@ -73,6 +73,33 @@ class KindChanges:
 
 
 @dataclass
+class OptionChanges:
+    """One option's changes: to the option itself, then to its parts, kind by kind."""
+
+    name: str
+    rows: list[RowChange]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    def counted(self, status: str) -> int:
+        return sum(row.status == status for row in self.rows)
+
+    @property
+    def added(self) -> int:
+        return self.counted(ADDED)
+
+    @property
+    def changed(self) -> int:
+        return self.counted(CHANGED)
+
+    @property
+    def removed(self) -> int:
+        return self.counted(REMOVED)
+
+
+@dataclass
 class Comparison:
     kinds: list[KindChanges]
     warnings: list[str]
@@ -86,6 +113,36 @@ class Comparison:
     @property
     def rows(self) -> list[RowChange]:
         return [row for kind in self.kinds for row in kind.rows]
+
+    @property
+    def by_option(self) -> list[OptionChanges]:
+        """The changes to options and their parts, option by option, by name."""
+        groups: dict[Any, OptionChanges] = {}
+        for row in self.rows:
+            if row.model is Option:
+                groups.setdefault(row.pk, OptionChanges(row.label, [])).rows.append(row)
+            elif row.option_pk is not None:
+                group = groups.setdefault(row.option_pk, OptionChanges(row.option, []))
+                group.rows.append(row)
+        return sorted(groups.values(), key=lambda group: group.name.casefold())
+
+    @property
+    def shared(self) -> list[KindChanges]:
+        """The changes to what every option shares (sources, questions, pages...), kind by kind;
+        a part whose option is in neither version is here too."""
+        found = []
+        for kind in self.kinds:
+            if kind.model is Option:
+                continue
+            unowned = KindChanges(
+                kind.model,
+                [row for row in kind.added if row.option_pk is None],
+                [row for row in kind.changed if row.option_pk is None],
+                [row for row in kind.removed if row.option_pk is None],
+            )
+            if unowned.count:
+                found.append(unowned)
+        return found
 
 
 def compare(before: list[dict], after: list[dict]) -> Comparison:
