@@ -27,6 +27,7 @@ SCREEN = {"width": 1280, "height": 900}
 ADA, BEN, PAT, STRANGER = "7.7.7.7", "5.5.5.5", "4.4.4.4", "6.6.6.6"
 REVIEWED = datetime.date(2026, 6, 1)
 ONLY_HARM = "The warm water made the skin red for a day in a few people."
+SECOND_HARM = "A few people felt a little sad while they did it."
 SHARED = "A trial of warm water and mirrors for limb pain"
 COMMENT = "Took out the only harm of Warm baths: please check before it goes out."
 # axe-core adds a <style> of its own while it checks the source pickers, which the page's
@@ -127,6 +128,7 @@ def afternoon(factory):
             text=f"{option.name} eased pain a little for some people.",
         )
     factory.make_claim(mirror, kind=Claim.Kind.HARM, is_main=True, text="Some felt tired.")
+    factory.make_claim(mirror, kind=Claim.Kind.HARM, text=SECOND_HARM)
     factory.make_claim(baths, kind=Claim.Kind.HARM, is_main=True, text=ONLY_HARM)
     for option in (mirror, baths):
         option.mark_reviewed(by="Test editor", on=REVIEWED)
@@ -196,7 +198,16 @@ def test_two_editors_and_a_publisher_repeat_the_afternoon(people, afternoon, axe
     expect(ada.page.locator(".messagelist")).to_contain_text("was changed successfully")
     expect(ada.page.locator("textarea[name=summary]")).to_have_value(summary)
 
-    # 3. Ben deletes Warm baths' only harm: warned that patients would lose the option.
+    # 3. Ben deletes one of Mirror therapy's two harms (saved, as one is left), then Warm
+    # baths' only harm: warned that patients would lose the option.
+    ben.goto(f"/admin/treatments/option/{mirror.pk}/change/")
+    ben.page.locator("#claims-group tr.form-row", has_text=SECOND_HARM).locator(
+        "input[name$='-DELETE']"
+    ).check()
+    ben.save()
+    expect(ben.page.locator(".messagelist")).to_have_text(
+        re.compile(r"^\s*The option “Mirror therapy” was changed successfully")
+    )
     ben.goto(f"/admin/treatments/option/{baths.pk}/change/")
     harm_row = ben.page.locator("#claims-group tr.form-row", has_text=ONLY_HARM)
     harm_row.locator("input[name$='-DELETE']").check()
@@ -232,8 +243,12 @@ def test_two_editors_and_a_publisher_repeat_the_afternoon(people, afternoon, axe
     warnings = main.locator("> *").first
     expect(warnings).to_have_class(re.compile(r"\brelease-warnings\b"))
     assert warnings.bounding_box()["y"] < SCREEN["height"]  # on the first screen
-    expect(warnings).to_contain_text(
-        "Patients will no longer see the option “Warm baths”: it was deleted or returned to draft."
+    expect(warnings.locator("li")).to_have_text(
+        [
+            "Patients will no longer see the option “Warm baths”: it was deleted or returned "
+            "to draft.",
+            f"Patients lose this from “Mirror therapy”: Harm or side effect: {SECOND_HARM}",
+        ]
     )
     expect(main.locator(".release-waiting li")).to_have_text(
         re.compile(rf"^Warm baths, from Ben Editor on .*: {re.escape(COMMENT)}$")
@@ -280,6 +295,8 @@ def test_two_editors_and_a_publisher_repeat_the_afternoon(people, afternoon, axe
     ben.goto(f"/admin/treatments/option/{baths.pk}/change/")
     expect(ben.page.locator("#claims-group textarea", has_text=ONLY_HARM)).to_have_count(1)
     expect(ben.page.locator(".field-publication")).to_contain_text("Ready:")
+    ben.goto(f"/admin/treatments/option/{mirror.pk}/change/")
+    expect(ben.page.locator("#claims-group textarea", has_text=SECOND_HARM)).to_have_count(1)
     pat.goto("/admin/treatments/release/publish/")
     expect(pat.page.locator("#content-main")).to_contain_text("No changes.")
     assert Option.objects.get(pk=baths.pk).is_ready
