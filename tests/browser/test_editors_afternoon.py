@@ -303,7 +303,7 @@ def test_two_editors_and_a_publisher_repeat_the_afternoon(people, afternoon, axe
 
     # 6. Ada deletes the source both benefits cite, then restores it: both cite it again.
     ada.goto(f"/admin/treatments/source/{shared.pk}/change/")
-    ada.page.locator("a.deletelink").click()
+    ada.page.locator("a.deletelink").first.click()  # Save and Delete sit above the form too
     ada.page.locator("input[type=submit]").click()
     ada.page.wait_for_url("**/admin/treatments/source/")
     cited = "#claims-group select[name$='-sources'] option:checked"
