@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import _make_page
 from tests.browser.steps import sign_in
 from tests.users import make_staff
-from treatments.models import Option, Source
+from treatments import releases
+from treatments.models import Option, Release, Source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREEN = {"width": 1366, "height": 900}
@@ -33,6 +34,21 @@ def screen(browser, live_server):
     context.close()
     assert wrapped.console_errors == [], "the browser console showed errors"
     assert wrapped.outside_requests == [], "the page asked another origin for something"
+
+
+def axe_with_pickers(screen, axe) -> list:
+    """axe's findings on a page that may have source pickers, once they are drawn."""
+    screen.page.wait_for_load_state("networkidle")
+    before = list(screen.console_errors)
+    found = axe(screen)
+    # axe-core adds a <style> of its own while it checks the pickers, which the page's
+    # Content-Security-Policy rightly refuses: the tool's noise, not the page's.
+    screen.console_errors[:] = before + [
+        error
+        for error in screen.console_errors[len(before) :]
+        if "Applying inline style violates" not in error
+    ]
+    return found
 
 
 def largest_option() -> Option:
@@ -169,16 +185,7 @@ def test_axe_finds_nothing_on_the_main_admin_pages_as_an_editor(
         f"/admin/treatments/source/{source.pk}/change/",
     ]:
         screen.goto(address)
-        screen.page.wait_for_load_state("networkidle")
-        before = list(screen.console_errors)
-        found[address] = axe(screen)
-        # axe-core adds a <style> of its own while it checks the pickers, which the page's
-        # Content-Security-Policy rightly refuses: the tool's noise, not the page's.
-        screen.console_errors[:] = before + [
-            error
-            for error in screen.console_errors[len(before) :]
-            if "Applying inline style violates" not in error
-        ]
+        found[address] = axe_with_pickers(screen, axe)
     assert found == {address: [] for address in found}
 
     # The pickers' search boxes are named for what they search, rows added later included.
@@ -336,3 +343,31 @@ def test_a_source_picker_works_by_keyboard_alone_and_removing_one_source_keeps_t
     page.wait_for_load_state()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert set(claim.sources.all()) == set(kept)
+
+
+def test_axe_finds_nothing_on_the_other_admin_pages_this_project_adds(
+    screen, editors_group, publishers_group, content, live_server, axe
+):
+    """As a publisher, who sees them all: the versions and comparing two, one version, what
+    waits for review, deleted items, an option's changes since its review, the list of claims
+    and recording a review."""
+    make_staff("publisher", editors_group, publishers_group)
+    sign_in(screen, "publisher")
+    option = largest_option()
+    first = Release.objects.current()
+    again = releases.publish("publisher", "The same content, to compare.", again=first)
+    found = {}
+    for address in [
+        "/admin/treatments/release/",
+        f"/admin/treatments/release/{again.pk}/change/",
+        f"/admin/treatments/release/compare/?before={first.number}&after={again.number}",
+        "/admin/treatments/submission/",
+        "/admin/treatments/submission/add/",
+        "/admin/deleted/",
+        f"/admin/treatments/option/{option.pk}/changes-since-review/",
+        "/admin/treatments/claim/",
+        f"/admin/treatments/review/add/?option={option.pk}",
+    ]:
+        assert screen.goto(address).status == 200, address
+        found[address] = axe_with_pickers(screen, axe)
+    assert found == {address: [] for address in found}
