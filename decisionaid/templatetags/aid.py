@@ -1,6 +1,7 @@
 """Template tags for the options pages: certainty, icon arrays, numbered references, glossary."""
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -8,6 +9,18 @@ from decisionaid.references import Glossary, References
 from treatments.models import Certainty, Option, SourceKind
 
 register = template.Library()
+
+
+@register.simple_tag
+def source_entry(source, template_name: str = "_source.html") -> SafeString:
+    """A source's entry in a list of sources, drawn once for this copy of it: the entry shows
+    the source alone, a page may list a hundred, and each published version (and each draft
+    previewed) holds its own copies, so an entry is never older than its source."""
+    drawn = vars(source).setdefault("_drawn_entries", {})
+    if template_name not in drawn:
+        drawn[template_name] = render_to_string(template_name, {"source": source})
+    return drawn[template_name]
+
 
 # GRADE levels as a symbol (never alone: the word is always shown and is what is read out).
 CERTAINTY_SYMBOLS: dict[str, str] = {
