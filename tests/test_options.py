@@ -854,6 +854,25 @@ def test_a_preview_shows_edits_patients_see_only_once_published(admin_client, cl
     assert response["Location"] == reverse("option", args=[option.slug])
 
 
+def test_a_source_edited_in_the_draft_shows_as_edited_in_the_preview_only(
+    admin_client, client, factory
+):
+    """A source's entry is drawn once per copy of the source: the published version's copy for
+    patients, the draft's own copy for the preview, so neither meets the other's words."""
+    option = factory.make_option(ready=True)
+    factory.make_claim(option, kind=Claim.Kind.HARM, text="A harm with a source.")
+    factory.publish_version()
+    source = option.claims.first().sources.first()
+    published_title = source.title
+    assert published_title in client.get(reverse("option", args=[option.slug])).content.decode()
+    Source.objects.filter(pk=source.pk).update(title="A retitled review")
+    preview = admin_client.get(reverse("option_preview", args=[option.slug])).content.decode()
+    assert "A retitled review" in preview
+    page = client.get(reverse("option", args=[option.slug])).content.decode()
+    assert published_title in page
+    assert "A retitled review" not in page
+
+
 # Speed
 
 
