@@ -79,11 +79,12 @@ def _whole_page(request: AidRequest) -> Fragment | None:
     if personal == {settings.ANSWERS_COOKIE_NAME} and settings.CSRF_COOKIE_NAME in cookies:
         # The answers cookie as the browser holds it: sealed with a random nonce each time it is
         # written, so it is this visitor's alone; a second visitor with the same answers holds
-        # another. The CSRF secret too, as the page's forms carry a token made from it.
+        # another. The CSRF secret too, as the page's forms carry a token made from it. The
+        # address with its host and scheme, as the check page links back to it in full.
         return fragment(
             digest,
             "whole",
-            request.path,
+            request.build_absolute_uri(),
             bool(request.htmx),
             timezone.localdate(),
             personal=(

@@ -232,3 +232,15 @@ def test_the_version_check_reads_an_index_never_the_published_content(content):
         )
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "USING COVERING INDEX release_version_check" in plan
+
+
+def test_a_page_kept_for_a_visitor_is_kept_apart_for_each_address_it_was_asked_by(
+    client, content, settings
+):
+    """The check page's link back to the answers names the host it was asked on."""
+    settings.ALLOWED_HOSTS = ["aid.example", "www.aid.example"]
+    give_answers(client, typical_persona())
+    bare = client.get(reverse("check"), headers={"host": "aid.example"}).content.decode()
+    www = client.get(reverse("check"), headers={"host": "www.aid.example"}).content.decode()
+    assert "//aid.example/resume/" in bare
+    assert "//www.aid.example/resume/" in www
