@@ -16,14 +16,17 @@ holds the version's digest, so a new version never meets a stale entry.
 """
 
 import hashlib
+import math
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from decisionaid.answers import answers_state
@@ -114,8 +117,7 @@ def _keepable_until(request: AidRequest, response: HttpResponse, where: Fragment
     """Until when this response may be served again, or None if it may not be kept at all."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return None
-    storage = getattr(request, "_messages", None)
-    if storage is not None and getattr(storage, "_queued_messages", None):
+    if len(messages.get_messages(request)):
         return None  # a message shown once must not be shown again
     now = time.time()
     if where.using != "personal":
@@ -123,9 +125,16 @@ def _keepable_until(request: AidRequest, response: HttpResponse, where: Fragment
             return None
         return now + where.timeout
     state = answers_state(request)
-    if state is None:  # the view never read the answers
-        return now + where.timeout
-    if state.changed or state.cleared or state.unreadable or state.readable_until is None:
+    # A page that never read the answers is not this visitor's (it is drawn from the parts kept
+    # for everyone); nor is one whose cookie could not be read: neither may take room here, so
+    # no made-up cookie can fill it.
+    if (
+        state is None
+        or state.changed
+        or state.cleared
+        or state.unreadable
+        or state.readable_until is None
+    ):
         return None
     # Never past the moment the cookie itself stops being accepted.
     return min(now + where.timeout, state.readable_until)
@@ -143,12 +152,16 @@ def kept_whole(view):
         cache = caches[where.using]
         kept = cache.get(where.key)
         if isinstance(kept, Whole) and time.time() < kept.until:
+            if where.using == "personal":
+                # As any page with a form does, the CSRF cookie is sent again, so it lives on
+                # while the person keeps coming back to kept pages.
+                get_token(request)
             return kept.response()
         response = view(request, *args, **kwargs)
         until = _keepable_until(request, response, where)
         if until is not None:
-            headers = tuple(response.items())
-            cache.set(where.key, Whole(response.content, headers, until), where.timeout)
+            whole = Whole(response.content, tuple(response.items()), until)
+            cache.set(where.key, whole, max(1, math.ceil(until - time.time())))
         return response
 
     return wrapper

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.urls import reverse
+from django.utils.crypto import get_random_string
 
 from decisionaid.answers import COOKIE_MAX_AGE, Answers
 from decisionaid.caching import Whole
@@ -244,3 +245,19 @@ def test_a_page_kept_for_a_visitor_is_kept_apart_for_each_address_it_was_asked_b
     www = client.get(reverse("check"), headers={"host": "www.aid.example"}).content.decode()
     assert "//aid.example/resume/" in bare
     assert "//www.aid.example/resume/" in www
+
+
+def test_made_up_cookies_and_pages_that_never_read_the_answers_keep_nothing_personal(
+    client, content
+):
+    """Only a page drawn from answers the server could read is kept for a visitor, so a stream
+    of made-up cookies cannot fill the store and push real visitors' pages out."""
+    for n in range(5):
+        client.cookies[settings.ANSWERS_COOKIE_NAME] = f"made-up-{n}"
+        client.cookies[settings.CSRF_COOKIE_NAME] = get_random_string(32)
+        for name in ("sources", "glossary", "check", "summary"):
+            client.get(reverse(name))
+    assert kept("personal") == 0
+    give_answers(client, typical_persona())
+    client.get(reverse("sources"))  # the same for everyone: not this visitor's to keep
+    assert kept("personal") == 0
