@@ -11,15 +11,18 @@ from treatments.models import Certainty, Option, SourceKind
 register = template.Library()
 
 
-@register.simple_tag
-def source_entry(source, template_name: str = "_source.html") -> SafeString:
-    """A source's entry in a list of sources, drawn once for this copy of it: the entry shows
-    the source alone, a page may list a hundred, and each published version (and each draft
-    previewed) holds its own copies, so an entry is never older than its source."""
-    drawn = vars(source).setdefault("_drawn_entries", {})
-    if template_name not in drawn:
-        drawn[template_name] = render_to_string(template_name, {"source": source})
-    return drawn[template_name]
+@register.simple_tag(takes_context=True)
+def source_entry(context, source, template_name: str = "_source.html") -> SafeString:
+    """A source's entry in a list of sources, drawn once per published version: the entry shows
+    the source alone, and a page may list a hundred. A preview of the editors' draft draws its
+    own afresh, as its sources are not the version's."""
+    if context.get("preview"):
+        return render_to_string(template_name, {"source": source})
+    drawn = context["content"].computed("source_entries", lambda content: {})
+    key = (template_name, source.pk)
+    if key not in drawn:
+        drawn[key] = render_to_string(template_name, {"source": source})
+    return drawn[key]
 
 
 # GRADE levels as a symbol (never alone: the word is always shown and is what is read out).
