@@ -11,7 +11,7 @@ from tests.html import first, form_data, parse, texts_of
 from tests.pubmed import recorded_answer
 from tests.users import make_staff, signed_in
 from treatments import pubmed
-from treatments.admin.evidence import FILL
+from treatments.admin.evidence import FILL, SWITCHED_OFF
 from treatments.models import Source
 
 pytestmark = pytest.mark.django_db
@@ -196,8 +196,11 @@ def test_switched_off_there_is_no_button_and_no_lookup(editor_client, recorded_p
     assert f'name="{FILL}"' in editor_client.get(ADD).content.decode()
     settings.PUBMED_LOOKUP = False
     assert f'name="{FILL}"' not in editor_client.get(ADD).content.decode()
-    assert editor_client.get(LOOKUP, {"pmid": SIGTERMANS}).status_code == 404
-    # A page opened before it was switched off: the form comes back as typed, saying why.
+    # A page opened before it was switched off, with JavaScript: the answer says why.
+    answer = editor_client.get(LOOKUP, {"pmid": SIGTERMANS})
+    assert (answer.status_code, answer.json()["message"]) == (200, SWITCHED_OFF)
+    assert answer.json()["fields"] == {}
+    # Without JavaScript: the form comes back as typed, saying why.
     filled = editor_client.post(ADD, {"title": "Typed", "pmid": SIGTERMANS, FILL: "1"})
     html = filled.content.decode()
     assert messages_on(html) == [

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Field
-from django.http import Http404, HttpRequest, JsonResponse, QueryDict
+from django.http import HttpRequest, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.text import capfirst
@@ -123,10 +123,10 @@ class SourceAdmin(ContentAdmin):
     def pubmed_view(self, request: HttpRequest) -> JsonResponse:
         """A paper's details from PubMed for "Fill in from PubMed", asked by the page's script.
         Always JSON: the fields found, or a message saying why there are none."""
-        if not settings.PUBMED_LOOKUP:
-            raise Http404(SWITCHED_OFF)
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
+        if not settings.PUBMED_LOOKUP:  # switched off since the page opened: said as any answer
+            return JsonResponse({"fields": {}, "message": SWITCHED_OFF})
         try:
             paper = self._look_up(request.GET.get("pmid", ""))
         except pubmed.LookupFailed as error:
@@ -149,7 +149,7 @@ class SourceAdmin(ContentAdmin):
     @staticmethod
     def _look_up(typed: str) -> pubmed.Paper:
         pmid = clean_pmid(typed)
-        if not pmid.isdigit():
+        if not (pmid.isascii() and pmid.isdigit()):
             raise pubmed.LookupFailed(
                 "Enter the PubMed ID first: the number PubMed shows as PMID, or the paper's "
                 "PubMed address."
