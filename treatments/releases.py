@@ -45,7 +45,7 @@ log = logging.getLogger("treatments.releases")
 
 # The database alias a published row names: none, so a row never queries the editors' tables.
 PUBLISHED = "published version"
-# The pages every page links to in its header and footer, by the names of their addresses.
+
 # The shape of a release's content as this code writes it. A change to the content model that
 # renames or moves what a version holds adds one step to UPGRADES and raises this number, so
 # every earlier version stays readable without rewriting it. (Added fields need no step: a row
