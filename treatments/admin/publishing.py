@@ -46,21 +46,20 @@ class RepublishForm(PublishForm):
     )
 
 
+def version_field(label: str) -> forms.ModelChoiceField:
+    """A published version, picked by its number from a list."""
+    return forms.ModelChoiceField(
+        Release.objects.defer("content"),
+        to_field_name="number",
+        label=label,
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose a published version from the list."},
+    )
+
+
 class CompareForm(forms.Form):
-    before = forms.ModelChoiceField(
-        Release.objects.defer("content"),
-        to_field_name="number",
-        label="Compare",
-        empty_label=None,
-        error_messages={"invalid_choice": "Choose a published version from the list."},
-    )
-    after = forms.ModelChoiceField(
-        Release.objects.defer("content"),
-        to_field_name="number",
-        label="with",
-        empty_label=None,
-        error_messages={"invalid_choice": "Choose a published version from the list."},
-    )
+    before = version_field("Compare")
+    after = version_field("with")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
