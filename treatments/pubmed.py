@@ -12,10 +12,13 @@ summary"}` in its place.
 import html
 import re
 from dataclasses import asdict, dataclass
+from typing import cast
 
 import requests
 from django.conf import settings
 from django.utils.html import strip_tags
+
+from treatments.models import Source
 
 # Long enough for a slow answer, short enough that an editor is not left waiting.
 TIMEOUT_SECONDS = 5
@@ -23,7 +26,8 @@ TIMEOUT_SECONDS = 5
 TOOL = "decisionaid"
 # Authors named before "et al.", as the ICMJE's recommended (Vancouver) references do.
 AUTHORS_NAMED = 6
-AUTHORS_MAX_LENGTH = 300  # Source.authors
+# As long as a source's authors may be.
+AUTHORS_MAX_LENGTH = cast(int, Source._meta.get_field("authors").max_length)
 
 
 class LookupFailed(Exception):
